@@ -1,0 +1,1 @@
+"""mcr_analysis: the Matriz de Convergencia Regional (MCR) workbench."""

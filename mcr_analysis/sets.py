@@ -1,0 +1,97 @@
+"""From the tidy table to sets: organisms are sets, themes are elements.
+
+Theme identity is :func:`mcr_analysis.taxonomy.theme_key`; each theme is shown
+with its most frequent submitted wording (ties: the alphabetically first), so
+the same data always give the same labels.  Memberships are built with
+``upsetplot.from_contents``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> tidy = pd.DataFrame({
+...     "round": ["2024"] * 4,
+...     "organism": ["CAN", "SICA", "SICA", "SELA"],
+...     "axis": ["transfronteriza"] * 4,
+...     "criterion": ["proyectos"] * 4,
+...     "theme": ["Facilitación del comercio", "facilitacion del comercio", "Pasos de frontera", ""],
+... })
+>>> cell_contents(tidy, "transfronteriza", "proyectos")
+{'CAN': frozenset({'Facilitación del comercio'}), 'SICA': frozenset({'Facilitación del comercio', 'Pasos de frontera'})}
+>>> m = memberships(cell_contents(tidy, "transfronteriza", "proyectos"))
+>>> m.index.names, sorted(m["id"])
+(FrozenList(['CAN', 'SICA']), ['Facilitación del comercio', 'Pasos de frontera'])
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import upsetplot
+
+from mcr_analysis.taxonomy import theme_key
+
+__all__ = ["theme_labels", "cell_rows", "cell_contents", "memberships"]
+
+
+def theme_labels(tidy: pd.DataFrame) -> dict[str, str]:
+    """Display label of every theme key in ``tidy``.
+
+    The label is the wording submitted most often for that key; ties go to the
+    alphabetically first wording.  Rows with an empty theme are ignored.
+
+    Examples
+    --------
+    >>> theme_labels(pd.DataFrame({"theme": ["Pasos", "pasos", "pasos", "", "Ríos"]}))
+    {'pasos': 'pasos', 'rios': 'Ríos'}
+    """
+    themes = tidy["theme"].fillna("").astype(str).str.strip()
+    themes = themes[themes != ""]
+    if themes.empty:
+        return {}
+    frame = pd.DataFrame({"key": themes.map(theme_key), "label": themes})
+    counts = frame.groupby(["key", "label"]).size().reset_index(name="n")
+    counts = counts.sort_values(["key", "n", "label"], ascending=[True, False, True], kind="mergesort")
+    first = counts.drop_duplicates("key")
+    return dict(zip(first["key"], first["label"]))
+
+
+def cell_rows(tidy: pd.DataFrame, axis: str, criterion: str = "*", round: str | None = None) -> pd.DataFrame:
+    """Rows of one (round, axis, criterion) cell; ``criterion="*"`` pools all criteria.
+
+    Returns a new DataFrame; ``tidy`` is not modified.  ``round=None`` keeps
+    every round.
+    """
+    mask = tidy["axis"] == axis
+    if criterion != "*":
+        mask &= tidy["criterion"] == criterion
+    if round is not None:
+        mask &= tidy["round"].astype(str) == str(round)
+    return tidy.loc[mask].copy()
+
+
+def cell_contents(
+    tidy: pd.DataFrame, axis: str, criterion: str = "*", round: str | None = None
+) -> dict[str, frozenset[str]]:
+    """Themes (display labels) of every organism with at least one theme in the cell.
+
+    Organisms are sorted by id; organisms whose rows in the cell have no theme
+    are left out (they are counted as initiatives, not as sets).
+    """
+    rows = cell_rows(tidy, axis, criterion, round)
+    rows = rows[rows["theme"].fillna("").astype(str).str.strip() != ""]
+    if rows.empty:
+        return {}
+    labels = theme_labels(rows)
+    keys = rows["theme"].map(theme_key)
+    out: dict[str, frozenset[str]] = {}
+    for organism, group in keys.groupby(rows["organism"], sort=True):
+        out[str(organism)] = frozenset(labels[k] for k in group)
+    return out
+
+
+def memberships(contents: dict[str, frozenset[str]]) -> pd.DataFrame:
+    """Themes by membership, as ``upsetplot.from_contents`` shapes them.
+
+    Returns a new DataFrame with one row per theme (column ``id``), indexed by a
+    boolean MultiIndex with one level per organism, in the order of ``contents``.
+    """
+    return upsetplot.from_contents({k: sorted(v) for k, v in contents.items()})
