@@ -128,11 +128,14 @@ class Vocabulary:
         Columns ``id``, ``label_es``, ``label_en`` (and any others).
     index : dict
         Folded alias -> tuple of (id, matrix) candidates.
+    display : dict
+        Folded alias -> the alias as written in the table (for suggestions).
     """
 
     name: str
     table: pd.DataFrame
     index: dict
+    display: dict
 
     def match(self, value: object) -> Match:
         """Match ``value``; never guesses (see :class:`Match`)."""
@@ -147,7 +150,7 @@ class Vocabulary:
             hint = ""
             if close:
                 cid = self.index[close[0]][0][0]
-                hint = f"; closest known: {self._display(close[0])!r} ({cid})"
+                hint = f"; closest known: {self.display[close[0]]!r} ({cid})"
             allowed = ", ".join(self.table["id"])
             return Match(None, "", f"unknown {self.name} {str(value)!r}{hint}; allowed ids: {allowed}")
         ids = sorted({c[0] for c in cands})
@@ -180,26 +183,17 @@ class Vocabulary:
         """Ids in the table's order."""
         return list(self.table["id"])
 
-    def _display(self, folded: str) -> str:
-        return self._labels.get(folded, folded)
-
-    @functools.cached_property
-    def _labels(self) -> dict:
-        out = {}
-        for _, row in self.table.iterrows():
-            for col in ("id", "label_es", "label_en"):
-                out.setdefault(normalize_label(row[col]), row[col])
-        return out
-
 
 def _build(name: str, table: pd.DataFrame, extra: list[tuple[str, str, str]]) -> Vocabulary:
     """Index ids, labels and ``extra`` (alias, id-or-ids, matrix) by folded text."""
     index: dict[str, list[tuple[str, str]]] = {}
+    display: dict[str, str] = {}
 
     def add(alias: str, id_: str, matrix: str = "") -> None:
         key = normalize_label(alias)
         if not key:
             return
+        display.setdefault(key, alias)
         bucket = index.setdefault(key, [])
         if (id_, matrix) not in bucket:
             bucket.append((id_, matrix))
@@ -216,7 +210,7 @@ def _build(name: str, table: pd.DataFrame, extra: list[tuple[str, str, str]]) ->
     for key, bucket in index.items():
         if len({c[0] for c in bucket}) == 1 and len(bucket) > 1:
             index[key] = sorted(bucket, key=lambda c: c[1] == "")[:1]
-    return Vocabulary(name, table.reset_index(drop=True), {k: tuple(v) for k, v in index.items()})
+    return Vocabulary(name, table.reset_index(drop=True), {k: tuple(v) for k, v in index.items()}, display)
 
 
 @functools.cache
