@@ -63,6 +63,7 @@ _TITLE_PT, _TITLE_WRAP = 11.0, 62
 _TABLE_PT, _TABLE_WRAP = 7.0, 100
 _SOURCE_PT, _SOURCE_WRAP = 7.5, 110
 _LINE = 1.3  # line spacing, times the font size
+_WIDTH, _SIDE = 6.3, 0.2
 
 
 @contextlib.contextmanager
@@ -181,27 +182,40 @@ def draw_cell(
     used = choose_kind(len(active), kind)
     note = ""
     if kind == "venn" and used != "venn":
-        note = (f"Venn asked for {len(active)} organisms (at most {MAX_VENN}); drew an UpSet plot")
+        note = f"Venn asked for {len(active)} organisms (at most {MAX_VENN}); drew an UpSet plot"
     if fig is None:
         import matplotlib.pyplot as plt
 
         fig = plt.figure()
+    title_lines = textwrap.wrap(cell_title(axis, criterion, lang), _TITLE_WRAP, break_on_hyphens=False)
+    source = taxonomy.text("source_line", lang) if source_line is None else source_line
+    source_lines = textwrap.wrap(source, _SOURCE_WRAP, break_on_hyphens=False) or [""]
+    page = _Page(title_lines, source_lines)
+    fig.set_size_inches(_WIDTH, page.height)
     colors = taxonomy.palette()
     before = set(fig.axes)
     if used == "venn":
         from mcr_analysis.venn import draw_venn
 
-        drawing = draw_venn(active, fig.add_axes((0, 0, 1, 1)), colors=colors, lang=lang)
+        ax = fig.add_axes(page.diagram_rect())
+        drawing = draw_venn(active, ax, colors=colors, lang=lang)
+        fig.set_layout_engine("none")
     else:
         from mcr_analysis.upset import draw_upset
 
         drawing = draw_upset(active, fig=fig, colors=colors, lang=lang)
-    fig.set_layout_engine("none")
-    diagram_axes = [ax for ax in fig.axes if ax not in before]
+        fig.set_layout_engine("none")
+        fig.set_size_inches(_WIDTH, page.height)
+        x0, y0, w, h = page.diagram_rect()
+        for ax in (a for a in fig.axes if a not in before):
+            pos = ax.get_position()
+            ax.set_position((x0 + pos.x0 * w, y0 + pos.y0 * h, pos.width * w, pos.height * h))
     overflow = _overflow_frame(drawing)
-    title = cell_title(axis, criterion, lang)
-    source = taxonomy.text("source_line", lang) if source_line is None else source_line
-    return _layout(fig, diagram_axes, title, source, overflow, lang, used, drawing, note)
+    table_lines = _table_lines(overflow, lang)
+    if table_lines:
+        page.grow(fig, _height(len(table_lines), _TABLE_PT) + 0.2)
+    texts = page.texts(fig, table_lines)
+    return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note)
 
 
 def _overflow_frame(drawing) -> pd.DataFrame:
@@ -243,33 +257,51 @@ def _height(n_lines: int, points: float) -> float:
     return n_lines * points * _LINE / 72.0
 
 
-def _layout(fig, diagram_axes, title, source, overflow, lang, kind, drawing, note) -> CellFigure:
-    """Size the page, place the diagram axes and the texts around them."""
-    title_lines = textwrap.wrap(title, _TITLE_WRAP, break_on_hyphens=False)
-    source_lines = textwrap.wrap(source, _SOURCE_WRAP, break_on_hyphens=False) or [""]
-    table_lines = _table_lines(overflow, lang)
-    top = _MARGIN + _height(len(title_lines), _TITLE_PT) + 0.08
-    bottom = _MARGIN + _height(len(source_lines), _SOURCE_PT) + 0.1
-    table_h = _height(len(table_lines), _TABLE_PT) + 0.1 if table_lines else 0.0
-    diagram_h = max(_BASE_HEIGHT - top - bottom, 2.6)
-    width = 6.3
-    height = top + diagram_h + table_h + bottom
-    fig.set_size_inches(width, height)
-    y0 = (bottom + table_h) / height
-    h = diagram_h / height
-    for ax in diagram_axes:
-        pos = ax.get_position()
-        ax.set_position((pos.x0, y0 + pos.y0 * h, pos.width, pos.height * h))
-    title_text = fig.text(0.5, 1 - _MARGIN / height, "\n".join(title_lines), ha="center", va="top",
-                          fontsize=_TITLE_PT, fontweight="bold", linespacing=_LINE * 0.95)
-    left = 0.25 / width
-    table_text = None
-    if table_lines:
-        table_text = fig.text(left, (bottom + table_h - 0.05) / height, "\n".join(table_lines),
-                              ha="left", va="top", fontsize=_TABLE_PT, linespacing=_LINE)
-    source_text = fig.text(left, _MARGIN / height, "\n".join(source_lines), ha="left", va="bottom",
-                           fontsize=_SOURCE_PT, fontstyle="italic", linespacing=_LINE)
-    return CellFigure(fig, kind, drawing, title_text, source_text, table_text, overflow, note)
+class _Page:
+    """Vertical layout of a cell's page, in inches: title, diagram, companion table, source."""
+
+    def __init__(self, title_lines: list[str], source_lines: list[str]):
+        self.title_lines, self.source_lines = title_lines, source_lines
+        self.top = _MARGIN + _height(len(title_lines), _TITLE_PT) + 0.1
+        self.bottom = _MARGIN + _height(len(source_lines), _SOURCE_PT) + 0.1
+        self.diagram = max(_BASE_HEIGHT - self.top - self.bottom, 2.6)
+        self.table = 0.0
+
+    @property
+    def height(self) -> float:
+        return self.top + self.diagram + self.table + self.bottom
+
+    def diagram_rect(self) -> tuple[float, float, float, float]:
+        """The diagram's box in figure fractions (left, bottom, width, height)."""
+        h = self.height
+        return (_SIDE / _WIDTH, (self.bottom + self.table) / h, 1 - 2 * _SIDE / _WIDTH, self.diagram / h)
+
+    def grow(self, fig, table: float) -> None:
+        """Make room for a table of ``table`` inches under the diagram, keeping every axes' size."""
+        old = self.height
+        self.table = table
+        new = self.height
+        boxes = [(ax, ax.get_position()) for ax in fig.axes]
+        fig.set_size_inches(_WIDTH, new)
+        for ax, pos in boxes:
+            y = pos.y0 * old + table
+            ax.set_position((pos.x0, y / new, pos.width, pos.height * old / new))
+
+    def texts(self, fig, table_lines: list[str]):
+        """Write the title, the companion table (if any) and the source line; return the Texts."""
+        h = self.height
+        left = _SIDE / _WIDTH
+        title = fig.text(0.5, 1 - _MARGIN / h, "\n".join(self.title_lines), ha="center", va="top",
+                         fontsize=_TITLE_PT, fontweight="bold", linespacing=_LINE * 0.95,
+                         parse_math=False)
+        table = None
+        if table_lines:
+            table = fig.text(left, (self.bottom + self.table - 0.1) / h, "\n".join(table_lines),
+                             ha="left", va="top", fontsize=_TABLE_PT, linespacing=_LINE,
+                             parse_math=False)
+        source = fig.text(left, _MARGIN / h, "\n".join(self.source_lines), ha="left", va="bottom",
+                          fontsize=_SOURCE_PT, fontstyle="italic", linespacing=_LINE, parse_math=False)
+        return title, source, table
 
 
 def latest_round(rounds) -> str | None:
