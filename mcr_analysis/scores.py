@@ -92,7 +92,7 @@ def _prepare(tidy: pd.DataFrame, sources: bool = False) -> pd.DataFrame:
             f"at least {needed}"
         )
     frame = pd.DataFrame(
-        {c: tidy[c].fillna("").astype(str).str.strip() for c in needed if c != "source_row"},
+        {c: tidy[c].fillna("").astype(str).str.strip().to_numpy() for c in needed if c != "source_row"},
         index=pd.RangeIndex(len(tidy)),
     )
     if sources:
@@ -440,7 +440,8 @@ def organism_profile(tidy: pd.DataFrame) -> pd.DataFrame:
     mem = _memberships(pooled)
     k = mem.groupby(_CELL + ["key"]).size().rename("k")
     mem = mem.join(k, on=_CELL + ["key"])
-    themes = mem.groupby(group).agg(n_themes=("k", "size"), n_shared_themes=("k", lambda s: int((s >= 2).sum())))
+    mem["shared"] = (mem["k"] >= 2).astype("int64")
+    themes = mem.groupby(group).agg(n_themes=("shared", "size"), n_shared_themes=("shared", "sum"))
     out = out.merge(themes.reset_index(), on=group, how="left")
     for col in ("n_themes", "n_shared_themes"):
         out[col] = out[col].fillna(0).astype("int64")
