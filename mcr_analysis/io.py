@@ -223,12 +223,15 @@ def _load_file(path: Path, rel: str, round_: str):
 
 def _drop_duplicates(tidy: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """Tidy rows without exact repeats, and a reject record for each repeat."""
-    key = tidy[_CONTENT].astype(str)
-    dup = key.duplicated(keep="first")
+    first_of: dict[tuple, int] = {}
+    firsts = []
+    for i, k in enumerate(tidy[_CONTENT].astype(str).itertuples(index=False, name=None)):
+        firsts.append(first_of.setdefault(k, i))
+    firsts_arr = pd.Series(firsts, index=tidy.index)
+    dup = firsts_arr != pd.Series(range(len(tidy)), index=tidy.index)
     if not dup.any():
         return tidy, []
-    group = key.groupby(_CONTENT, sort=False).ngroup()
-    first = tidy.groupby(group.values)[["source_sheet", "source_row"]].transform("first")
+    first = tidy.iloc[firsts][["source_sheet", "source_row"]].set_axis(tidy.index)
     out = []
     for i in dup[dup].index:
         row = tidy.loc[i]

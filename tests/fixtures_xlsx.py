@@ -1,0 +1,94 @@
+"""Helpers to build fixture workbooks and to check the loader's accounting.
+
+Tests import these directly (``from fixtures_xlsx import ...``; pytest puts the
+tests folder on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from mcr_analysis.io import LoadResult
+
+
+def build_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
+    """Write ``sheets`` (name -> rows of cell values, row 1 first) to ``path`` with openpyxl."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for ref in (merges or {}).get(name, []):
+            ws.merge_cells(ref)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def replace_in_zip(path: Path, member: str, old: str, new: str | None) -> None:
+    """Rewrite one archive member, replacing ``old`` by ``new``; ``new=None`` drops the member."""
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            if info.filename == member and new is None:
+                continue
+            if info.filename == member:
+                text = data.decode("utf-8")
+                assert old in text, f"{old!r} not in {member}"
+                data = text.replace(old, new).encode("utf-8")
+            dst.writestr(info.filename, data)
+
+
+def keys(frame: pd.DataFrame) -> set[tuple[str, str, int]]:
+    """(source_file, source_sheet, source_row) of the rows of a tidy or rejects frame."""
+    rows = frame[frame["source_row"].notna()] if "reason" in frame else frame
+    return {(f, s, int(r)) for f, s, r in zip(rows["source_file"], rows["source_sheet"], rows["source_row"])}
+
+
+def data_rows_on_disk(root: Path, result: LoadResult) -> set[tuple[str, str, int]]:
+    """Non-empty rows below the header of every sheet the loader read, minus reported notes.
+
+    Read independently with openpyxl (cached values, merged cells empty but
+    their first cell), so it checks the loader rather than repeating it.
+    """
+    out = set()
+    for source_file, group in result.sheets[result.sheets["status"] == "read"].groupby("source_file"):
+        book = openpyxl.load_workbook(root / source_file, data_only=True)
+        for sheet, header_row, notes in zip(group["source_sheet"], group["header_row"], group["notes"]):
+            note_rows = {int(n) for n in re.findall(r"(?:^|; )row (\d+): ", notes)}
+            ws = book[sheet]
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                if r > header_row and r not in note_rows and any(
+                        v is not None and str(v).strip() for v in row):
+                    out.add((source_file, sheet, r))
+    return out
+
+
+def assert_accounted(root: Path, result: LoadResult) -> None:
+    """Nothing lost: every data row on disk is in tidy or rejects, and nothing else is.
+
+    Also every unreadable or rejected file without read sheets has a file-level reject.
+    """
+    on_disk = data_rows_on_disk(root, result)
+    found = keys(result.tidy) | keys(result.rejects)
+    assert found == on_disk, (f"rows on disk but neither loaded nor rejected: {sorted(on_disk - found)}; "
+                              f"rows reported that are not data rows: {sorted(found - on_disk)}")
+    file_level = set(result.rejects.loc[result.rejects["source_row"].isna(), "source_file"])
+    read_files = set(result.sheets.loc[result.sheets["status"] == "read", "source_file"])
+    for name, status in zip(result.files["source_file"], result.files["status"]):
+        if status == "unreadable" or name not in read_files:
+            assert name in file_level, f"{name} ({status}) has no file-level reject"
+    # every note is a one-cell row (checked on disk)
+    for source_file, sheet, notes in zip(result.sheets["source_file"], result.sheets["source_sheet"],
+                                         result.sheets["notes"]):
+        for r in re.findall(r"(?:^|; )row (\d+): ", notes):
+            ws = openpyxl.load_workbook(root / source_file, data_only=True)[sheet]
+            cells = [c.value for c in ws[int(r)] if c.value is not None and str(c.value).strip()]
+            assert len(cells) == 1, f"note row {r} of {sheet} has {len(cells)} cells"

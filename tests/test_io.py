@@ -1,0 +1,400 @@
+"""Tests of mcr_analysis.io: every layout, every reject reason, nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fixtures_xlsx import assert_accounted, build_workbook, keys, replace_in_zip
+
+from mcr_analysis import io
+from mcr_analysis.taxonomy import MCRDataError
+
+LONG_ES = ["Organismo", "Eje", "Criterio", "Tema", "Iniciativa", "Descripción", "Año", "Estado", "Socios"]
+
+
+def load(root: Path) -> io.LoadResult:
+    """Load ``root`` and check the accounting (applied to every fixture)."""
+    result = io.load_submissions(root)
+    assert_accounted(root, result)
+    return result
+
+
+def reasons(result: io.LoadResult) -> list[str]:
+    return list(result.rejects["reason"])
+
+
+# --- layout a: long format -------------------------------------------------------------------
+
+def test_long_layout_gives_one_tidy_row_per_initiative(tmp_path):
+    build_workbook(tmp_path / "2024" / "matriz.xlsx", {"Matriz": [
+        LONG_ES,
+        ["Comunidad Andina", "Integración transfronteriza", "Proyectos", "Pasos de frontera", "CEBAF",
+         "Centros binacionales", 2023, "En curso", "Ecuador, Perú"],
+        ["SGCAN", "Seguridad alimentaria", "Reuniones y foros", "", "Foro SAN", "", None, "", ""],
+    ]})
+    result = load(tmp_path)
+    tidy = result.tidy
+    assert list(tidy.columns) == io.TIDY_COLUMNS
+    assert tidy[["round", "organism", "axis", "criterion", "theme", "initiative", "source_file",
+                 "source_sheet", "source_row"]].values.tolist() == [
+        ["2024", "CAN", "transfronteriza", "proyectos", "Pasos de frontera", "CEBAF", "2024/matriz.xlsx",
+         "Matriz", 2],
+        ["2024", "CAN", "seguridad_alimentaria", "reuniones", "", "Foro SAN", "2024/matriz.xlsx", "Matriz", 3],
+    ]
+    assert tidy["year"].tolist()[0] == 2023 and tidy["year"].isna().tolist() == [False, True]
+    assert str(tidy["year"].dtype) == "Int64" and tidy["source_row"].dtype == "int64"
+    assert tidy.loc[0, ["description", "status", "partners"]].tolist() == [
+        "Centros binacionales", "En curso", "Ecuador, Perú"]
+    assert result.rejects.empty and result.files["organism_from"].tolist() == ["column"]
+    assert result.sheets[["status", "layout", "header_row", "rows_read"]].values.tolist() == [
+        ["read", "long", 1, 2]]
+
+
+def test_tidy_then_rejects_unpack(tmp_path):
+    build_workbook(tmp_path / "CAN.xlsx", {"M": [["Eje", "Criterio", "Tema"], ["Energía sostenible", "Normas", "x"]]})
+    tidy, rejects = io.load_submissions(tmp_path / "CAN.xlsx")
+    assert tidy["source_file"].tolist() == ["CAN.xlsx"] and tidy["round"].tolist() == [""]
+    assert rejects.empty
+
+
+# --- layout d: header offset, metadata, notes, English headers ------------------------------------
+
+def test_header_below_title_and_metadata_with_notes_below(tmp_path):
+    build_workbook(tmp_path / "2024" / "sub.xlsx", {"Hoja1": [
+        ["[logo]"],
+        ["Matriz de Convergencia Regional"],
+        ["Organismo: Comunidad Andina"],
+        [],
+        [None, "EJE", "criterio", "TEMA", "iniciativa", "AÑO", "Fuente"],
+        [None, "Cadenas de valor", "Proyectos", "Mipymes", "Pymes Latinas", "2023", "libro cap. 3"],
+        [None, "Cadenas de valor", "Normas", "Mipymes", "Matriz de Empalme", 2024.0, ""],
+        [],
+        [None, "Nota: datos ilustrativos"],
+        [None, "Fuente: SELA (2025)"],
+        [],
+        [None, "Elaboración propia"],
+    ]})
+    result = load(tmp_path)
+    assert result.tidy["organism"].tolist() == ["CAN", "CAN"]
+    assert result.tidy["matrix"].tolist() == ["Cadenas de valor", "Cadenas de valor"]
+    assert result.tidy["year"].tolist() == [2023, 2024]
+    assert result.tidy["source_row"].tolist() == [6, 7]
+    sheet = result.sheets.iloc[0]
+    assert sheet["header_row"] == 5 and sheet["ignored_columns"] == "Fuente"
+    assert sheet["notes"] == "row 9: Nota: datos ilustrativos; row 10: Fuente: SELA (2025); row 12: Elaboración propia"
+    assert result.files.loc[0, "organism_from"] == "metadata"
+
+
+def test_english_headers_and_labels_with_metadata_in_adjacent_cells(tmp_path):
+    build_workbook(tmp_path / "2024" / "submission.xlsx", {"Sheet1": [
+        ["Organisation", "Andean Community"],
+        ["AXIS", "Criterion", "Theme", "Initiative", "Description", "Year", "Status", "Partners"],
+        ["Food and nutrition security", "Meetings and forums", "School feeding", "Forum", "d", 2022, "done", "FAO"],
+        ["Disaster risk reduction", "Institutional strengthening", "Early warning", "Course", "", "", "", ""],
+    ]})
+    result = load(tmp_path)
+    assert result.tidy[["organism", "axis", "matrix", "criterion"]].values.tolist() == [
+        ["CAN", "seguridad_alimentaria", "Seguridad alimentaria y nutricional", "reuniones"],
+        ["CAN", "riesgo_desastres", "", "fortalecimiento"],
+    ]
+    assert result.tidy.loc[0, ["description", "status", "partners"]].tolist() == ["d", "done", "FAO"]
+
+
+# --- layout b: one sheet per axis ---------------------------------------------------------------
+
+def test_sheet_per_axis_and_instructions_sheet_skipped(tmp_path):
+    head = ["Criterio", "Tema", "Iniciativa"]
+    build_workbook(tmp_path / "2024" / "SICA_2024.xlsx", {
+        "Instrucciones": [["Complete una fila por iniciativa."], ["Use los ejes de la lista."]],
+        "Energía sostenible": [head, ["Proyectos", "Renovables", "Estrategia Energética 2030"]],
+        "Interconexión eléctrica": [head, ["Proyectos", "MER", "Mercado Eléctrico Regional"],
+                                    ["Normas", "MER", "Reglamento del MER"]],
+    })
+    result = load(tmp_path)
+    assert result.tidy[["organism", "axis", "matrix", "source_sheet"]].values.tolist() == [
+        ["SICA", "energia_sostenible", "", "Energía sostenible"],
+        ["SICA", "interconexion_electrica", "Interconexión eléctrica", "Interconexión eléctrica"],
+        ["SICA", "interconexion_electrica", "Interconexión eléctrica", "Interconexión eléctrica"],
+    ]
+    sheets = result.sheets.set_index("source_sheet")
+    assert sheets.loc["Instrucciones", "status"] == "skipped"
+    assert "no recognisable header" in sheets.loc["Instrucciones", "reason"]
+    assert sheets.loc["Energía sostenible", "layout"] == "sheet_per_axis"
+    assert result.files.loc[0, "organism_from"] == "filename"
+
+
+def test_sheet_without_axis_column_or_axis_name_rejects_its_rows(tmp_path):
+    build_workbook(tmp_path / "SELA.xlsx", {"Datos": [["Criterio", "Tema"], ["Proyectos", "x"]]})
+    result = load(tmp_path)
+    assert result.tidy.empty
+    assert result.rejects[["source_row", "column", "value"]].values.tolist() == [[2, "(sheet name)", "Datos"]]
+    assert result.rejects.loc[0, "reason"].startswith("missing axis: no axis column and the sheet name is not an axis")
+
+
+def test_header_without_criterion_is_skipped_with_reason(tmp_path):
+    build_workbook(tmp_path / "SELA.xlsx", {"Listas": [["Eje", "Tema"], ["Energía sostenible", "x"]]})
+    result = load(tmp_path)
+    assert result.sheets.loc[0, "reason"] == (
+        "header on row 1 has no criterion column and no criterion mark columns (found: axis, theme)")
+    assert result.files.loc[0, "status"] == "rejected"
+    assert result.rejects["reason"].str.startswith("no sheet with a recognisable header").tolist() == [True]
+
+
+# --- layout c: wide mark matrix ------------------------------------------------------------------
+
+def test_marks_matrix_every_mark_kind_and_two_marks_give_two_rows(tmp_path):
+    head = ["Eje", "Tema", "Fortalecimiento institucional", "Reuniones y foros", "Proyectos", "Normas",
+            "Políticas", "Otros"]
+    marks = ["X", "x", "✓", "✔", "Sí", "si", "SÍ", "Yes", 1, "1", True]
+    rows = [head] + [["Cadenas de valor", f"tema {i}", m, None, None, None, None, None] for i, m in enumerate(marks)]
+    rows.append(["Cadenas de valor", "doble", "", "X", "X", "No", 0, ""])
+    build_workbook(tmp_path / "ALADI.xlsx", {"Matriz": rows})
+    result = load(tmp_path)
+    tidy = result.tidy
+    n = len(marks)
+    assert len(tidy) == n + 2
+    assert tidy["criterion"].tolist() == ["fortalecimiento"] * n + ["reuniones", "proyectos"]
+    assert tidy["source_row"].tolist()[-2:] == [n + 2, n + 2]
+    assert result.sheets.loc[0, "layout"] == "marks" and result.rejects.empty
+    assert result.files.loc[0, ["rows_read", "rows_loaded", "tidy_rows"]].tolist() == [n + 1, n + 1, n + 2]
+
+
+def test_marks_row_without_mark_and_unknown_mark_are_rejected(tmp_path):
+    build_workbook(tmp_path / "ALADI.xlsx", {"Matriz": [
+        ["Eje", "Iniciativa", "Proyectos", "Normas"],
+        ["Cadenas de valor", "sin marca", "", "No"],
+        ["Cadenas de valor", "marca rara", "quizás", "X"],
+    ]})
+    result = load(tmp_path)
+    assert result.tidy.empty
+    rej = result.rejects
+    assert rej[["source_row", "column", "value"]].values.tolist() == [[2, "", ""], [3, "Proyectos", "quizás"]]
+    assert rej.loc[0, "reason"].startswith("no criterion marked: expected X, ✓, ✔, Sí, Yes, Y, 1")
+    assert "'Proyectos', 'Normas'" in rej.loc[0, "reason"]
+    assert rej.loc[1, "reason"].startswith("unrecognised mark in criterion column 'Proyectos'")
+
+
+# --- layout e: merged cells ------------------------------------------------------------------------
+
+def test_merged_axis_and_criterion_count_for_every_row(tmp_path):
+    build_workbook(tmp_path / "CAN.xlsx", {"Matriz": [
+        ["Título"], [],
+        ["Eje", "Criterio", "Iniciativa"],
+        ["Integración transfronteriza", "Proyectos", "CEBAF Rumichaca"],
+        [None, None, "CEBAF Huaquillas"],
+        [None, "Normas", "Decisión 502"],
+        ["Riesgo de desastres", "Otros", "CAPRADE"],
+    ]}, merges={"Matriz": ["A4:A6", "B4:B5"]})
+    result = load(tmp_path)
+    assert result.tidy[["axis", "criterion", "source_row"]].values.tolist() == [
+        ["transfronteriza", "proyectos", 4], ["transfronteriza", "proyectos", 5],
+        ["transfronteriza", "normas", 6], ["riesgo_desastres", "otros", 7]]
+
+
+# --- layout g: organism --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, expected", [("Mercosur_matriz_2024.xlsx", "MERCOSUR"), ("SGCAN-2024.xlsx", "CAN"),
+                                            ("Comunidad Andina 2024.xlsx", "CAN"), ("sg-sica.xlsm", "SICA")])
+def test_organism_from_file_name(tmp_path, name, expected):
+    build_workbook(tmp_path / name, {"M": [["Eje", "Criterio", "Tema"], ["Energía sostenible", "Normas", "x"]]})
+    result = load(tmp_path)
+    assert result.tidy["organism"].tolist() == [expected]
+    assert result.files.loc[0, "organism_from"] == "filename"
+
+
+def test_no_organism_rejects_the_whole_file_but_keeps_the_accounting(tmp_path):
+    build_workbook(tmp_path / "CAN_SICA_conjunta.xlsx", {"M": [
+        ["Organismo: Banco Mundial"], ["Eje", "Criterio", "Tema"],
+        ["Energía sostenible", "Normas", "x"], ["Energía sostenible", "Proyectos", "y"]]})
+    result = load(tmp_path)
+    assert result.tidy.empty and result.files.loc[0, "status"] == "rejected"
+    why = result.rejects["reason"].unique().tolist()
+    assert len(why) == 1 and why[0].startswith("no organism: no organism column")
+    assert "the metadata cell says 'Banco Mundial' (unknown organism 'Banco Mundial'" in why[0]
+    assert "names several organisms (CAN, SICA)" in why[0]
+    assert result.rejects["source_row"].tolist() == [3, 4]
+
+
+def test_unknown_organism_in_column_suggests_the_closest(tmp_path):
+    build_workbook(tmp_path / "x.xlsx", {"M": [["Organismo", "Eje", "Criterio", "Tema"],
+                                               ["Comunidad Andna", "Energía sostenible", "Normas", "x"],
+                                               ["", "Energía sostenible", "Normas", "y"]]})
+    result = load(tmp_path)
+    assert result.rejects[["source_row", "column", "value"]].values.tolist() == [
+        [2, "Organismo", "Comunidad Andna"], [3, "Organismo", ""]]
+    assert result.rejects.loc[0, "reason"].startswith("unknown organism 'Comunidad Andna'; closest known: "
+                                                      "'Comunidad Andina' (CAN)")
+    assert result.rejects.loc[1, "reason"].startswith("missing organism: empty cell")
+
+
+def test_empty_organism_cell_falls_back_to_the_file_organism(tmp_path):
+    build_workbook(tmp_path / "OTCA.xlsx", {"M": [["Organismo", "Eje", "Criterio", "Tema"],
+                                                  ["", "Energía sostenible", "Normas", "y"]]})
+    assert load(tmp_path).tidy["organism"].tolist() == ["OTCA"]
+
+
+# --- row-level reject reasons ----------------------------------------------------------------------
+
+def test_every_row_reject_reason(tmp_path):
+    build_workbook(tmp_path / "2024" / "SELA.xlsx", {"Matriz": [
+        ["Eje", "Criterio", "Tema", "Iniciativa", "Año"],
+        ["Cadenas de balor", "Proyectos", "a", "", ""],                         # 2 unknown axis
+        ["Energía sostenible e integración eléctrica", "Proyectos", "b", "", ""],  # 3 ambiguous axis
+        ["", "Proyectos", "c", "", ""],                                          # 4 missing axis
+        ["Energía sostenible", "Proyectoz", "d", "", ""],                        # 5 unknown criterion
+        ["Energía sostenible", "Normas y políticas", "e", "", ""],               # 6 ambiguous criterion
+        ["Energía sostenible", "", "f", "", ""],                                 # 7 missing criterion
+        ["Energía sostenible", "Normas", "", "", ""],                            # 8 no theme/initiative
+        ["Energía sostenible", "Normas", "g", "", 2023.5],                       # 9 invalid year
+        ["Energía sostenible", "Normas", "h", "", "20x3"],                       # 10 invalid year
+        ["Energía sostenible", "Normas", "i", "", 1800],                         # 11 out of range
+        ["Energía sostenible", "Normas", "j", "", "2023"],                       # 12 ok
+        ["Energía sostenible", "Normas", "j", "", 2023],                         # 13 duplicate of 12
+        ["x", "", "", "", ""],                                                   # 14 three problems
+    ]})
+    result = load(tmp_path)
+    assert result.tidy["source_row"].tolist() == [12] and result.tidy["year"].tolist() == [2023]
+    rej = result.rejects.set_index("source_row")
+    expect = {
+        2: ("Eje", "Cadenas de balor", r"^unknown axis 'Cadenas de balor'; closest known: 'Cadenas de valor' \(cadenas_valor\)"),
+        3: ("Eje", "Energía sostenible e integración eléctrica",
+            r"^ambiguous axis .*could mean energia_sostenible or interconexion_electrica"),
+        4: ("Eje", "", r"^missing axis: empty cell and the sheet name 'Matriz' is not an axis"),
+        5: ("Criterio", "Proyectoz", r"^unknown criterion 'Proyectoz'; closest known: 'Proyectos?' \(proyectos\)"),
+        6: ("Criterio", "Normas y políticas", r"^ambiguous criterion .*normas or politicas"),
+        7: ("Criterio", "", r"^missing criterion: empty cell"),
+        8: ("Iniciativa", "", r"^missing initiative and theme: expected at least one of them"),
+        9: ("Año", "2023.5", r"^invalid year: expected a whole number from 1900 to 2100"),
+        10: ("Año", "20x3", r"^invalid year"),
+        11: ("Año", "1800", r"^invalid year"),
+        13: ("", "j", r"^duplicate of row 12: "),
+    }
+    for row, (column, value, pattern) in expect.items():
+        assert rej.loc[[row], ["column", "value"]].values.tolist() == [[column, value]], row
+        assert rej.loc[[row], "reason"].str.contains(pattern).all(), (row, rej.loc[row, "reason"])
+    assert sorted(rej.loc[[14], "column"]) == ["Criterio", "Eje", "Iniciativa"]
+    assert result.files.loc[0, ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [13, 1, 12]
+
+
+def test_duplicate_across_sheets_names_the_other_sheet(tmp_path):
+    head = ["Criterio", "Tema"]
+    build_workbook(tmp_path / "CAN.xlsx", {"Energía sostenible": [head, ["Normas", "x"]],
+                                           "Energías renovables": [head, ["Normas", "x"]]})
+    result = load(tmp_path)
+    assert result.rejects["reason"].str.startswith(
+        "duplicate of row 2 of sheet 'Energía sostenible'").tolist() == [True]
+    assert result.rejects["source_sheet"].tolist() == ["Energías renovables"]
+
+
+def test_explicit_matrix_column_wins(tmp_path):
+    build_workbook(tmp_path / "AEC.xlsx", {"M": [
+        ["Eje", "Matriz", "Criterio", "Tema"],
+        ["Cooperación transfronteriza", "Cooperación transfronteriza de puertos", "Proyectos", "Puertos"],
+        ["Cooperación transfronteriza", "", "Proyectos", "Aduanas"]]})
+    assert load(tmp_path).tidy["matrix"].tolist() == [
+        "Cooperación transfronteriza de puertos", "Cooperación transfronteriza"]
+
+
+# --- files: unreadable, ignored, order, rounds -----------------------------------------------------
+
+def _good(path: Path) -> Path:
+    return build_workbook(path, {"M": [["Eje", "Criterio", "Tema"], ["Energía sostenible", "Normas", "x"]]})
+
+
+def test_unreadable_files_are_reported_and_the_rest_loads(tmp_path):
+    raw = tmp_path / "raw"
+    _good(raw / "2024" / "OTCA.xlsx")
+    (raw / "2024" / "corrupt.xlsx").write_bytes(b"PK\x03\x04 this is not a zip")
+    (raw / "2024" / "viejo.xlsx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
+    (raw / "2024" / "legacy.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
+    shutil.copy(raw / "2024" / "OTCA.xlsx", raw / "2024" / "~$OTCA.xlsx")
+    (raw / "2024" / "README.md").write_text("notes", encoding="utf-8")
+    (raw / "2024" / "datos.csv").write_text("a,b", encoding="utf-8")
+    result = load(raw)
+    assert result.tidy["source_file"].tolist() == ["2024/OTCA.xlsx"]
+    files = result.files.set_index("source_file")
+    assert list(files.index) == ["2024/OTCA.xlsx", "2024/corrupt.xlsx", "2024/legacy.xls", "2024/viejo.xlsx",
+                                 "2024/~$OTCA.xlsx"]
+    assert (files["status"] == "unreadable").sum() == 4
+    assert files.loc["2024/corrupt.xlsx", "reason"].startswith("corrupt.xlsx: not a readable workbook")
+    assert "encrypted workbook or legacy .xls" in files.loc["2024/viejo.xlsx", "reason"]
+    assert files.loc["2024/legacy.xls", "reason"].startswith("legacy .xls workbook is not supported")
+    assert files.loc["2024/~$OTCA.xlsx", "reason"].startswith("Excel lock file")
+    file_level = result.rejects[result.rejects["source_row"].isna()]
+    assert sorted(file_level["source_file"]) == sorted(files.index[files["status"] == "unreadable"])
+    assert (file_level["source_sheet"] == "").all()
+
+
+def test_calamine_error_is_a_file_level_reject(tmp_path):
+    path = _good(tmp_path / "CAN.xlsx")
+    replace_in_zip(path, "xl/worksheets/sheet1.xml", "", None)  # the workbook names a sheet that is missing
+    result = load(tmp_path)
+    assert result.files.loc[0, "status"] == "unreadable"
+    assert result.files.loc[0, "reason"] == "not a readable workbook: WorksheetNotFound: M"
+
+
+def test_rounds_are_first_subfolders_and_paths_are_relative_posix(tmp_path):
+    _good(tmp_path / "2023" / "OTCA.xlsx")
+    _good(tmp_path / "2024" / "extra" / "OTCA.xlsx")
+    _good(tmp_path / "OTCA.xlsx")
+    result = load(tmp_path)
+    assert result.tidy[["round", "source_file"]].values.tolist() == [
+        ["", "OTCA.xlsx"], ["2023", "2023/OTCA.xlsx"], ["2024", "2024/extra/OTCA.xlsx"]]
+
+
+def test_loading_is_deterministic(tmp_path):
+    _good(tmp_path / "2024" / "OTCA.xlsx")
+    _good(tmp_path / "2024" / "AEC.xlsx")
+    a, b = io.load_submissions(tmp_path), io.load_submissions(tmp_path)
+    pd.testing.assert_frame_equal(a.tidy, b.tidy)
+    pd.testing.assert_frame_equal(a.rejects, b.rejects)
+    assert a.tidy["organism"].tolist() == ["AEC", "OTCA"]
+
+
+def test_missing_path_raises(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"nowhere does not exist; expected a folder of \.xlsx"):
+        io.load_submissions(tmp_path / "nowhere")
+
+
+# --- formulas are never evaluated ------------------------------------------------------------------
+
+def test_formula_cells_give_cached_values_only(tmp_path):
+    path = build_workbook(tmp_path / "CAN.xlsx", {"M": [
+        ["Eje", "Criterio", "Tema", "Iniciativa", "Año"],
+        ["Energía sostenible", "Normas", "cached", "a", "=2000+23"],
+        ["Energía sostenible", "Normas", "=1+1", "b", None]]})
+    # give the first formula a cached value that differs from its result; the second keeps none
+    replace_in_zip(path, "xl/worksheets/sheet1.xml", "<f>2000+23</f><v /></c>", "<f>2000+23</f><v>1999</v></c>")
+    result = load(tmp_path)
+    assert result.tidy["year"].tolist()[0] == 1999
+    assert result.tidy["theme"].tolist() == ["cached", ""]
+
+
+# --- read_tidy -------------------------------------------------------------------------------------
+
+def test_read_tidy_checks_columns(tmp_path):
+    bad = tmp_path / "t.csv"
+    pd.DataFrame({"round": ["2024"], "organism": ["CAN"], "extra": [1]}).to_csv(bad, index=False)
+    with pytest.raises(MCRDataError, match=r"missing columns \['axis', .*'source_row'\], unexpected columns "
+                                           r"\['extra'\]"):
+        io.read_tidy(bad)
+    with pytest.raises(FileNotFoundError, match="run 'mcr ingest' first"):
+        io.read_tidy(tmp_path / "none.csv")
+
+
+def test_read_tidy_rejects_bad_year(tmp_path, tidy_small):
+    path = tmp_path / "t.csv"
+    tidy_small.assign(year="soon").to_csv(path, index=False)
+    with pytest.raises(MCRDataError, match="year must be whole numbers or empty"):
+        io.read_tidy(path)
+    tidy_small.to_csv(path, index=False)
+    pd.testing.assert_frame_equal(io.read_tidy(path), tidy_small.astype({"source_row": "int64"}))
+
+
+def test_organism_from_filename_reasons():
+    assert io.organism_from_filename("matriz.xlsx") == (None, "the file name 'matriz.xlsx' names no known organism")
+    assert io.organism_from_filename("CAN y SICA.xlsx")[1] == (
+        "the file name 'CAN y SICA.xlsx' names several organisms (CAN, SICA)")
