@@ -1,0 +1,287 @@
+"""Write the score tables: three CSV files and an analysts' workbook.
+
+``write_score_outputs`` writes ``mcr_scores.csv``, ``mcr_pairwise.csv`` and
+``mcr_shared_themes.csv`` (the columns of issue 3, ids as in the tidy table)
+and ``mcr_scores.xlsx`` (one sheet per table, including the organism profile,
+with headers, axis and criterion names in Spanish by default).
+
+Outputs are deterministic: CSV floats use :data:`FLOAT_FORMAT`, NaN is an empty
+field, lines end in ``\\n``; the workbook's dates and its zip entries carry the
+time of ``SOURCE_DATE_EPOCH`` (default 2025-01-01), so the same tables give the
+same bytes.  Text a spreadsheet would read as a formula is neutralised with
+:func:`mcr_analysis.safety.neutralise` in both formats.  Column labels and
+number formats are data: ``mcr_analysis/data/score_labels.tsv``.
+
+Examples
+--------
+>>> column_label("convergence_index"), column_label("coverage", "en")
+('Índice de convergencia', 'Coverage')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import math
+import os
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from mcr_analysis import scores as sc
+from mcr_analysis import taxonomy
+from mcr_analysis.safety import neutralise, neutralise_frame
+from mcr_analysis.taxonomy import MCRDataError
+
+__all__ = [
+    "CSV_FILES",
+    "XLSX_FILE",
+    "FLOAT_FORMAT",
+    "TABLE_COLUMNS",
+    "column_label",
+    "write_score_csvs",
+    "write_scores_workbook",
+    "write_score_outputs",
+]
+
+CSV_FILES = {
+    "scores": "mcr_scores.csv",
+    "pairwise": "mcr_pairwise.csv",
+    "shared_themes": "mcr_shared_themes.csv",
+}
+"""CSV file of each table (the profile goes to the workbook only)."""
+XLSX_FILE = "mcr_scores.xlsx"
+FLOAT_FORMAT = "%.6f"
+"""printf format of every float in the CSV files (six decimals)."""
+TABLE_COLUMNS = {
+    "scores": sc.SCORE_COLUMNS,
+    "pairwise": sc.PAIRWISE_COLUMNS,
+    "shared_themes": sc.SHARED_THEMES_COLUMNS,
+    "profile": sc.PROFILE_COLUMNS,
+}
+"""Columns of each table, in the order written; also the workbook's sheet order."""
+DEFAULT_EPOCH = 1735689600  # 2025-01-01T00:00:00Z, as the Makefile sets it
+_COLOR_LOW, _COLOR_HIGH = "FFFFFF", "2166AC"
+_MIN_WIDTH, _MAX_WIDTH = 8, 80
+
+
+@functools.cache
+def _labels() -> dict[str, dict[str, str]]:
+    with resources.files("mcr_analysis.data").joinpath("score_labels.tsv").open(
+        encoding="utf-8", newline=""
+    ) as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    keys = [r["key"] for r in rows]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise MCRDataError(f"package table score_labels.tsv: duplicated keys {dup}")
+    return {r["key"]: r for r in rows}
+
+
+def column_label(key: str, lang: str = "es") -> str:
+    """Workbook header of column (or ``"sheet:<table>"``) ``key`` in ``lang``.
+
+    Raises
+    ------
+    MCRDataError
+        When ``key`` is not in ``score_labels.tsv`` or ``lang`` is not es/en.
+    """
+    if lang not in taxonomy.LANGS:
+        raise MCRDataError(f"unknown language {lang!r}; allowed: {', '.join(taxonomy.LANGS)}")
+    labels = _labels()
+    if key not in labels:
+        raise MCRDataError(f"score_labels.tsv has no label for {key!r}; known: {', '.join(labels)}")
+    return labels[key][lang]
+
+
+def _check(tables: dict[str, pd.DataFrame], names) -> None:
+    """Every named table is present with its columns; all problems in one message."""
+    problems = []
+    for name in names:
+        if name not in tables:
+            problems.append(f"missing table {name!r}")
+            continue
+        missing = [c for c in TABLE_COLUMNS[name] if c not in tables[name].columns]
+        if missing:
+            problems.append(f"table {name!r} lacks columns {missing}")
+    if problems:
+        raise MCRDataError(
+            "score tables: " + "; ".join(problems)
+            + "; expected the output of mcr_analysis.scores.score_tables"
+        )
+
+
+def write_score_csvs(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Write the CSV files of :data:`CSV_FILES` into ``out_dir`` (created if needed).
+
+    Columns exactly :data:`TABLE_COLUMNS`; UTF-8, ``\\n`` line ends, floats with
+    :data:`FLOAT_FORMAT`, NaN as an empty field, text neutralised.  The tables
+    are not modified.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the order of :data:`CSV_FILES`.
+    """
+    _check(tables, CSV_FILES)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, filename in CSV_FILES.items():
+        frame = neutralise_frame(tables[name][TABLE_COLUMNS[name]])
+        path = out_dir / filename
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n",
+                     float_format=FLOAT_FORMAT, na_rep="")
+        written.append(path)
+    return written
+
+
+def _stamp() -> dt.datetime:
+    """The fixed time of generated files: ``SOURCE_DATE_EPOCH`` or :data:`DEFAULT_EPOCH` (UTC)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        epoch = int(raw) if raw else DEFAULT_EPOCH
+    except ValueError:
+        raise MCRDataError(f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds") from None
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
+
+
+def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy with axis and criterion ids replaced by their names in ``lang``."""
+    out = frame.copy()
+    if "axis" in out:
+        out["axis"] = out["axis"].map(lambda a: taxonomy.axis_label(a, lang))
+    if "criterion" in out:
+        out["criterion"] = out["criterion"].map(lambda c: taxonomy.criterion_label(c, lang))
+    return out
+
+
+def _cell_value(value: object) -> object:
+    """A value openpyxl stores as data: NaN/NA as empty, text neutralised and XML-safe."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _fill_sheet(ws, frame: pd.DataFrame, columns: list[str], lang: str) -> None:
+    headers = [column_label(c, lang) for c in columns]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for record in frame[columns].itertuples(index=False, name=None):
+        ws.append([_cell_value(v) for v in record])
+    n = len(frame)
+    for j, col in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        fmt = _labels()[col]["format"]
+        if fmt and n:
+            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
+                cell.number_format = fmt
+        longest = max(len(w) for w in headers[j - 1].split())
+        longest = max(longest, min(len(headers[j - 1]), 24))  # headers wrap past 24 characters
+        if n and not pd.api.types.is_numeric_dtype(frame[col]):
+            longest = max(longest, int(frame[col].astype(str).str.len().max()))
+        ws.column_dimensions[letter].width = max(_MIN_WIDTH, min(_MAX_WIDTH, longest + 2))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
+    if "convergence_index" in columns and n:
+        letter = get_column_letter(columns.index("convergence_index") + 1)
+        ws.conditional_formatting.add(
+            f"{letter}2:{letter}{n + 1}",
+            ColorScaleRule(start_type="num", start_value=0, start_color=_COLOR_LOW,
+                           end_type="num", end_value=1, end_color=_COLOR_HIGH),
+        )
+
+
+def write_scores_workbook(tables: dict[str, pd.DataFrame], path: str | Path, lang: str = "es") -> Path:
+    """Write the analysts' workbook: one sheet per table of :data:`TABLE_COLUMNS`.
+
+    Headers, sheet names and axis/criterion names in ``lang``; bold header row,
+    frozen, with filters; column widths from the content (capped); coverage and
+    shares as percentages, indices with three decimals; a white-to-blue colour
+    scale on the convergence index, fixed at 0 and 1 so colours compare across
+    files; text neutralised.  Document dates and zip entry times come from
+    ``SOURCE_DATE_EPOCH``, so the same tables give the same bytes.  The tables
+    are not modified.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    _check(tables, TABLE_COLUMNS)
+    column_label("round", lang)  # checks lang
+    book = Workbook()
+    book.remove(book.active)
+    for name, columns in TABLE_COLUMNS.items():
+        ws = book.create_sheet(column_label(f"sheet:{name}", lang))
+        _fill_sheet(ws, _display(tables[name], lang), columns, lang)
+    stamp = _stamp()
+    book.properties.creator = "mcr_analysis"
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_restamp(buffer.getvalue(), stamp))
+    return path
+
+
+def _restamp(data: bytes, stamp: dt.datetime) -> bytes:
+    """The zip archive ``data`` with every entry dated ``stamp`` (zip dates start in 1980)."""
+    date_time = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_score_outputs(tables: dict[str, pd.DataFrame], out_dir: str | Path, lang: str = "es") -> list[Path]:
+    """Write ``mcr_scores.csv``, ``mcr_pairwise.csv``, ``mcr_shared_themes.csv`` and ``mcr_scores.xlsx``.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        :func:`mcr_analysis.scores.score_tables` output (keys ``scores``,
+        ``pairwise``, ``shared_themes``, ``profile``); not modified.
+    out_dir : str or pathlib.Path
+        Output folder, created if needed.
+    lang : {"es", "en"}
+        Language of the workbook's headers and names (the CSV files hold ids).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The four files, CSV files first.
+
+    Raises
+    ------
+    MCRDataError
+        When a table or column is missing (all listed at once).
+    """
+    _check(tables, TABLE_COLUMNS)
+    written = write_score_csvs(tables, out_dir)
+    written.append(write_scores_workbook(tables, Path(out_dir) / XLSX_FILE, lang))
+    return written
