@@ -1,0 +1,171 @@
+"""Shapes and sampled regions of Venn diagrams (numpy only; no drawing).
+
+One to three sets are circles; their centres and radii come from
+matplotlib-venn's layout algorithm with all subset sizes fixed to 1 (the unweighted
+diagram: same picture whatever the data).  Four and five sets are
+congruent ellipses arranged so that every one of the 15 or 31 regions exists:
+
+* four sets: the classic arrangement of two mirrored pairs of ellipses
+  (Venn's own construction, as drawn by e.g. pyvenn), made exactly symmetric;
+* five sets: Grünbaum's symmetric diagram, one ellipse rotated by 72° per set
+  around the common centre.
+
+Regions are studied on a regular grid of sample points: each point gets the
+bit pattern of the shapes that contain it (bit ``i`` for shape ``i``) and its
+clearance, the distance to the nearest shape outline (exact for circles, a
+first-order estimate for ellipses).  Label anchors and text fitting use only
+these arrays, so the whole layout is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Four congruent ellipses, semi-axes 1 and 0.625: (x, y, angle in degrees);
+# a mirrored version of the classic arrangement.
+_FOUR = ((-0.41, -0.14, 140.0), (-0.13, 0.14, 140.0), (0.13, 0.14, 40.0), (0.41, -0.14, 40.0))
+_FOUR_MINOR = 0.625
+# Grünbaum's five ellipses: centre offset, minor semi-axis (major is 1) and the
+# tilt of the major axis against the radial direction; found by an exhaustive
+# search maximising the smallest region on a grid (smallest ~0.8 % of the union).
+_FIVE_OFFSET, _FIVE_MINOR, _FIVE_TILT = 0.22, 0.6, 20.0
+
+GRID_CELLS = 320  # sample points along the longer side of the shapes' bounding box
+
+
+@dataclass(frozen=True)
+class Shape:
+    """An ellipse (a circle when ``a == b``): centre, semi-axes, rotation in degrees."""
+
+    x: float
+    y: float
+    a: float
+    b: float
+    angle: float = 0.0
+
+    def _local(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        t = np.deg2rad(self.angle)
+        dx, dy = px - self.x, py - self.y
+        return dx * np.cos(t) + dy * np.sin(t), -dx * np.sin(t) + dy * np.cos(t)
+
+    def contains(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        """Boolean mask of the points inside (or on) the shape."""
+        u, v = self._local(px, py)
+        return (u / self.a) ** 2 + (v / self.b) ** 2 <= 1.0
+
+    def clearance(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        """Distance of each point to the outline (exact for circles)."""
+        u, v = self._local(px, py)
+        if self.a == self.b:
+            return np.abs(np.hypot(u, v) - self.a)
+        f = (u / self.a) ** 2 + (v / self.b) ** 2
+        grad = 2.0 * np.hypot(u / self.a**2, v / self.b**2)
+        radial = np.abs(1.0 - 1.0 / np.sqrt(np.maximum(f, 1e-12))) * np.hypot(u, v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sampson = np.where(grad > 0, np.abs(f - 1.0) / grad, np.inf)
+        return np.minimum(sampson, radial)
+
+    def outline(self, n: int = 360) -> np.ndarray:
+        """``n`` points of the outline, shape (n, 2), counter-clockwise from angle 0."""
+        s = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
+        t = np.deg2rad(self.angle)
+        u, v = self.a * np.cos(s), self.b * np.sin(s)
+        return np.column_stack([self.x + u * np.cos(t) - v * np.sin(t), self.y + u * np.sin(t) + v * np.cos(t)])
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """Exact axis-aligned bounding box (xmin, xmax, ymin, ymax)."""
+        t = np.deg2rad(self.angle)
+        hw = float(np.hypot(self.a * np.cos(t), self.b * np.sin(t)))
+        hh = float(np.hypot(self.a * np.sin(t), self.b * np.cos(t)))
+        return self.x - hw, self.x + hw, self.y - hh, self.y + hh
+
+
+def shapes_for(n: int) -> tuple[tuple[Shape, ...], object]:
+    """The ``n`` shapes (1 <= n <= 5) and, for 2 and 3 sets, matplotlib-venn's layout object."""
+    if n == 1:
+        return (Shape(0.0, 0.0, 1.0, 1.0),), None
+    if n in (2, 3):
+        if n == 2:
+            from matplotlib_venn.layout.venn2 import DefaultLayoutAlgorithm
+        else:
+            from matplotlib_venn.layout.venn3 import DefaultLayoutAlgorithm
+        sizes = (1,) * (2**n - 1)
+        mv_layout = DefaultLayoutAlgorithm(fixed_subset_sizes=sizes)(sizes)
+        shapes = tuple(
+            Shape(float(c.x), float(c.y), float(r), float(r)) for c, r in zip(mv_layout.centers, mv_layout.radii)
+        )
+        return shapes, mv_layout
+    if n == 4:
+        return tuple(Shape(x, y, 1.0, _FOUR_MINOR, ang) for x, y, ang in _FOUR), None
+    if n == 5:
+        out = []
+        for i in range(5):
+            phi = 90.0 + 72.0 * i
+            r = np.deg2rad(phi)
+            out.append(
+                Shape(
+                    round(float(_FIVE_OFFSET * np.cos(r)), 12),
+                    round(float(_FIVE_OFFSET * np.sin(r)), 12),
+                    1.0,
+                    _FIVE_MINOR,
+                    phi + _FIVE_TILT,
+                )
+            )
+        return tuple(out), None
+    raise ValueError(f"a Venn diagram needs 1 to 5 sets, got {n}")
+
+
+def shapes_bounds(shapes: tuple[Shape, ...]) -> tuple[float, float, float, float]:
+    """Bounding box of all shapes."""
+    b = np.array([s.bounds() for s in shapes])
+    return float(b[:, 0].min()), float(b[:, 1].max()), float(b[:, 2].min()), float(b[:, 3].max())
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """Sample points over the shapes: coordinates, region codes and clearance."""
+
+    xs: np.ndarray  # (nx,)
+    ys: np.ndarray  # (ny,)
+    code: np.ndarray  # (ny, nx) int: bit i set when shape i contains the point
+    clearance: np.ndarray  # (ny, nx) distance to the nearest outline
+    step: float
+
+
+def sample(shapes: tuple[Shape, ...], cells: int = GRID_CELLS) -> Grid:
+    """Sample the shapes on a regular grid with ``cells`` points along the longer side."""
+    x0, x1, y0, y1 = shapes_bounds(shapes)
+    step = max(x1 - x0, y1 - y0) / cells
+    xs = np.arange(x0 + step / 2, x1, step)
+    ys = np.arange(y0 + step / 2, y1, step)
+    px, py = np.meshgrid(xs, ys)
+    code = np.zeros(px.shape, dtype=np.int64)
+    clearance = np.full(px.shape, np.inf)
+    for i, shape in enumerate(shapes):
+        code |= shape.contains(px, py).astype(np.int64) << i
+        clearance = np.minimum(clearance, shape.clearance(px, py))
+    return Grid(xs, ys, code, clearance, step)
+
+
+def integral(mask: np.ndarray) -> np.ndarray:
+    """Summed-area table of ``mask`` with a leading row and column of zeros."""
+    s = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int64)
+    s[1:, 1:] = np.cumsum(np.cumsum(mask, axis=0), axis=1)
+    return s
+
+
+def window_fits(table: np.ndarray, half_w: int, half_h: int) -> np.ndarray:
+    """Where a (2*half_w+1) x (2*half_h+1) window centred on a point lies wholly in the mask.
+
+    ``table`` is the mask's :func:`integral`; the result has the mask's shape.
+    """
+    ny, nx = table.shape[0] - 1, table.shape[1] - 1
+    out = np.zeros((ny, nx), dtype=bool)
+    h, w = 2 * half_h + 1, 2 * half_w + 1
+    if w > nx or h > ny:
+        return out
+    total = table[h:, w:] - table[:-h, w:] - table[h:, :-w] + table[:-h, :-w]
+    out[half_h : ny - half_h, half_w : nx - half_w] = total == h * w
+    return out

@@ -1,0 +1,589 @@
+"""Venn diagrams of one MCR cell: organisms are sets, themes are elements.
+
+The layout (:func:`venn_layout`) is computed apart from the drawing
+(:func:`draw_venn`) and uses no pyplot:
+
+* 1 organism: one labelled circle; 2 and 3: circles from matplotlib-venn's
+  layout algorithm with all subset sizes fixed to 1, i.e. the unweighted
+  diagram whatever the data (``venn2_unweighted``/``venn3_unweighted`` raise in
+  matplotlib-venn 1.1.2); regions with the same number of organisms have the
+  same area (for two sets all three are equal);
+  4 and 5: congruent ellipses (the classic four-ellipse arrangement and
+  Grünbaum's symmetric five-ellipse diagram) in which all 15 / 31 regions exist.
+* A theme belongs to the region of exactly the organisms that have it.
+* Each non-empty region shows its themes, one bullet per theme, wrapped, when
+  the block fits inside the region at the chosen font size; otherwise it shows
+  the count ("n temas", or just "n" where even that does not fit) and its
+  themes go to :attr:`VennLayout.overflow`, the companion table printed under
+  the diagram.  No theme is ever dropped: every theme is either written in
+  the figure or listed in ``overflow``.
+* Empty regions show nothing, as in the book's diagrams.
+
+Fitting is measured on a grid of sample points (see ``_venn_geometry``) with
+the real font metrics, for a diagram drawn ``size_cm`` wide and high; the
+result is deterministic.
+
+Examples
+--------
+>>> lay = venn_layout({"CAN": frozenset({"Pasos de frontera", "Aduanas"}),
+...                    "SICA": frozenset({"Aduanas"})})
+>>> lay.organisms, list(lay.regions)
+(('CAN', 'SICA'), [('CAN',), ('SICA',), ('CAN', 'SICA')])
+>>> lay.regions[("CAN", "SICA")].themes
+('Aduanas',)
+>>> lay.region_text(("CAN",), "es")
+'Pasos de frontera'
+>>> lay.region_text(("SICA",), "es")
+''
+>>> lay.overflow.empty
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgba
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
+
+from mcr_analysis import _venn_geometry as geo
+from mcr_analysis.taxonomy import normalize_label, palette, text
+
+__all__ = ["Region", "VennLayout", "VennDrawing", "venn_layout", "draw_venn", "MAX_VENN_SETS", "OVERFLOW_COLUMNS"]
+
+MAX_VENN_SETS = 5
+OVERFLOW_COLUMNS = ["organisms", "theme"]
+REGION_JOIN = " ∩ "
+BULLET = "• "
+LINE_SPACING = 1.2  # matplotlib's default ``linespacing``
+DEFAULT_SIZE_CM = (15.0, 9.0)
+DEFAULT_FONTSIZE = 7.0
+DEFAULT_MIN_FONTSIZE = 6.0
+SET_LABEL_SCALE = 1.3  # set labels are this much larger than region text
+_MIN_WRAP = 8
+_TEXT_TO_PATH = TextToPath()
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region of the diagram: the organisms that share exactly ``themes``.
+
+    Attributes
+    ----------
+    key : tuple of str
+        Organism ids of the region, in the diagram's order.
+    themes : tuple of str
+        Themes of the region, sorted (accent- and case-insensitively).
+    anchor : tuple of float
+        Centre of the region's text, in data coordinates.
+    lines : tuple of str or None
+        The wrapped lines listing the themes when they fit; ``None`` when the
+        region shows its count instead (its themes are then in the overflow).
+    fontsize : float
+        Font size in points of the region's text.
+    short_count : bool
+        True when even "n temas" does not fit and only the number is shown.
+    """
+
+    key: tuple[str, ...]
+    themes: tuple[str, ...]
+    anchor: tuple[float, float]
+    lines: tuple[str, ...] | None
+    fontsize: float
+    short_count: bool = False
+
+    @property
+    def shows_themes(self) -> bool:
+        """True when the region writes its themes in full (or is empty)."""
+        return self.lines is not None
+
+
+@dataclass(frozen=True, eq=False)
+class VennLayout:
+    """Everything needed to draw a Venn diagram, computed without pyplot.
+
+    Attributes
+    ----------
+    organisms : tuple of str
+        The sets, in drawing order.
+    shapes : tuple
+        One circle or ellipse per organism (``_venn_geometry.Shape``).
+    regions : dict
+        Region key -> :class:`Region`, for all ``2**n - 1`` regions, ordered by
+        number of organisms, then by the organisms' order.
+    set_labels : dict
+        Organism -> ``(x, y, ha, va)`` of its label, outside the shapes.
+    limits : tuple of float
+        ``(xmin, xmax, ymin, ymax)`` of the drawing in data coordinates.
+    fontsize : float
+        Largest font size in points of the region texts (set labels are
+        larger); a region whose text does not fit at that size tries smaller
+        sizes down to ``min_fontsize``.
+    min_fontsize : float
+        Smallest font size of a region text.
+    size_cm : tuple of float
+        Width and height of the drawing the fit was computed for.
+    """
+
+    organisms: tuple[str, ...]
+    shapes: tuple[geo.Shape, ...]
+    regions: dict
+    set_labels: dict
+    limits: tuple[float, float, float, float]
+    fontsize: float
+    min_fontsize: float
+    size_cm: tuple[float, float]
+    backend_layout: object = field(default=None, repr=False)
+
+    def region_text(self, key: tuple[str, ...], lang: str = "es") -> str:
+        """The text written in region ``key``: its themes, its count or ``""`` when empty."""
+        region = self.regions[key]
+        if region.lines is not None:
+            return "\n".join(region.lines)
+        return _count_text(len(region.themes), lang, short=region.short_count)
+
+    @property
+    def overflow(self) -> pd.DataFrame:
+        """Themes not written in full in the figure, one row each: ``organisms``, ``theme``.
+
+        Returns a new DataFrame (empty, with those columns, when every theme is shown).
+        """
+        rows = [
+            (REGION_JOIN.join(r.key), theme)
+            for r in self.regions.values()
+            if r.lines is None
+            for theme in r.themes
+        ]
+        return pd.DataFrame(rows, columns=OVERFLOW_COLUMNS, dtype=str)
+
+
+@dataclass(eq=False)
+class VennDrawing:
+    """What :func:`draw_venn` drew.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+    patches : dict
+        Organism -> the patch outlining its set (edge in the organism's colour).
+    set_labels : dict
+        Organism -> its label ``Text``.
+    region_texts : dict
+        Region key -> ``Text`` for every non-empty region.
+    overflow : pandas.DataFrame
+        The companion table (see :attr:`VennLayout.overflow`).
+    layout : VennLayout
+    region_patches : dict
+        For 2 and 3 sets, region key -> matplotlib-venn's filled region patch.
+    """
+
+    ax: object
+    patches: dict
+    set_labels: dict
+    region_texts: dict
+    overflow: pd.DataFrame
+    layout: VennLayout
+    region_patches: dict = field(default_factory=dict)
+
+
+def _count_text(n: int, lang: str, short: bool = False) -> str:
+    if short:
+        text("venn_n_themes", lang)  # validates lang
+        return str(n)
+    if n == 1:
+        return text("venn_one_theme", lang)
+    return text("venn_n_themes", lang).format(n=n)
+
+
+def _active(contents: dict) -> dict[str, tuple[str, ...]]:
+    """Organisms with at least one theme, themes sorted; checks the input."""
+    if not isinstance(contents, dict):
+        raise TypeError(f"contents must be a dict organism -> set of themes, got {type(contents).__name__}")
+    out = {}
+    for organism, themes in contents.items():
+        if isinstance(themes, str):
+            raise TypeError(f"themes of {organism!r} must be a set of strings, got the string {themes!r}")
+        clean = {str(t) for t in themes if str(t).strip()}
+        if clean:
+            out[str(organism)] = tuple(sorted(clean, key=lambda t: (normalize_label(t), t)))
+    if not out:
+        raise ValueError(
+            "cannot draw a Venn diagram: no organism has any theme in this cell "
+            f"(organisms given: {sorted(map(str, contents)) or 'none'})"
+        )
+    if len(out) > MAX_VENN_SETS:
+        raise ValueError(
+            f"a Venn diagram shows at most {MAX_VENN_SETS} organisms, this cell has {len(out)} "
+            f"({', '.join(out)}); draw an UpSet plot instead (mcr_analysis.upset.draw_upset)"
+        )
+    return out
+
+
+def _region_keys(organisms: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [k for r in range(1, len(organisms) + 1) for k in itertools.combinations(organisms, r)]
+
+
+def _wrap(themes: tuple[str, ...], width: int) -> list[str]:
+    if len(themes) == 1:
+        return textwrap.wrap(" ".join(themes[0].split()), width, break_long_words=False, break_on_hyphens=False)
+    lines: list[str] = []
+    for theme in themes:
+        lines += textwrap.wrap(
+            " ".join(theme.split()),
+            width,
+            initial_indent=BULLET,
+            subsequent_indent="   ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return lines
+
+
+def _text_width_pt(line: str, prop: FontProperties) -> float:
+    return _TEXT_TO_PATH.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+
+def _block_pt(lines: list[str], prop: FontProperties) -> tuple[float, float]:
+    size = prop.get_size_in_points()
+    return max(_text_width_pt(x, prop) for x in lines), len(lines) * LINE_SPACING * size
+
+
+class _RegionFitter:
+    """Finds where a text block fits inside one region of the sampled grid."""
+
+    def __init__(self, grid: geo.Grid, code: int, scale: float, pad_pt: float):
+        self.grid, self.scale, self.pad_pt = grid, scale, pad_pt
+        mask = grid.code == code
+        self.table = geo.integral(mask)
+        self.clear = np.where(mask, grid.clearance, -np.inf)
+        self.inradius_pt = float(self.clear.max()) * scale if mask.any() else 0.0
+
+    def pole(self) -> tuple[float, float]:
+        """The sample point of the region farthest from any outline."""
+        iy, ix = np.unravel_index(int(np.argmax(self.clear)), self.clear.shape)
+        return float(self.grid.xs[ix]), float(self.grid.ys[iy])
+
+    def place(self, w_pt: float, h_pt: float) -> tuple[float, float] | None:
+        """Centre for a ``w_pt`` x ``h_pt`` block (plus padding) inside the region, or None."""
+        if min(w_pt, h_pt) / 2 + self.pad_pt > self.inradius_pt:
+            return None  # not even the block's inscribed circle fits
+        step_pt = self.grid.step * self.scale
+        half_w = math.ceil((w_pt / 2 + self.pad_pt) / step_pt)
+        half_h = math.ceil((h_pt / 2 + self.pad_pt) / step_pt)
+        ok = geo.window_fits(self.table, half_w, half_h)
+        if not ok.any():
+            return None
+        score = np.where(ok, self.clear, -np.inf)
+        iy, ix = np.unravel_index(int(np.argmax(score)), score.shape)
+        return float(self.grid.xs[ix]), float(self.grid.ys[iy])
+
+
+def _label_positions(shapes, grid, limits, scale, prop) -> tuple[dict, tuple]:
+    """Set label anchors outside the shapes and the limits that include them."""
+    inside = grid.code > 0
+    px, py = np.meshgrid(grid.xs, grid.ys)
+    cx, cy = float(px[inside].mean()), float(py[inside].mean())
+    gap = 0.5 * prop.get_size_in_points() / scale
+    out = []
+    x0, x1, y0, y1 = limits
+    for i, shape in enumerate(shapes):
+        pts = shape.outline(720)
+        other = np.zeros(len(pts), dtype=bool)
+        for j, s in enumerate(shapes):
+            if j != i:
+                other |= s.contains(pts[:, 0], pts[:, 1])
+        cand = pts[~other] if (~other).any() else pts
+        dist = np.hypot(cand[:, 0] - cx, cand[:, 1] - cy)
+        # Prefer the farthest outline point; among near ties, the highest one.
+        best = cand[int(np.argmax(np.round(dist, 6) + 1e-9 * cand[:, 1]))]
+        d = np.array([best[0] - cx, best[1] - cy])
+        d = d / (np.hypot(*d) or 1.0) if len(shapes) > 1 else np.array([0.0, 1.0])
+        if len(shapes) == 1:
+            best = np.array([shape.x, shape.y + shape.b])
+        x, y = best + d * gap
+        ha = "left" if d[0] > 0.35 else "right" if d[0] < -0.35 else "center"
+        va = "bottom" if d[1] > 0.35 else "top" if d[1] < -0.35 else "center"
+        out.append((float(x), float(y), ha, va))
+    return out, (cx, cy)
+
+
+def _label_box(pos, label: str, prop: FontProperties, scale: float) -> tuple[float, float, float, float]:
+    x, y, ha, va = pos
+    w = _text_width_pt(label, prop) / scale
+    h = LINE_SPACING * prop.get_size_in_points() / scale
+    left = {"left": x, "right": x - w, "center": x - w / 2}[ha]
+    bottom = {"bottom": y, "top": y - h, "center": y - h / 2}[va]
+    return left, left + w, bottom, bottom + h
+
+
+def _scale(limits, size_cm) -> float:
+    w_pt, h_pt = (c / 2.54 * 72.0 for c in size_cm)
+    return min(w_pt / (limits[1] - limits[0]), h_pt / (limits[3] - limits[2]))
+
+
+def venn_layout(
+    contents: dict[str, frozenset[str]],
+    *,
+    max_lines: int = 14,
+    wrap_width: int = 30,
+    fontsize: float = DEFAULT_FONTSIZE,
+    min_fontsize: float = DEFAULT_MIN_FONTSIZE,
+    size_cm: tuple[float, float] = DEFAULT_SIZE_CM,
+) -> VennLayout:
+    """Lay out the Venn diagram of ``contents`` (pure: no drawing, no pyplot).
+
+    Parameters
+    ----------
+    contents : dict
+        Organism id -> set of theme display labels (``sets.cell_contents``).
+        Organisms without themes are left out; the others keep their order.
+    max_lines : int
+        Most text lines a region may show; beyond that it shows its count.
+    wrap_width : int
+        Longest line, in characters; narrower wrappings (down to 8) are
+        tried when the widest does not fit the region.
+    fontsize : float
+        Font size in points of the region texts (set labels are 1.3 times larger).
+    min_fontsize : float
+        Smallest font size tried, in steps of 0.5 pt, before a region falls
+        back to its count.
+    size_cm : tuple of float
+        Width and height in cm of the area the diagram will be drawn in.
+
+    Returns
+    -------
+    VennLayout
+
+    Raises
+    ------
+    ValueError
+        When no organism has a theme, or more than five do.
+    TypeError
+        When ``contents`` is not a dict of sets of strings.
+
+    Examples
+    --------
+    >>> lay = venn_layout({"CAN": {"a", "b"}, "SICA": {"a", "c"}, "SELA": {"a"}})
+    >>> [(k, r.themes) for k, r in lay.regions.items() if r.themes]
+    [(('CAN',), ('b',)), (('SICA',), ('c',)), (('CAN', 'SICA', 'SELA'), ('a',))]
+    >>> venn_layout({"CAN": set()})
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot draw a Venn diagram: no organism has any theme in this cell (organisms given: ['CAN'])
+    """
+    if max_lines < 1 or wrap_width < 1 or not 0 < min_fontsize <= fontsize or min(size_cm) <= 0:
+        raise ValueError(
+            "max_lines, wrap_width, size_cm must be positive and 0 < min_fontsize <= fontsize; got "
+            f"max_lines={max_lines}, wrap_width={wrap_width}, fontsize={fontsize}, "
+            f"min_fontsize={min_fontsize}, size_cm={size_cm}"
+        )
+    active = _active(contents)
+    organisms = tuple(active)
+    n = len(organisms)
+    shapes, backend = geo.shapes_for(n)
+    grid = geo.sample(shapes)
+    prop = FontProperties(size=fontsize)
+    label_prop = FontProperties(size=fontsize * SET_LABEL_SCALE, weight="bold")
+
+    # Limits: the shapes plus their labels (two passes: the scale depends on the limits).
+    x0, x1, y0, y1 = geo.shapes_bounds(shapes)
+    pad = 0.03 * max(x1 - x0, y1 - y0)
+    limits = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
+    for _ in range(2):
+        scale = _scale(limits, size_cm)
+        positions, _ = _label_positions(shapes, grid, limits, scale, label_prop)
+        boxes = [_label_box(p, o, label_prop, scale) for p, o in zip(positions, organisms)]
+        limits = (
+            min([x0 - pad] + [b[0] for b in boxes]),
+            max([x1 + pad] + [b[1] for b in boxes]),
+            min([y0 - pad] + [b[2] for b in boxes]),
+            max([y1 + pad] + [b[3] for b in boxes]),
+        )
+    scale = _scale(limits, size_cm)
+
+    membership: dict[tuple[str, ...], list[str]] = {k: [] for k in _region_keys(organisms)}
+    for theme in sorted({t for ts in active.values() for t in ts}, key=lambda t: (normalize_label(t), t)):
+        membership[tuple(o for o in organisms if theme in active[o])].append(theme)
+
+    widths = list(range(wrap_width, _MIN_WRAP - 1, -3)) or [wrap_width]
+    sizes = [fontsize - 0.5 * i for i in range(int((fontsize - min_fontsize) / 0.5 + 1e-9) + 1)]
+    regions = {}
+    for key, themes in membership.items():
+        code = sum(1 << organisms.index(o) for o in key)
+        fitter = _RegionFitter(grid, code, scale, pad_pt=0.3 * fontsize)
+        regions[key] = _fit_region(key, tuple(themes), fitter, widths, sizes, max_lines)
+    return VennLayout(
+        organisms=organisms,
+        shapes=shapes,
+        regions=regions,
+        set_labels=dict(zip(organisms, positions)),
+        limits=tuple(float(v) for v in limits),
+        fontsize=float(fontsize),
+        min_fontsize=float(min_fontsize),
+        size_cm=(float(size_cm[0]), float(size_cm[1])),
+        backend_layout=backend,
+    )
+
+
+def _fit_region(key, themes, fitter, widths, sizes, max_lines) -> Region:
+    """The region's text: its themes at the largest size that fits, else its count."""
+    if not themes:
+        return Region(key, themes, fitter.pole(), (), sizes[0])
+    for size in sizes:
+        prop = FontProperties(size=size)
+        for width in widths:
+            lines = _wrap(themes, width)
+            if len(lines) > max_lines:
+                continue
+            anchor = fitter.place(*_block_pt(lines, prop))
+            if anchor is not None:
+                return Region(key, themes, anchor, tuple(lines), size)
+    for size in sizes:
+        prop = FontProperties(size=size)
+        w_pt = max(_text_width_pt(_count_text(len(themes), lang), prop) for lang in ("es", "en"))
+        anchor = fitter.place(w_pt, LINE_SPACING * size)
+        if anchor is not None:
+            return Region(key, themes, anchor, None, size)
+    return Region(key, themes, fitter.pole(), None, sizes[-1], short_count=True)
+
+
+def _axes_size_cm(ax) -> tuple[float, float]:
+    """Physical size of ``ax`` in cm (works for axes in sub-figures too)."""
+    from matplotlib.transforms import TransformedBbox
+
+    root = ax.get_figure(root=True)
+    box = TransformedBbox(ax.get_position(original=True), ax.get_figure().transSubfigure)
+    return (box.width / root.dpi * 2.54, box.height / root.dpi * 2.54)
+
+
+def _colors_for(organisms, colors) -> list:
+    table = palette() if colors is None else colors
+    missing = [o for o in organisms if o not in table]
+    if missing:
+        raise ValueError(
+            f"no colour for organism(s) {missing}; add them to organisms.tsv or pass colors={{organism: colour}}"
+        )
+    return [table[o] for o in organisms]
+
+
+def draw_venn(
+    contents_or_layout: dict | VennLayout,
+    ax=None,
+    *,
+    colors: dict[str, str] | None = None,
+    lang: str = "es",
+    fontsize: float | None = None,
+    alpha: float | None = None,
+) -> VennDrawing:
+    """Draw a Venn diagram of one cell.
+
+    Parameters
+    ----------
+    contents_or_layout : dict or VennLayout
+        Organism -> themes (laid out here to fit ``ax``'s size) or a layout
+        from :func:`venn_layout`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure of the layout's ``size_cm``.
+    colors : dict, optional
+        Organism -> colour; defaults to :func:`mcr_analysis.taxonomy.palette`.
+    lang : {"es", "en"}
+        Language of the count labels ("n temas" / "n themes").
+    fontsize : float, optional
+        Region text size when the layout is computed here (default 7 pt).
+        With a precomputed layout, the font size is the layout's.
+    alpha : float, optional
+        Opacity of the fills (default 0.3 for 1-3 sets, 0.2 for 4-5).
+
+    Returns
+    -------
+    VennDrawing
+        The axes, one outline patch per organism, set labels, region texts
+        and the overflow table.  The axes get equal aspect and no axis lines.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Ellipse
+
+    text("venn_n_themes", lang)  # validates lang before drawing anything
+    if isinstance(contents_or_layout, VennLayout):
+        layout = contents_or_layout
+        if fontsize is not None and fontsize != layout.fontsize:
+            raise ValueError(
+                f"fontsize={fontsize} differs from the layout's {layout.fontsize}; pass fontsize to venn_layout"
+            )
+    else:
+        kwargs = {"fontsize": fontsize if fontsize is not None else DEFAULT_FONTSIZE}
+        if ax is not None:
+            kwargs["size_cm"] = _axes_size_cm(ax)
+        layout = venn_layout(contents_or_layout, **kwargs)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(layout.size_cm[0] / 2.54, layout.size_cm[1] / 2.54))
+    organisms = layout.organisms
+    n = len(organisms)
+    cols = _colors_for(organisms, colors)
+    if alpha is None:
+        alpha = 0.3 if n <= 3 else 0.2
+
+    region_patches = {}
+    if n in (2, 3):
+        region_patches = _draw_regions_mv(ax, layout, cols, alpha)
+    patches = {}
+    for organism, shape, color in zip(organisms, layout.shapes, cols):
+        face = to_rgba(color, alpha) if n not in (2, 3) else "none"
+        patch = Ellipse(
+            (shape.x, shape.y), 2 * shape.a, 2 * shape.b, angle=shape.angle,
+            facecolor=face, edgecolor=color, linewidth=1.2, zorder=2,
+        )
+        ax.add_patch(patch)
+        patches[organism] = patch
+    region_texts = {}
+    for key, region in layout.regions.items():
+        if not region.themes:
+            continue
+        region_texts[key] = ax.text(
+            *region.anchor, layout.region_text(key, lang), ha="center", va="center",
+            multialignment="left", fontsize=region.fontsize, linespacing=LINE_SPACING,
+            parse_math=False, zorder=4,
+        )
+    set_labels = {}
+    for organism, (x, y, ha, va) in layout.set_labels.items():
+        set_labels[organism] = ax.text(
+            x, y, organism, ha=ha, va=va, fontsize=layout.fontsize * SET_LABEL_SCALE,
+            fontweight="bold", parse_math=False, zorder=4,
+        )
+    x0, x1, y0, y1 = layout.limits
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return VennDrawing(ax, patches, set_labels, region_texts, layout.overflow, layout, region_patches)
+
+
+def _draw_regions_mv(ax, layout: VennLayout, cols, alpha) -> dict:
+    """Filled regions by matplotlib-venn (2 or 3 sets) on the layout's own circles."""
+    from matplotlib_venn import venn2, venn3
+    from matplotlib_venn.layout.api import VennLayoutAlgorithm
+
+    class _Fixed(VennLayoutAlgorithm):
+        def __call__(self, subsets, set_labels=None):
+            return layout.backend_layout
+
+    n = len(layout.organisms)
+    draw = venn2 if n == 2 else venn3
+    diagram = draw(
+        subsets=(1,) * (2**n - 1), set_labels=None, set_colors=tuple(cols), alpha=alpha,
+        ax=ax, layout_algorithm=_Fixed(),
+    )
+    for label in diagram.subset_labels:
+        if label is not None:
+            label.remove()
+    out = {}
+    for key in layout.regions:
+        code = "".join("1" if o in key else "0" for o in layout.organisms)
+        out[key] = diagram.get_patch_by_id(code)
+    return out

@@ -1,0 +1,261 @@
+"""Venn layout and drawing: artists, region texts, geometry and the no-theme-dropped rule."""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.colors import to_rgb
+
+from mcr_analysis import _venn_geometry as geo
+from mcr_analysis import sets
+from mcr_analysis.taxonomy import MCRDataError, palette
+from mcr_analysis.venn import BULLET, REGION_JOIN, draw_venn, venn_layout
+
+ORGS = ["CAN", "SICA", "SELA", "MERCOSUR", "OTCA", "ALADI"]
+BIG = (40.0, 30.0)  # cm: room enough for short themes to be written in full
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _exact_regions(contents: dict) -> dict:
+    """Expected themes of every region by set arithmetic: in all members, in no other set."""
+    orgs = list(contents)
+    out = {}
+    for r in range(1, len(orgs) + 1):
+        for key in itertools.combinations(orgs, r):
+            inside = set.intersection(*(set(contents[o]) for o in key))
+            others = set().union(*(set(contents[o]) for o in orgs if o not in key))
+            out[key] = inside - others
+    return out
+
+
+def _flat(s: str) -> str:
+    return " ".join(s.split())
+
+
+def test_regions_get_exactly_the_themes_of_their_organisms(tidy_small):
+    contents = sets.cell_contents(tidy_small, "transfronteriza", "proyectos")
+    lay = venn_layout(contents, size_cm=BIG)
+    assert lay.organisms == ("CAN", "SELA", "SICA")  # cell_contents sorts by id
+    expected = _exact_regions(contents)
+    assert {k: set(r.themes) for k, r in lay.regions.items()} == expected
+    # Hand check of the fixture: a is everywhere (written "a", "A", "á": the tie goes to
+    # the alphabetically first wording, "A"), b only CAN, c only SICA.
+    assert lay.regions[("CAN", "SELA", "SICA")].themes == ("A",)
+    assert lay.regions[("CAN",)].themes == ("b",)
+    assert lay.regions[("SICA",)].themes == ("c",)
+    assert len(lay.regions) == 2**3 - 1
+
+
+def test_region_texts_list_the_themes_and_empty_regions_show_nothing():
+    contents = {
+        "CAN": frozenset({"Aduanas", "Pasos de frontera", "Ríos"}),
+        "SICA": frozenset({"Aduanas", "Energía"}),
+    }
+    fig = plt.figure(figsize=(BIG[0] / 2.54, BIG[1] / 2.54))
+    drawing = draw_venn(contents, ax=fig.add_axes((0, 0, 1, 1)))
+    texts = {k: t.get_text() for k, t in drawing.region_texts.items()}
+    assert texts == {
+        ("CAN",): BULLET + "Pasos de frontera\n" + BULLET + "Ríos",
+        ("SICA",): "Energía",
+        ("CAN", "SICA"): "Aduanas",
+    }
+    assert drawing.overflow.empty
+    assert list(drawing.overflow.columns) == ["organisms", "theme"]
+
+
+def test_region_with_no_theme_has_no_text():
+    drawing = draw_venn({"CAN": {"a"}, "SICA": {"b"}})
+    assert set(drawing.region_texts) == {("CAN",), ("SICA",)}
+    assert drawing.layout.region_text(("CAN", "SICA")) == ""
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_one_patch_per_organism_in_its_palette_colour(n):
+    contents = {o: frozenset({f"t{i}", "shared"}) for i, o in enumerate(ORGS[:n])}
+    drawing = draw_venn(contents)
+    colours = palette()
+    assert list(drawing.patches) == ORGS[:n]
+    for organism, patch in drawing.patches.items():
+        assert patch.axes is drawing.ax
+        assert to_rgb(patch.get_edgecolor()) == to_rgb(colours[organism])
+    assert {o: t.get_text() for o, t in drawing.set_labels.items()} == {o: o for o in ORGS[:n]}
+    assert drawing.ax.get_aspect() == 1.0
+    assert not drawing.ax.axison
+    # Region patches come from matplotlib-venn for 2 and 3 sets only.
+    assert len(drawing.region_patches) == (2**n - 1 if n in (2, 3) else 0)
+
+
+def test_custom_colours_are_used():
+    drawing = draw_venn({"X": {"a"}, "Y": {"a", "b"}}, colors={"X": "#000000", "Y": "#ff0000"})
+    assert to_rgb(drawing.patches["Y"].get_edgecolor()) == (1.0, 0.0, 0.0)
+    assert to_rgb(drawing.region_patches[("Y",)].get_facecolor()) == (1.0, 0.0, 0.0)
+
+
+def test_two_and_three_sets_use_matplotlib_venn_unweighted_circles():
+    from matplotlib_venn.layout.venn2 import DefaultLayoutAlgorithm as Layout2
+    from matplotlib_venn.layout.venn3 import DefaultLayoutAlgorithm as Layout3
+
+    for n, algo in ((2, Layout2), (3, Layout3)):
+        lay = venn_layout({o: {"a"} for o in ORGS[:n]})
+        ones = (1,) * (2**n - 1)
+        ref = algo(fixed_subset_sizes=ones)(ones)
+        assert [(s.x, s.y, s.a, s.b) for s in lay.shapes] == [
+            (float(c.x), float(c.y), float(r), float(r)) for c, r in zip(ref.centers, ref.radii)
+        ]
+        counts = np.bincount(geo.sample(lay.shapes, cells=400).code.ravel(), minlength=2**n)[1:]
+        by_degree = {}
+        for code, count in enumerate(counts, start=1):
+            by_degree.setdefault(bin(code).count("1"), []).append(count)
+        # Same data-independent picture: regions of the same degree have the same area.
+        for areas in by_degree.values():
+            assert max(areas) / min(areas) < 1.01
+        if n == 2:  # and for two sets all three regions are equal
+            assert counts.max() / counts.min() < 1.01
+
+
+@pytest.mark.parametrize("n", [4, 5])
+def test_ellipses_have_all_regions(n):
+    shapes, _ = geo.shapes_for(n)
+    x0, x1, y0, y1 = geo.shapes_bounds(shapes)
+    px, py = np.meshgrid(np.linspace(x0, x1, 700), np.linspace(y0, y1, 700))
+    code = np.zeros(px.shape, dtype=int)
+    for i, s in enumerate(shapes):
+        code |= s.contains(px, py).astype(int) << i
+    counts = np.bincount(code.ravel(), minlength=2**n)
+    assert (counts[1:] > 0).all(), [f"{c:0{n}b}" for c in range(1, 2**n) if counts[c] == 0]
+    # Every region is more than a sliver: at least 0.3 % of the union.
+    assert counts[1:].min() > 0.003 * counts[1:].sum()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_region_anchors_lie_inside_their_region(n):
+    contents = {o: frozenset({f"t{i}"}) for i, o in enumerate(ORGS[:n])}
+    lay = venn_layout(contents)
+    for key, region in lay.regions.items():
+        x, y = np.array([region.anchor[0]]), np.array([region.anchor[1]])
+        inside = tuple(o for o, s in zip(lay.organisms, lay.shapes) if s.contains(x, y)[0])
+        assert inside == key
+
+
+def test_crowded_region_shows_count_and_lists_themes_in_overflow():
+    themes = frozenset(f"Tema número {i} con un nombre largo" for i in range(12))
+    contents = {"CAN": themes, "SICA": frozenset({"x"})}
+    lay = venn_layout(contents, size_cm=(8.0, 5.0))
+    assert lay.region_text(("CAN",), "es") == f"{len(themes)} temas"
+    assert lay.region_text(("CAN",), "en") == f"{len(themes)} themes"
+    assert lay.region_text(("SICA",), "es") == "x"
+    assert list(lay.overflow["organisms"]) == ["CAN"] * len(themes)
+    assert set(lay.overflow["theme"]) == themes
+
+
+def test_single_theme_that_does_not_fit_says_one_theme():
+    contents = {"CAN": {"Una línea de acción con un nombre larguísimo que no cabe"}, "SICA": {"x"}}
+    lay = venn_layout(contents, size_cm=(3.0, 2.0), max_lines=1)
+    assert lay.region_text(("CAN",), "es") in {"1 tema", "1"}
+    assert lay.region_text(("CAN",), "en") in {"1 theme", "1"}
+    assert list(lay.overflow.itertuples(index=False, name=None)) == [("CAN", next(iter(contents["CAN"])))]
+
+
+def test_overflow_region_names_join_the_organisms():
+    many = {f"theme {i:02d} with words" for i in range(15)}
+    lay = venn_layout({"CAN": set(many), "SICA": set(many)}, size_cm=(4.0, 3.0))
+    assert set(lay.overflow["organisms"]) == {"CAN" + REGION_JOIN + "SICA"}
+    assert sorted(lay.overflow["theme"]) == sorted(many)
+
+
+def test_organisms_without_themes_are_left_out():
+    lay = venn_layout({"CAN": {"a"}, "SICA": set(), "SELA": {"a"}})
+    assert lay.organisms == ("CAN", "SELA")
+
+
+def test_input_is_not_mutated():
+    contents = {"CAN": {"a", "b"}, "SICA": {"b"}}
+    before = {k: set(v) for k, v in contents.items()}
+    draw_venn(contents)
+    assert contents == before
+
+
+def test_layout_is_deterministic():
+    contents = {o: frozenset({f"t{i}", f"u{i % 2}", "all"}) for i, o in enumerate(ORGS[:5])}
+    a, b = venn_layout(contents), venn_layout(contents)
+    assert a.limits == b.limits and a.set_labels == b.set_labels
+    assert a.regions == b.regions
+
+
+def test_no_organism_with_themes_is_an_error():
+    with pytest.raises(ValueError, match=r"no organism has any theme in this cell \(organisms given: none\)"):
+        venn_layout({})
+    with pytest.raises(ValueError, match=r"organisms given: \['CAN'\]"):
+        venn_layout({"CAN": frozenset()})
+
+
+def test_more_than_five_organisms_is_an_error():
+    with pytest.raises(ValueError, match=r"at most 5 organisms, this cell has 6 .*UpSet"):
+        venn_layout({o: {"a"} for o in ORGS})
+
+
+def test_bad_inputs_are_errors():
+    with pytest.raises(TypeError, match=r"themes of 'CAN' must be a set of strings, got the string 'abc'"):
+        venn_layout({"CAN": "abc"})
+    with pytest.raises(TypeError, match=r"contents must be a dict .* got list"):
+        venn_layout([("CAN", {"a"})])
+    with pytest.raises(ValueError, match=r"0 < min_fontsize <= fontsize; got .*min_fontsize=8"):
+        venn_layout({"CAN": {"a"}}, fontsize=7, min_fontsize=8)
+    with pytest.raises(ValueError, match=r"no colour for organism\(s\) \['XYZ'\]"):
+        draw_venn({"XYZ": {"a"}})
+    with pytest.raises(MCRDataError, match=r"unknown language 'fr'"):
+        draw_venn({"CAN": {"a"}}, lang="fr")
+    lay = venn_layout({"CAN": {"a"}})
+    with pytest.raises(ValueError, match=r"fontsize=9 differs from the layout's 7.0"):
+        draw_venn(lay, fontsize=9)
+
+
+def test_theme_with_dollar_signs_is_not_mathtext():
+    drawing = draw_venn({"CAN": {"Fondo de US$ 5 y $ 3"}}, ax=plt.figure(figsize=(6, 4)).add_axes((0, 0, 1, 1)))
+    text = drawing.region_texts[("CAN",)]
+    assert text.get_text() == "Fondo de US$ 5 y $ 3"
+    assert text.get_parse_math() is False
+    drawing.ax.figure.canvas.draw()  # would raise on a mathtext parse error
+
+
+_THEMES = st.sampled_from(
+    ["a", "Pasos de frontera", "Facilitación del comercio", "Ventanillas únicas de comercio exterior",
+     "Gestión integrada del riesgo de desastres en zonas transfronterizas", "Ríos", "Energía", "x y z"]
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n=st.integers(1, 5),
+    themes=st.lists(st.frozensets(_THEMES, min_size=1, max_size=6), min_size=5, max_size=5),
+    size=st.sampled_from([(6.0, 4.0), (15.0, 9.0)]),
+)
+def test_no_theme_is_ever_dropped(n, themes, size):
+    contents = dict(zip(ORGS[:n], themes))
+    fig = plt.figure(figsize=(size[0] / 2.54, size[1] / 2.54))
+    try:
+        drawing = draw_venn(contents, ax=fig.add_axes((0, 0, 1, 1)))
+        every = set().union(*contents.values())
+        listed = set(drawing.overflow["theme"])
+        written = {t for t in every if any(_flat(t) in _flat(x.get_text()) for x in drawing.region_texts.values())}
+        assert written | listed == every
+        # A region either writes all its themes or none (then all are in the overflow).
+        for key, region in drawing.layout.regions.items():
+            shown = drawing.layout.region_text(key)
+            if region.themes and region.lines is None:
+                assert not any(_flat(t) in _flat(shown) for t in region.themes if len(t) > 2)
+                rows = drawing.overflow[drawing.overflow["organisms"] == REGION_JOIN.join(key)]
+                assert sorted(rows["theme"]) == sorted(region.themes)
+        assert sum(len(r.themes) for r in drawing.layout.regions.values()) == len(every)
+    finally:
+        plt.close(fig)
