@@ -1,0 +1,175 @@
+"""Tests of mcr_analysis.appendix: plan, files, manifest, theme list, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import make_tidy
+
+from mcr_analysis import appendix, taxonomy
+from mcr_analysis.sets import cell_contents
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "external" / "sample_matrices.tsv"
+
+
+@pytest.fixture
+def tidy_three():
+    """Three cells given out of the book's order; one organism without a theme."""
+    return make_tidy([
+        ("SICA", "seguridad_alimentaria", "politicas", "Nutrición"),
+        ("CAN", "seguridad_alimentaria", "politicas", "nutricion"),
+        ("CAN", "seguridad_alimentaria", "politicas", "=Agricultura familiar"),
+        ("SELA", "transfronteriza", "normas", "Pasos de frontera"),
+        ("CAN", "transfronteriza", "normas", "Pasos de frontera"),
+        ("OTCA", "transfronteriza", "normas", ""),
+        ("ALADI", "cadenas_valor", "reuniones", "Mipymes"),
+    ])
+
+
+def digests(folder: Path, exts=("svg", "pdf")) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.suffix.lstrip(".") in exts}
+
+
+# ----------------------------------------------------------------------------- plan
+def test_plan_follows_the_book_order(tidy_three):
+    cells = appendix.plan_cells(tidy_three)
+    assert [(c["number"], c["axis"], c["criterion"]) for c in cells] == [
+        (1, "cadenas_valor", "reuniones"),
+        (2, "transfronteriza", "normas"),
+        (3, "seguridad_alimentaria", "politicas"),
+    ]
+    assert [c["stem"] for c in cells] == [
+        "01_cadenas_valor__reuniones", "02_transfronteriza__normas", "03_seguridad_alimentaria__politicas"]
+    # OTCA has a row but no theme: an initiative, not a set.
+    assert sorted(cells[1]["contents"]) == ["CAN", "SELA"]
+
+
+def test_plan_of_the_sample_data_is_the_books_30_cells():
+    sample = pd.read_csv(SAMPLE, sep="\t", dtype=str, keep_default_na=False).assign(round="2024")
+    cells = appendix.plan_cells(sample)
+    book = taxonomy.appendix_cells()
+    assert [(c["number"], c["axis"], c["criterion"]) for c in cells] == list(
+        zip(book["number"], book["axis"], book["criterion"]))
+
+
+def test_plan_uses_the_latest_round_unless_told(tidy_three):
+    later = make_tidy([("CAN", "energia_sostenible", "normas", "Hidrógeno")]).assign(round="2025")
+    both = pd.concat([tidy_three, later], ignore_index=True)
+    assert [c["axis"] for c in appendix.plan_cells(both)] == ["energia_sostenible"]
+    assert len(appendix.plan_cells(both, round="2024")) == 3
+    with pytest.raises(taxonomy.MCRDataError, match="round '2030' is not in the tidy table; rounds: 2024, 2025"):
+        appendix.plan_cells(both, round="2030")
+
+
+def test_plan_errors(tidy_three):
+    with pytest.raises(taxonomy.MCRDataError, match="tidy table has no rows"):
+        appendix.plan_cells(tidy_three.iloc[0:0])
+    bad = tidy_three.assign(axis=tidy_three["axis"].replace("cadenas_valor", "Cadenas"))
+    with pytest.raises(taxonomy.MCRDataError, match=r"column 'axis' has unknown ids \['Cadenas'\]"):
+        appendix.plan_cells(bad)
+    with pytest.raises(taxonomy.MCRDataError, match=r"tidy table lacks columns \['theme'\]"):
+        appendix.plan_cells(tidy_three.drop(columns="theme"))
+    with pytest.raises(taxonomy.MCRDataError, match="round '2024' of the tidy table has no cell with a theme"):
+        appendix.plan_cells(tidy_three.assign(theme=""))
+
+
+# ----------------------------------------------------------------------------- build
+def test_build_writes_files_manifest_and_theme_list(tidy_three, tmp_path):
+    out = tmp_path / "appendix"
+    out.mkdir()
+    (out / "07_old__cell.svg").write_text("stale")
+    (out / "notes.txt").write_text("keep me")
+    manifest = appendix.build_appendix(tidy_three, out, formats=("svg",), jobs=1, lang="en")
+
+    assert list(manifest.columns) == appendix.MANIFEST_COLUMNS
+    assert list(manifest["number"]) == [1, 2, 3]
+    assert list(manifest["kind"]) == ["venn"] * 3
+    assert list(manifest["organisms"]) == ["ALADI", "CAN;SELA", "CAN;SICA"]
+    # Nutrición/nutricion is one theme; =Agricultura familiar another: 2 themes in cell 3.
+    assert list(manifest["n_themes"]) == [1, 1, 2]
+    assert manifest.loc[1, "title"] == "Cross-border integration and physical infrastructure — Norms"
+    assert list(manifest["files"]) == [
+        "01_cadenas_valor__reuniones.svg", "02_transfronteriza__normas.svg",
+        "03_seguridad_alimentaria__politicas.svg"]
+
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["01_cadenas_valor__reuniones.svg", "02_transfronteriza__normas.svg",
+                     "03_seguridad_alimentaria__politicas.svg", "appendix.pdf", "manifest.csv",
+                     "notes.txt", "summary", "themes.csv"]
+    summary = sorted(p.name for p in (out / "summary").iterdir())
+    # Jaccard needs two organisms on an axis: transfronteriza and seguridad_alimentaria.
+    assert summary == ["convergence.svg", "jaccard_seguridad_alimentaria.svg", "jaccard_transfronteriza.svg"]
+
+    on_disk = pd.read_csv(out / "manifest.csv", dtype={"number": int, "n_themes": int}, keep_default_na=False)
+    pd.testing.assert_frame_equal(on_disk, manifest, check_dtype=False)
+
+    themes = pd.read_csv(out / "themes.csv", dtype=str, keep_default_na=False)
+    assert list(themes.columns) == appendix.THEMES_COLUMNS
+    # Formula-like text is neutralised in the export, never dropped.
+    assert "'=Agricultura familiar" in set(themes["theme"])
+    assert themes.loc[themes["theme"] == "Pasos de frontera", "region"].tolist() == ["CAN;SELA"]
+
+
+def test_every_theme_of_every_cell_is_in_themes_csv(tmp_path):
+    sample = pd.read_csv(SAMPLE, sep="\t", dtype=str, keep_default_na=False).assign(round="2024")
+    sample = sample[sample["axis"] == "riesgo_desastres"]
+    appendix.build_appendix(sample, tmp_path, formats=("svg",), jobs=1)
+    themes = pd.read_csv(tmp_path / "themes.csv", dtype=str, keep_default_na=False)
+    for number, cell in enumerate(appendix.plan_cells(sample), start=1):
+        listed = themes.loc[themes["number"] == str(number)]
+        expected = set().union(*cell_contents(sample, cell["axis"], cell["criterion"]).values())
+        assert set(listed["theme"]) == {("'" + t if t[:1] in "=+-@" else t) for t in expected}
+        for theme, region in zip(listed["theme"], listed["region"]):
+            orgs = [o for o, ts in cell["contents"].items() if theme in ts]
+            assert region == ";".join(orgs)
+    assert set(themes["placement"]) <= {"diagram", "table"}
+
+
+def test_appendix_pdf_has_one_page_per_diagram(tidy_three, tmp_path):
+    appendix.build_appendix(tidy_three, tmp_path, formats=("png",), jobs=1)
+    data = (tmp_path / "appendix.pdf").read_bytes()
+    assert len(re.findall(rb"/Type /Page\b", data)) == 3
+    assert (tmp_path / "01_cadenas_valor__reuniones.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_build_option_errors(tidy_three, tmp_path):
+    with pytest.raises(ValueError, match=r"invalid formats \['gif'\]: expected some of svg, pdf, png"):
+        appendix.build_appendix(tidy_three, tmp_path, formats=("gif",))
+    with pytest.raises(ValueError, match="invalid kind 'pie': expected one of auto, venn, upset"):
+        appendix.build_appendix(tidy_three, tmp_path, kind="pie")
+    with pytest.raises(ValueError, match="invalid jobs 0: expected a whole number >= 1"):
+        appendix.build_appendix(tidy_three, tmp_path, jobs=0)
+    assert not any(tmp_path.iterdir())
+
+
+def test_build_does_not_modify_the_tidy_table(tidy_three, tmp_path):
+    before = tidy_three.copy()
+    appendix.build_appendix(tidy_three, tmp_path, formats=("svg",), jobs=1)
+    pd.testing.assert_frame_equal(tidy_three, before)
+
+
+# ----------------------------------------------------------------------------- same bytes
+def test_two_runs_give_identical_svg_and_pdf(tidy_three, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    appendix.build_appendix(tidy_three, a, formats=("svg", "pdf"), jobs=1)
+    appendix.build_appendix(tidy_three, b, formats=("svg", "pdf"), jobs=1)
+    da, db = digests(a), digests(b)
+    assert len(da) == 2 * 3 + 1 + 2 * 3  # diagrams, appendix.pdf, summary figures
+    assert da == db
+    assert (a / "manifest.csv").read_bytes() == (b / "manifest.csv").read_bytes()
+    assert (a / "themes.csv").read_bytes() == (b / "themes.csv").read_bytes()
+
+
+def test_parallel_run_gives_the_same_files(tidy_three, tmp_path):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    m1 = appendix.build_appendix(tidy_three, serial, formats=("svg", "pdf"), jobs=1)
+    m2 = appendix.build_appendix(tidy_three, parallel, formats=("svg", "pdf"), jobs=2)
+    pd.testing.assert_frame_equal(m1, m2)
+    assert digests(serial) == digests(parallel)
