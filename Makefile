@@ -16,7 +16,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install appendix ingest scores figures test notebooks brief bench lock clean
+.PHONY: help install appendix ingest scores figures test notebooks brief bench lock sample clean
 
 help: ## Show this list of targets
 	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | \
@@ -51,6 +51,9 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package reg
 	{ sed -n '1,2p' requirements.lock; .venv-lock/bin/python -m pip freeze --all | grep -vE '^(-e|pip==|mcr-analysis)'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
 	@echo "requirements.lock updated: now copy the direct pins into environment.yml (make test checks)"
+
+sample: $(STAMP) ## Rebuild the illustrative sample workbooks in data/raw/2024 from data/external (on purpose only)
+	$(BIN)/python data/external/build_sample.py data/raw/2024
 
 clean: ## Remove generated outputs (never touches data/raw/)
 	rm -rf data/processed/*.csv data/processed/*.parquet data/processed/*.md data/processed/*.xlsx figures/appendix figures/briefs
