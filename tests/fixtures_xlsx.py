@@ -16,14 +16,21 @@ import pandas as pd
 from mcr_analysis.io import LoadResult
 
 
+class Text(str):
+    """A string cell kept as text even when it starts with "=" (openpyxl would write a formula)."""
+
+
 def build_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
     """Write ``sheets`` (name -> rows of cell values, row 1 first) to ``path`` with openpyxl."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         ws = book.create_sheet(name)
-        for row in rows:
+        for r, row in enumerate(rows, start=1):
             ws.append(row)
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, Text):
+                    ws.cell(r, c).data_type = "s"
         for ref in (merges or {}).get(name, []):
             ws.merge_cells(ref)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,82 @@
+"""Tests of mcr_analysis.report: the ingest outputs and the validation report."""
+
+from __future__ import annotations
+
+import pandas as pd
+from fixtures_xlsx import Text, build_workbook
+
+from mcr_analysis import io, report
+
+HEAD = ["Eje", "Criterio", "Tema", "Iniciativa"]
+
+
+def _raw(tmp_path):
+    raw = tmp_path / "raw"
+    build_workbook(raw / "2024" / "OTCA.xlsx", {
+        "Instrucciones": [["Llene la matriz"]],
+        "M": [HEAD, ["Energía sostenible", "Proyectos", Text("=HYPERLINK(\"http://x\")"), "+1"],
+              ["Energía sostenible", "Normas", "-2", "@SUM(A1)"],
+              ["Energía sostenible", "Proyectoz", "t", "i"]]})
+    return raw
+
+
+def test_outputs_are_written_neutralised_and_read_back(tmp_path):
+    result = io.load_submissions(_raw(tmp_path))
+    out = tmp_path / "out" / "nested"
+    paths = report.write_ingest_outputs(result, out)
+    assert [p.name for p in paths] == list(report.OUTPUT_NAMES) and all(p.is_file() for p in paths)
+    csv_text = paths[0].read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv_text and ",'+1," in csv_text and ",'-2," in csv_text and "'@SUM(A1)" in csv_text
+    assert csv_text.splitlines()[0] == ",".join(io.TIDY_COLUMNS)
+    rejects = pd.read_csv(paths[2], dtype=str, keep_default_na=False)
+    assert list(rejects.columns) == io.REJECT_COLUMNS and rejects["value"].tolist() == ["Proyectoz"]
+    # the Parquet keeps the values as loaded; read_tidy restores them from the CSV
+    assert pd.read_parquet(paths[1])["theme"].tolist()[0] == "=HYPERLINK(\"http://x\")"
+    pd.testing.assert_frame_equal(io.read_tidy(paths[0]), result.tidy)
+    pd.testing.assert_frame_equal(io.read_tidy(paths[1]), result.tidy)
+
+
+def test_outputs_are_byte_for_byte_deterministic(tmp_path):
+    raw = _raw(tmp_path)
+    first = [p.read_bytes() for p in report.write_ingest_outputs(io.load_submissions(raw), tmp_path / "a")]
+    second = [p.read_bytes() for p in report.write_ingest_outputs(io.load_submissions(raw), tmp_path / "b")]
+    assert first == second
+
+
+def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organisms(tmp_path):
+    result = io.load_submissions(_raw(tmp_path))
+    text = report.validation_report(result)
+    assert text.startswith("# Informe de validación de la ingesta\n")
+    assert "| 2024/OTCA.xlsx | 2024 | OTCA | filename | loaded | 3 | 2 | 1 |  |" in text
+    assert "| M | 4 | Criterio | Proyectoz | unknown criterion 'Proyectoz'" in text
+    assert "- unknown criterion 'Proyectoz'; closest known" in text
+    assert "| 2024/OTCA.xlsx | Instrucciones | no recognisable header" in text
+    # OTCA sent energia_sostenible; the others expected on that axis did not
+    assert "| 2024 | Energía sostenible (energia_sostenible) | MERCOSUR, SELA, SICA |" in text
+    english = report.validation_report(result, lang="en")
+    assert english.startswith("# Ingest validation report\n") and "| Round | Axis | Organisms |" in english
+
+
+def test_missing_organisms_per_round_and_axis(tmp_path):
+    result = io.load_submissions(_raw(tmp_path))
+    missing = report.missing_organisms(result)
+    from mcr_analysis.taxonomy import participation
+    expected = participation()[["axis", "organism"]].drop_duplicates()
+    assert len(missing) == len(expected) - 1  # every expected pair but (energia_sostenible, OTCA)
+    assert not ((missing["axis"] == "energia_sostenible") & (missing["organism"] == "OTCA")).any()
+    assert missing["axis"].iloc[0] == "cadenas_valor" and set(missing["round"]) == {"2024"}
+
+
+def test_report_caps_rejects_per_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "MAX_REJECTS_PER_FILE", 0)
+    text = report.validation_report(io.load_submissions(_raw(tmp_path)))
+    assert "… y 1 más en mcr_rejects.csv" in text
+
+
+def test_summary_text_uses_relative_paths(tmp_path, monkeypatch):
+    result = io.load_submissions(_raw(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    summary = report.summary_text(result, tmp_path / "out")
+    assert summary.splitlines() == [
+        "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable); 2 tidy rows, 1 rejected rows, 1 sheets skipped",
+        "outputs in out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md"]
