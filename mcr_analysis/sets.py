@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import pandas as pd
-import upsetplot
 
 from mcr_analysis.taxonomy import theme_key
 
@@ -93,5 +92,8 @@ def memberships(contents: dict[str, frozenset[str]]) -> pd.DataFrame:
 
     Returns a new DataFrame with one row per theme (column ``id``), indexed by a
     boolean MultiIndex with one level per organism, in the order of ``contents``.
+    (``upsetplot`` imports pyplot, so it is imported here, not with the module.)
     """
+    import upsetplot
+
     return upsetplot.from_contents({k: sorted(v) for k, v in contents.items()})
