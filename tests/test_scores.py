@@ -461,3 +461,10 @@ def test_index_of_the_input_does_not_matter(example):
     shuffled = example.iloc[::-1].set_axis(range(100, 100 + len(example)))
     for name, table in scores.score_tables(shuffled).items():
         pd.testing.assert_frame_equal(table, scores.score_tables(example)[name], obj=name)
+
+
+def test_punctuation_only_theme_is_an_initiative_not_a_theme():
+    # theme_key("-") == "": the row counts for E(a) and n_initiatives, not for the sets
+    row = _row(scores.convergence_table(make_tidy([("CAN", AX, "normas", "-"), ("SICA", AX, "normas", "x")])),
+               "normas")
+    assert (row.n_expected, row.n_active, row.n_themes, row.n_initiatives) == (2, 1, 1, 2)
