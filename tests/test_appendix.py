@@ -154,22 +154,15 @@ def test_build_does_not_modify_the_tidy_table(tidy_three, tmp_path):
 
 
 # ----------------------------------------------------------------------------- same bytes
-def test_two_runs_give_identical_svg_and_pdf(tidy_three, tmp_path, monkeypatch):
+def test_two_runs_serial_and_parallel_give_identical_svg_and_pdf(tidy_three, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    a = tmp_path / "a"
-    b = tmp_path / "b"
-    appendix.build_appendix(tidy_three, a, formats=("svg", "pdf"), jobs=1)
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "parallel"
+    m1 = appendix.build_appendix(tidy_three, a, formats=("svg", "pdf"), jobs=1)
     appendix.build_appendix(tidy_three, b, formats=("svg", "pdf"), jobs=1)
-    da, db = digests(a), digests(b)
+    m3 = appendix.build_appendix(tidy_three, c, formats=("svg", "pdf"), jobs=2)
+    da = digests(a)
     assert len(da) == 2 * 3 + 1 + 2 * 3  # diagrams, appendix.pdf, summary figures
-    assert da == db
-    assert (a / "manifest.csv").read_bytes() == (b / "manifest.csv").read_bytes()
-    assert (a / "themes.csv").read_bytes() == (b / "themes.csv").read_bytes()
-
-
-def test_parallel_run_gives_the_same_files(tidy_three, tmp_path):
-    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    m1 = appendix.build_appendix(tidy_three, serial, formats=("svg", "pdf"), jobs=1)
-    m2 = appendix.build_appendix(tidy_three, parallel, formats=("svg", "pdf"), jobs=2)
-    pd.testing.assert_frame_equal(m1, m2)
-    assert digests(serial) == digests(parallel)
+    assert da == digests(b) == digests(c)
+    pd.testing.assert_frame_equal(m1, m3)
+    for name in ("manifest.csv", "themes.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes() == (c / name).read_bytes()
