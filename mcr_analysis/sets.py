@@ -15,8 +15,8 @@ Examples
 ...     "criterion": ["proyectos"] * 4,
 ...     "theme": ["Facilitación del comercio", "facilitacion del comercio", "Pasos de frontera", ""],
 ... })
->>> cell_contents(tidy, "transfronteriza", "proyectos")
-{'CAN': frozenset({'Facilitación del comercio'}), 'SICA': frozenset({'Facilitación del comercio', 'Pasos de frontera'})}
+>>> {org: sorted(themes) for org, themes in cell_contents(tidy, "transfronteriza", "proyectos").items()}
+{'CAN': ['Facilitación del comercio'], 'SICA': ['Facilitación del comercio', 'Pasos de frontera']}
 >>> m = memberships(cell_contents(tidy, "transfronteriza", "proyectos"))
 >>> m.index.names, sorted(m["id"])
 (FrozenList(['CAN', 'SICA']), ['Facilitación del comercio', 'Pasos de frontera'])
