@@ -208,9 +208,13 @@ def split_rows(raw: list[list], filled: list[list], header_row: int) -> tuple[li
     """Data row indices and notes ``(excel_row, text)`` below ``header_row``."""
     counts, singles = [], []
     for r in range(header_row + 1, len(raw)):
-        nonempty = [v for v in raw[r] if not _empty(v)]
-        counts.append((r, len(nonempty), sum(not _empty(v) for v in filled[r])))
-        singles.append(cell_text(nonempty[0]) if len(nonempty) == 1 else "")
+        row = raw[r]
+        n = len(row) - row.count("") - row.count(None)
+        if n and (n <= 2 or not any(v.__class__ is not str or not v.isspace() for v in row if v != "")):
+            n = sum(not _empty(v) for v in row)  # whitespace-only cells are empty
+        nf = n if filled[r] is row else sum(not _empty(v) for v in filled[r])
+        counts.append((r, n, nf))
+        singles.append(cell_text(next(v for v in row if not _empty(v))) if n == 1 else "")
     last_table = max((r for r, _n, nf in counts if nf >= 2), default=header_row)
     data, notes = [], []
     blank_seen = False
@@ -255,8 +259,14 @@ class SheetRows:
 
 def _mapped(values: pd.Series, fn) -> pd.Series:
     """``fn`` applied once per distinct value."""
-    cache = {v: fn(v) for v in pd.unique(values)}
-    return values.map(cache)
+    cache: dict = {}
+    out = []
+    for v in values.tolist():
+        try:
+            out.append(cache[v])
+        except KeyError:
+            out.append(cache.setdefault(v, fn(v)))
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def parse_sheet(raw: list[list], merges: list, header: Header, sheet: str,

@@ -225,7 +225,8 @@ def _drop_duplicates(tidy: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """Tidy rows without exact repeats, and a reject record for each repeat."""
     first_of: dict[tuple, int] = {}
     firsts = []
-    for i, k in enumerate(tidy[_CONTENT].astype(str).itertuples(index=False, name=None)):
+    columns = [tidy[c].astype(str).tolist() for c in _CONTENT]
+    for i, k in enumerate(zip(*columns)):
         firsts.append(first_of.setdefault(k, i))
     firsts_arr = pd.Series(firsts, index=tidy.index)
     dup = firsts_arr != pd.Series(range(len(tidy)), index=tidy.index)

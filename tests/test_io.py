@@ -398,3 +398,13 @@ def test_organism_from_filename_reasons():
     assert io.organism_from_filename("matriz.xlsx") == (None, "the file name 'matriz.xlsx' names no known organism")
     assert io.organism_from_filename("CAN y SICA.xlsx")[1] == (
         "the file name 'CAN y SICA.xlsx' names several organisms (CAN, SICA)")
+
+
+def test_sample_data_loads_with_nothing_lost():
+    from mcr_analysis import config
+
+    if not any(config.RAW_DIR.rglob("*.xlsx")):
+        pytest.skip("no sample workbooks under data/raw")
+    result = load(config.RAW_DIR)
+    assert result.rejects.empty, result.rejects.to_dict("records")
+    assert set(result.files["status"]) == {"loaded"}
