@@ -14,12 +14,17 @@ Regions are studied on a regular grid of sample points: each point gets the
 bit pattern of the shapes that contain it (bit ``i`` for shape ``i``) and its
 clearance, the distance to the nearest shape outline (exact for circles, a
 first-order estimate for ellipses).  Label anchors and text fitting use only
-these arrays, so the whole layout is deterministic.
+these arrays, so the whole layout is deterministic: :class:`RegionFitter`
+finds where a text block of a given size (in points) fits inside a region,
+:func:`label_positions` puts set labels just outside the shapes.  Text is
+measured by the caller (``mcr_analysis.venn``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import math
 
 import numpy as np
 
@@ -169,3 +174,74 @@ def window_fits(table: np.ndarray, half_w: int, half_h: int) -> np.ndarray:
     total = table[h:, w:] - table[:-h, w:] - table[h:, :-w] + table[:-h, :-w]
     out[half_h : ny - half_h, half_w : nx - half_w] = total == h * w
     return out
+
+
+class RegionFitter:
+    """Finds where a text block fits inside one region of the sampled grid."""
+
+    def __init__(self, grid: Grid, code: int, scale: float, pad_pt: float):
+        self.grid, self.scale, self.pad_pt = grid, scale, pad_pt
+        mask = grid.code == code
+        self.table = integral(mask)
+        self.clear = np.where(mask, grid.clearance, -np.inf)
+        self.inradius_pt = float(self.clear.max()) * scale if mask.any() else 0.0
+
+    def pole(self) -> tuple[float, float]:
+        """The sample point of the region farthest from any outline."""
+        iy, ix = np.unravel_index(int(np.argmax(self.clear)), self.clear.shape)
+        return float(self.grid.xs[ix]), float(self.grid.ys[iy])
+
+    def place(self, w_pt: float, h_pt: float) -> tuple[float, float] | None:
+        """Centre for a ``w_pt`` x ``h_pt`` block (plus padding) inside the region, or None."""
+        if min(w_pt, h_pt) / 2 + self.pad_pt > self.inradius_pt:
+            return None  # not even the block's inscribed circle fits
+        step_pt = self.grid.step * self.scale
+        half_w = math.ceil((w_pt / 2 + self.pad_pt) / step_pt)
+        half_h = math.ceil((h_pt / 2 + self.pad_pt) / step_pt)
+        ok = window_fits(self.table, half_w, half_h)
+        if not ok.any():
+            return None
+        score = np.where(ok, self.clear, -np.inf)
+        iy, ix = np.unravel_index(int(np.argmax(score)), score.shape)
+        return float(self.grid.xs[ix]), float(self.grid.ys[iy])
+
+
+def label_positions(shapes, grid: Grid, gap: float) -> list[tuple[float, float, str, str]]:
+    """Set label anchors ``(x, y, ha, va)`` just outside each shape, ``gap`` away from its outline."""
+    inside = grid.code > 0
+    px, py = np.meshgrid(grid.xs, grid.ys)
+    cx, cy = float(px[inside].mean()), float(py[inside].mean())
+    out = []
+    for i, shape in enumerate(shapes):
+        pts = shape.outline(720)
+        other = np.zeros(len(pts), dtype=bool)
+        for j, s in enumerate(shapes):
+            if j != i:
+                other |= s.contains(pts[:, 0], pts[:, 1])
+        cand = pts[~other] if (~other).any() else pts
+        dist = np.hypot(cand[:, 0] - cx, cand[:, 1] - cy)
+        # Prefer the farthest outline point; among near ties, the highest one.
+        best = cand[int(np.argmax(np.round(dist, 6) + 1e-9 * cand[:, 1]))]
+        d = np.array([best[0] - cx, best[1] - cy])
+        d = d / (np.hypot(*d) or 1.0) if len(shapes) > 1 else np.array([0.0, 1.0])
+        if len(shapes) == 1:
+            best = np.array([shape.x, shape.y + shape.b])
+        x, y = best + d * gap
+        ha = "left" if d[0] > 0.35 else "right" if d[0] < -0.35 else "center"
+        va = "bottom" if d[1] > 0.35 else "top" if d[1] < -0.35 else "center"
+        out.append((float(x), float(y), ha, va))
+    return out
+
+
+def label_box(pos, w: float, h: float) -> tuple[float, float, float, float]:
+    """Box (xmin, xmax, ymin, ymax) of a ``w`` x ``h`` label anchored at ``pos`` = (x, y, ha, va)."""
+    x, y, ha, va = pos
+    left = {"left": x, "right": x - w, "center": x - w / 2}[ha]
+    bottom = {"bottom": y, "top": y - h, "center": y - h / 2}[va]
+    return left, left + w, bottom, bottom + h
+
+
+def scale_for(limits, size_cm) -> float:
+    """Points per data unit when ``limits`` are drawn with equal aspect in ``size_cm``."""
+    w_pt, h_pt = (c / 2.54 * 72.0 for c in size_cm)
+    return min(w_pt / (limits[1] - limits[0]), h_pt / (limits[3] - limits[2]))

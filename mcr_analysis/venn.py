@@ -42,11 +42,9 @@ True
 from __future__ import annotations
 
 import itertools
-import math
 import textwrap
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
@@ -254,79 +252,6 @@ def _block_pt(lines: list[str], prop: FontProperties) -> tuple[float, float]:
     return max(_text_width_pt(x, prop) for x in lines), len(lines) * LINE_SPACING * size
 
 
-class _RegionFitter:
-    """Finds where a text block fits inside one region of the sampled grid."""
-
-    def __init__(self, grid: geo.Grid, code: int, scale: float, pad_pt: float):
-        self.grid, self.scale, self.pad_pt = grid, scale, pad_pt
-        mask = grid.code == code
-        self.table = geo.integral(mask)
-        self.clear = np.where(mask, grid.clearance, -np.inf)
-        self.inradius_pt = float(self.clear.max()) * scale if mask.any() else 0.0
-
-    def pole(self) -> tuple[float, float]:
-        """The sample point of the region farthest from any outline."""
-        iy, ix = np.unravel_index(int(np.argmax(self.clear)), self.clear.shape)
-        return float(self.grid.xs[ix]), float(self.grid.ys[iy])
-
-    def place(self, w_pt: float, h_pt: float) -> tuple[float, float] | None:
-        """Centre for a ``w_pt`` x ``h_pt`` block (plus padding) inside the region, or None."""
-        if min(w_pt, h_pt) / 2 + self.pad_pt > self.inradius_pt:
-            return None  # not even the block's inscribed circle fits
-        step_pt = self.grid.step * self.scale
-        half_w = math.ceil((w_pt / 2 + self.pad_pt) / step_pt)
-        half_h = math.ceil((h_pt / 2 + self.pad_pt) / step_pt)
-        ok = geo.window_fits(self.table, half_w, half_h)
-        if not ok.any():
-            return None
-        score = np.where(ok, self.clear, -np.inf)
-        iy, ix = np.unravel_index(int(np.argmax(score)), score.shape)
-        return float(self.grid.xs[ix]), float(self.grid.ys[iy])
-
-
-def _label_positions(shapes, grid, limits, scale, prop) -> tuple[dict, tuple]:
-    """Set label anchors outside the shapes and the limits that include them."""
-    inside = grid.code > 0
-    px, py = np.meshgrid(grid.xs, grid.ys)
-    cx, cy = float(px[inside].mean()), float(py[inside].mean())
-    gap = 0.5 * prop.get_size_in_points() / scale
-    out = []
-    x0, x1, y0, y1 = limits
-    for i, shape in enumerate(shapes):
-        pts = shape.outline(720)
-        other = np.zeros(len(pts), dtype=bool)
-        for j, s in enumerate(shapes):
-            if j != i:
-                other |= s.contains(pts[:, 0], pts[:, 1])
-        cand = pts[~other] if (~other).any() else pts
-        dist = np.hypot(cand[:, 0] - cx, cand[:, 1] - cy)
-        # Prefer the farthest outline point; among near ties, the highest one.
-        best = cand[int(np.argmax(np.round(dist, 6) + 1e-9 * cand[:, 1]))]
-        d = np.array([best[0] - cx, best[1] - cy])
-        d = d / (np.hypot(*d) or 1.0) if len(shapes) > 1 else np.array([0.0, 1.0])
-        if len(shapes) == 1:
-            best = np.array([shape.x, shape.y + shape.b])
-        x, y = best + d * gap
-        ha = "left" if d[0] > 0.35 else "right" if d[0] < -0.35 else "center"
-        va = "bottom" if d[1] > 0.35 else "top" if d[1] < -0.35 else "center"
-        out.append((float(x), float(y), ha, va))
-    return out, (cx, cy)
-
-
-def _label_box(pos, label: str, prop: FontProperties, scale: float) -> tuple[float, float, float, float]:
-    x, y, ha, va = pos
-    w = _text_width_pt(label, prop) / scale
-    h = LINE_SPACING * prop.get_size_in_points() / scale
-    left = {"left": x, "right": x - w, "center": x - w / 2}[ha]
-    bottom = {"bottom": y, "top": y - h, "center": y - h / 2}[va]
-    return left, left + w, bottom, bottom + h
-
-
-def _scale(limits, size_cm) -> float:
-    w_pt, h_pt = (c / 2.54 * 72.0 for c in size_cm)
-    return min(w_pt / (limits[1] - limits[0]), h_pt / (limits[3] - limits[2]))
-
-
 def venn_layout(
     contents: dict[str, frozenset[str]],
     *,
@@ -395,17 +320,21 @@ def venn_layout(
     x0, x1, y0, y1 = geo.shapes_bounds(shapes)
     pad = 0.03 * max(x1 - x0, y1 - y0)
     limits = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
+    label_h = LINE_SPACING * label_prop.get_size_in_points()
     for _ in range(2):
-        scale = _scale(limits, size_cm)
-        positions, _ = _label_positions(shapes, grid, limits, scale, label_prop)
-        boxes = [_label_box(p, o, label_prop, scale) for p, o in zip(positions, organisms)]
+        scale = geo.scale_for(limits, size_cm)
+        positions = geo.label_positions(shapes, grid, gap=0.5 * label_prop.get_size_in_points() / scale)
+        boxes = [
+            geo.label_box(p, _text_width_pt(o, label_prop) / scale, label_h / scale)
+            for p, o in zip(positions, organisms)
+        ]
         limits = (
             min([x0 - pad] + [b[0] for b in boxes]),
             max([x1 + pad] + [b[1] for b in boxes]),
             min([y0 - pad] + [b[2] for b in boxes]),
             max([y1 + pad] + [b[3] for b in boxes]),
         )
-    scale = _scale(limits, size_cm)
+    scale = geo.scale_for(limits, size_cm)
 
     membership: dict[tuple[str, ...], list[str]] = {k: [] for k in _region_keys(organisms)}
     for theme in sorted({t for ts in active.values() for t in ts}, key=lambda t: (normalize_label(t), t)):
@@ -416,7 +345,7 @@ def venn_layout(
     regions = {}
     for key, themes in membership.items():
         code = sum(1 << organisms.index(o) for o in key)
-        fitter = _RegionFitter(grid, code, scale, pad_pt=0.3 * fontsize)
+        fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.3 * fontsize)
         regions[key] = _fit_region(key, tuple(themes), fitter, widths, sizes, max_lines)
     return VennLayout(
         organisms=organisms,
