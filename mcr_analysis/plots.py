@@ -211,7 +211,7 @@ def draw_cell(
             pos = ax.get_position()
             ax.set_position((x0 + pos.x0 * w, y0 + pos.y0 * h, pos.width * w, pos.height * h))
     overflow = _overflow_frame(drawing)
-    table_lines = _table_lines(overflow, lang)
+    table_lines = _table_lines(overflow, lang, used)
     if table_lines:
         page.grow(fig, _height(len(table_lines), _TABLE_PT) + 0.2)
     texts = page.texts(fig, table_lines)
@@ -240,11 +240,12 @@ def _region_text(value) -> str:
     return " ∩ ".join(sorted(str(v) for v in value))
 
 
-def _table_lines(overflow: pd.DataFrame, lang: str) -> list[str]:
-    """Wrapped lines of the companion table: one paragraph per region."""
+def _table_lines(overflow: pd.DataFrame, lang: str, kind: str = "venn") -> list[str]:
+    """Wrapped lines of the companion table: one paragraph per region (or intersection)."""
     if overflow.empty:
         return []
-    lines = [taxonomy.text("themes_by_region", lang) + ":"]
+    header = "themes_by_region" if kind == "venn" else "themes_by_intersection"
+    lines = [taxonomy.text(header, lang) + ":"]
     for region, group in overflow.groupby("region", sort=False):
         themes = "; ".join(group["theme"])
         head = f"{region} ({len(group)}): " if region else ""

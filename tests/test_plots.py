@@ -91,6 +91,9 @@ def test_draw_cell_draws_venn_up_to_five(n):
 def test_draw_cell_six_organisms_is_upset_and_forced_venn_says_so():
     auto = draw(contents_of(6))
     assert auto.kind == "upset" and auto.note == ""
+    # The UpSet writes no theme in the plot: all of them are listed under it, by intersection.
+    assert auto.table.get_text().startswith("Temas por intersección:")
+    assert sorted(auto.overflow["theme"]) == sorted(set().union(*contents_of(6).values()))
     forced = draw(contents_of(6), kind="venn")
     assert forced.kind == "upset"
     assert forced.note == "Venn asked for 6 organisms (at most 5); drew an UpSet plot"
