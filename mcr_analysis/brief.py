@@ -1,0 +1,403 @@
+"""Seminar briefs for one axis, and the small helpers the notebooks share.
+
+:func:`brief_tables` computes, from the tidy table, what an analyst needs
+before a seminar on one axis: who takes part, the convergence scores per
+criterion, the shared themes with each organism's initiatives side by side,
+the criteria where at most one organism acts and the organisms the
+participation table expects but that sent nothing.  :func:`labelled` turns
+those tables into display tables (headers and criteria in Spanish or English).
+:func:`make_brief` runs notebook ``4.0-nota-para-seminario.ipynb`` with
+papermill for one axis, round and language and exports it as a self-contained
+HTML page without code cells (``figures/briefs/brief_<axis>_<round>[_en].html``).
+
+Nothing here draws; every function returns new objects and never modifies
+its input.  Run ``python -m mcr_analysis.brief --axis <id>`` (or ``make brief
+AXIS=<id>``) to write one brief.
+
+Examples
+--------
+>>> import pandas as pd
+>>> tidy = pd.DataFrame({
+...     "round": ["2024"] * 4,
+...     "organism": ["CAN", "SICA", "SICA", "SELA"],
+...     "axis": ["seguridad_alimentaria"] * 4,
+...     "criterion": ["proyectos", "proyectos", "normas", "proyectos"],
+...     "theme": ["Alerta temprana", "alerta temprana", "Inocuidad", ""],
+...     "initiative": ["Observatorio andino", "Observatorio regional", "Norma", "Feria"],
+... })
+>>> tables = brief_tables(tidy, "seguridad_alimentaria")
+>>> tables["shared"][["criterion", "theme", "k", "CAN", "SICA"]].to_dict("records")
+[{'criterion': 'proyectos', 'theme': 'Alerta temprana', 'k': 2, 'CAN': 'Observatorio andino', 'SICA': 'Observatorio regional'}]
+>>> tables["single_actor"][["criterion", "n_organisms", "organisms"]].head(2).to_dict("records")
+[{'criterion': 'fortalecimiento', 'n_organisms': 0, 'organisms': ''}, {'criterion': 'reuniones', 'n_organisms': 0, 'organisms': ''}]
+>>> tables["absent"]["organism"].tolist()
+['MERCOSUR']
+>>> brief_filename("seguridad_alimentaria", "2024"), brief_filename("seguridad_alimentaria", "2024", "en")
+('brief_seguridad_alimentaria_2024.html', 'brief_seguridad_alimentaria_2024_en.html')
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from mcr_analysis import config, taxonomy
+from mcr_analysis.taxonomy import MCRDataError
+
+__all__ = [
+    "BRIEF_TABLES",
+    "NOTEBOOK",
+    "brief_tables",
+    "labelled",
+    "heading",
+    "brief_filename",
+    "make_brief",
+    "setup_notebook",
+    "relative",
+    "main",
+]
+
+BRIEF_TABLES = ("participation", "scores", "shared", "single_actor", "absent")
+"""Keys of :func:`brief_tables`, in the order the brief shows them."""
+NOTEBOOK = "4.0-nota-para-seminario.ipynb"
+"""The parameterised notebook (under ``notebooks/``) that :func:`make_brief` runs."""
+SCORE_COLUMNS = ["criterion", "n_active", "n_initiatives", "n_themes", "n_shared_themes",
+                 "n_full_themes", "convergence_index", "mean_jaccard"]
+"""Columns of :func:`mcr_analysis.scores.convergence_table` kept in the brief."""
+REMOVE_TAG = "remove_cell"
+"""Cells with this tag (notes for whoever runs the notebook) are left out of the HTML brief."""
+
+
+def _check_axis_lang(axis: str | None, lang: str) -> None:
+    """Raise MCRDataError naming the allowed values when ``axis`` or ``lang`` is unknown."""
+    problems = []
+    if axis is not None and axis not in taxonomy.axes().ids:
+        problems.append(f"unknown axis {axis!r}; expected one of: {', '.join(taxonomy.axes().ids)}")
+    if lang not in taxonomy.LANGS:
+        problems.append(f"unknown language {lang!r}; expected one of: {', '.join(taxonomy.LANGS)}")
+    if problems:
+        raise MCRDataError("; ".join(problems))
+
+
+def _latest_round(rounds) -> str | None:
+    from mcr_analysis.plots import latest_round  # plots imports no pyplot at module level
+
+    return latest_round(rounds)
+
+
+def _join(values) -> str:
+    return "; ".join(values)
+
+
+def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of a seminar brief on one axis and round.
+
+    Parameters
+    ----------
+    tidy : pandas.DataFrame
+        The tidy table (needs ``round``, ``organism``, ``axis``, ``criterion``,
+        ``theme`` and ``initiative``); not modified.
+    axis : str
+        Axis id (``taxonomy.axes().ids``).
+    round : str, optional
+        Default: the latest round in ``tidy``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        New frames keyed by :data:`BRIEF_TABLES`, ids as in the tidy table:
+
+        * ``participation``: one row per organism expected on the axis by the
+          participation table or with rows on it: ``organism``, ``expected``
+          (bool), ``n_initiatives`` (tidy rows), ``n_themes`` (distinct theme
+          keys), ``n_criteria`` and ``criteria`` (ids in book order, joined by
+          "; "); sorted by organism.
+        * ``scores``: the axis' rows of :func:`mcr_analysis.scores.convergence_table`
+          (:data:`SCORE_COLUMNS`), criteria in book order then ``"*"``.
+        * ``shared``: per criterion (book order), each theme held by two or more
+          organisms: ``criterion``, ``theme`` (the cell's most frequent wording,
+          as in :func:`mcr_analysis.scores.shared_themes_table`), ``k``, then one
+          column per organism with rows on the axis (sorted ids) holding its
+          initiatives on that theme (sorted, distinct, joined by "; "; "" if none);
+          sorted by criterion, ``k`` descending, theme key.
+        * ``single_actor``: the criteria of the vocabulary where fewer than two
+          organisms have rows on the axis: ``criterion``, ``n_organisms`` (0 or 1),
+          ``organisms``, ``n_initiatives``.
+        * ``absent``: organisms the participation table expects on the axis with
+          no row on it in the round: ``organism``, ``name``.
+
+    Raises
+    ------
+    MCRDataError
+        When ``axis`` is unknown, or ``round`` is given and absent from ``tidy``.
+    """
+    _check_axis_lang(axis, "es")
+    rounds = sorted({str(r) for r in tidy["round"]})
+    if round is None:
+        round = _latest_round(rounds) or ""
+    elif str(round) not in rounds:
+        raise MCRDataError(f"round {round!r} is not in the tidy table; rounds found: {', '.join(rounds) or 'none'}")
+    round = str(round)
+    rows = tidy.loc[(tidy["round"].astype(str) == round) & (tidy["axis"] == axis)].copy()
+    rows["_key"] = rows["theme"].map(taxonomy.theme_key)
+    crit_ids = list(taxonomy.criteria().ids)
+    crit_order = {c: i for i, c in enumerate(crit_ids)}
+    expected = sorted(set(taxonomy.participation().loc[lambda p: p["axis"] == axis, "organism"]))
+    present = sorted(set(rows["organism"]))
+    return {
+        "participation": _participation(rows, expected, present, crit_order),
+        "scores": _scores(tidy, round, axis),
+        "shared": _shared(rows, present, crit_order),
+        "single_actor": _single_actor(rows, crit_ids),
+        "absent": pd.DataFrame({"organism": [o for o in expected if o not in present],
+                                "name": [taxonomy.organism_label(o) for o in expected if o not in present]},
+                               columns=["organism", "name"]).astype(str),
+    }
+
+
+def _participation(rows: pd.DataFrame, expected: list[str], present: list[str], crit_order: dict) -> pd.DataFrame:
+    records = []
+    for org in sorted(set(expected) | set(present)):
+        mine = rows.loc[rows["organism"] == org]
+        crits = sorted(set(mine["criterion"]), key=crit_order.__getitem__)
+        records.append({"organism": org, "expected": org in expected, "n_initiatives": len(mine),
+                        "n_themes": len(set(mine["_key"]) - {""}), "n_criteria": len(crits),
+                        "criteria": _join(crits)})
+    return pd.DataFrame.from_records(
+        records, columns=["organism", "expected", "n_initiatives", "n_themes", "n_criteria", "criteria"])
+
+
+def _scores(tidy: pd.DataFrame, round: str, axis: str) -> pd.DataFrame:
+    from mcr_analysis.scores import convergence_table
+
+    scores = convergence_table(tidy)
+    chosen = scores.loc[(scores["round"].astype(str) == round) & (scores["axis"] == axis), SCORE_COLUMNS]
+    return chosen.reset_index(drop=True)
+
+
+def _shared(rows: pd.DataFrame, present: list[str], crit_order: dict) -> pd.DataFrame:
+    from mcr_analysis.sets import theme_labels
+
+    themed = rows.loc[rows["_key"] != ""]
+    unnamed = taxonomy.text("brief_unnamed")
+    records = []
+    for crit, cell in themed.groupby("criterion", sort=False):
+        labels = theme_labels(cell)  # the cell's own wording, as in scores.shared_themes_table
+        for key, group in cell.groupby("_key", sort=False):
+            orgs = sorted(set(group["organism"]))
+            if len(orgs) < 2:
+                continue
+            record = {"criterion": crit, "theme": labels[key], "k": len(orgs), "_c": crit_order[crit], "_t": key}
+            for org in present:
+                names = {str(n).strip() or unnamed for n in group.loc[group["organism"] == org, "initiative"]}
+                record[org] = _join(sorted(names))
+            records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=["criterion", "theme", "k", *present, "_c", "_t"])
+    frame = frame.sort_values(["_c", "k", "_t"], ascending=[True, False, True], kind="mergesort")
+    return frame.drop(columns=["_c", "_t"]).reset_index(drop=True).astype({"k": "int64"})
+
+
+def _single_actor(rows: pd.DataFrame, crit_ids: list[str]) -> pd.DataFrame:
+    records = []
+    for crit in crit_ids:
+        mine = rows.loc[rows["criterion"] == crit]
+        orgs = sorted(set(mine["organism"]))
+        if len(orgs) < 2:
+            records.append({"criterion": crit, "n_organisms": len(orgs), "organisms": _join(orgs),
+                            "n_initiatives": len(mine)})
+    return pd.DataFrame.from_records(records, columns=["criterion", "n_organisms", "organisms", "n_initiatives"])
+
+
+def labelled(frame: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """A display copy of a brief or score table: headers, criteria and yes/no in ``lang``.
+
+    Column keys are looked up in ``score_labels.tsv`` (:func:`mcr_analysis.export.column_label`),
+    then as ``brief_col_<key>`` in ``labels.tsv``; organism ids used as column
+    names are kept.  Values of ``criterion`` (and the ids joined in ``criteria``)
+    become labels, ``axis`` values become axis labels, booleans in ``expected``
+    become yes/no.  Returns a new DataFrame; ``frame`` is not modified.
+
+    Raises
+    ------
+    MCRDataError
+        When a column has no label or ``lang`` is unknown.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"criterion": ["proyectos", "*"], "expected": [True, False], "CAN": ["x", ""]})
+    >>> labelled(frame, "en").to_dict("list")
+    {'Criterion': ['Projects', 'All criteria'], 'Expected (participation table)': ['yes', 'no'], 'CAN': ['x', '']}
+    """
+    from mcr_analysis.export import column_label
+
+    _check_axis_lang(None, lang)
+    out = frame.copy()
+    if "criterion" in out:
+        out["criterion"] = out["criterion"].map(lambda c: taxonomy.criterion_label(c, lang))
+    if "criteria" in out:
+        out["criteria"] = out["criteria"].map(
+            lambda s: _join(taxonomy.criterion_label(c, lang) for c in s.split("; ") if c))
+    if "axis" in out:
+        out["axis"] = out["axis"].map(lambda a: taxonomy.axis_label(a, lang))
+    if "expected" in out:
+        out["expected"] = out["expected"].map(
+            lambda v: taxonomy.text("brief_yes" if v else "brief_no", lang))
+    known_orgs = set(taxonomy.organisms().ids)
+    names, missing = {}, []
+    for col in out.columns:
+        if col in known_orgs:
+            continue
+        try:
+            names[col] = column_label(col, lang)
+        except MCRDataError:
+            try:
+                names[col] = taxonomy.text(f"brief_col_{col}", lang)
+            except MCRDataError:
+                missing.append(col)
+    if missing:
+        raise MCRDataError(f"no display label for columns {missing}; add them to score_labels.tsv "
+                           "or as brief_col_<column> to labels.tsv")
+    return out.rename(columns=names)
+
+
+def heading(key: str, lang: str = "es", level: int = 2, **fields) -> str:
+    """Markdown heading of text ``key`` of ``labels.tsv`` (formatted with ``fields``).
+
+    Examples
+    --------
+    >>> heading("brief_title", "en", 1, axis="Food security")
+    '# Seminar brief: Food security'
+    """
+    return "#" * level + " " + taxonomy.text(key, lang).format(**fields)
+
+
+def brief_filename(axis: str, round: str, lang: str = "es") -> str:
+    """File name of a brief: ``brief_<axis>_<round>.html``, with ``_<lang>`` when not Spanish."""
+    suffix = "" if lang == config.DEFAULT_LANG else f"_{lang}"
+    return f"brief_{axis}_{round}{suffix}.html"
+
+
+def relative(path: str | os.PathLike) -> str:
+    """``path`` relative to the project root, with forward slashes (for stable notebook output).
+
+    Paths outside the project are returned as given.
+
+    Examples
+    --------
+    >>> relative(config.APPENDIX_DIR / "manifest.csv")
+    'figures/appendix/manifest.csv'
+    """
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(config.PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def setup_notebook(max_colwidth: int | None = 60) -> None:
+    """Fixed display settings for the notebooks: pandas options and the package figure style.
+
+    Tables print whole (up to 200 rows, 3 decimals, ``max_colwidth`` characters
+    per cell; ``None`` for no limit, as in the seminar brief where initiatives
+    are read in full), so stored outputs do not depend on the terminal width.
+    """
+    from mcr_analysis.plots import use_style
+
+    pd.set_option("display.width", 160)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_colwidth", max_colwidth)
+    pd.set_option("display.precision", 3)
+    use_style()
+
+
+def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: str | os.PathLike | None = None,
+               *, notebook: str | os.PathLike | None = None, timeout: int = 600) -> Path:
+    """Run notebook 4.0 for one axis with papermill and export an HTML brief without code.
+
+    Parameters
+    ----------
+    axis : str
+        Axis id.
+    round : str, optional
+        Default: the latest round under ``config.RAW_DIR``.
+    lang : {"es", "en"}
+    out_dir : path, optional
+        Default ``config.BRIEFS_DIR`` (``figures/briefs``); created if missing.
+    notebook : path, optional
+        Default ``notebooks/`` :data:`NOTEBOOK` of the project.
+    timeout : int
+        Seconds allowed per cell.
+
+    Returns
+    -------
+    pathlib.Path
+        The HTML file, ``out_dir / brief_filename(axis, round, lang)``: one page
+        with its figures embedded, no code cells, no input prompts.
+
+    Raises
+    ------
+    MCRDataError
+        When ``axis`` or ``lang`` is unknown (checked before any kernel starts).
+    FileNotFoundError
+        When the notebook is missing.
+    """
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    _check_axis_lang(axis, lang)
+    notebook = Path(notebook) if notebook else config.PROJECT_ROOT / "notebooks" / NOTEBOOK
+    if not notebook.is_file():
+        raise FileNotFoundError(f"the brief notebook {notebook} does not exist")
+    if round is None:
+        from mcr_analysis.io import load_submissions
+
+        round = _latest_round(load_submissions(config.RAW_DIR).tidy["round"])
+        if round is None:
+            raise MCRDataError(f"no round with data under {config.RAW_DIR}")
+    round = str(round)
+    out_dir = Path(out_dir) if out_dir else config.BRIEFS_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mcr-brief-") as tmp:
+        executed = Path(tmp) / notebook.name
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters={"axis": axis, "round": round, "lang": lang},
+            kernel_name="python3", progress_bar=False, log_output=False, cwd=str(notebook.parent),
+            execution_timeout=timeout, report_mode=False)
+        nb = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
+    title = taxonomy.text("brief_title", lang).format(axis=taxonomy.axis_label(axis, lang))
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{title} ({round})"}})
+    path = out_dir / brief_filename(axis, round, lang)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m mcr_analysis.brief --axis ID [--round R] [--lang es|en] [--out DIR]``."""
+    parser = argparse.ArgumentParser(prog="python -m mcr_analysis.brief",
+                                     description="Write the HTML seminar brief of one axis.")
+    parser.add_argument("--axis", required=True, help=f"axis id: {', '.join(taxonomy.axes().ids)}")
+    parser.add_argument("--round", default=None, help="round (sub-folder of data/raw); default the latest")
+    parser.add_argument("--lang", default=config.DEFAULT_LANG, choices=taxonomy.LANGS)
+    parser.add_argument("--out", default=None, help="output folder; default figures/briefs")
+    args = parser.parse_args(argv)
+    try:
+        path = make_brief(args.axis, args.round or None, args.lang, args.out)
+    except MCRDataError as exc:
+        parser.error(str(exc))
+    print(f"wrote {relative(path)}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
