@@ -240,6 +240,13 @@ def build_appendix(
     -------
     pandas.DataFrame
         The manifest (:data:`MANIFEST_COLUMNS`), also written to ``manifest.csv``.
+        ``kind`` is the kind drawn (``--kind venn`` above five organisms gives ``upset``).
+
+    Notes
+    -----
+    Parallel rendering starts worker processes with the ``spawn`` method: a
+    script that calls this function with ``jobs`` other than 1 must do so under
+    ``if __name__ == "__main__":`` (the ``mcr`` command and notebooks need nothing).
     """
     formats = _check_options(formats, lang, kind, jobs)
     cells = plan_cells(tidy, round)
