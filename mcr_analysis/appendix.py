@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mcr_analysis import plots, taxonomy
+from mcr_analysis import plots, safety, taxonomy
 from mcr_analysis.sets import cell_contents
 
 __all__ = ["MANIFEST_COLUMNS", "THEMES_COLUMNS", "FORMATS", "plan_cells", "build_appendix"]
@@ -170,19 +170,9 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: Path, formats, lang:
     return written
 
 
-def _safe(value: object) -> object:
-    """Neutralise text a spreadsheet would take for a formula (= + - @, tab, CR)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(_safe)
-    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """UTF-8, ``\\n`` line ends, formula-like text neutralised (:mod:`mcr_analysis.safety`)."""
+    safety.neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def _remove_stale(out_dir: Path) -> None:
