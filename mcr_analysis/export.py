@@ -47,6 +47,7 @@ __all__ = [
     "CSV_FILES",
     "XLSX_FILE",
     "FLOAT_FORMAT",
+    "EXCEL_MAX_CHARS",
     "TABLE_COLUMNS",
     "column_label",
     "write_score_csvs",
@@ -70,6 +71,8 @@ TABLE_COLUMNS = {
     "profile": sc.PROFILE_COLUMNS,
 }
 """Columns of each table, in the order written; also the workbook's sheet order."""
+EXCEL_MAX_CHARS = 32_767
+"""Most characters an Excel cell holds; longer text is cut in the workbook (the CSV keeps it whole)."""
 DEFAULT_EPOCH = 1735689600  # 2025-01-01T00:00:00Z, as the Makefile sets it
 _COLOR_LOW, _COLOR_HIGH = "FFFFFF", "2166AC"
 _MIN_WIDTH, _MAX_WIDTH = 8, 80
@@ -159,19 +162,23 @@ def _stamp() -> dt.datetime:
 def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy with axis and criterion ids replaced by their names in ``lang``."""
     out = frame.copy()
-    if "axis" in out:
-        out["axis"] = out["axis"].map(lambda a: taxonomy.axis_label(a, lang))
-    if "criterion" in out:
-        out["criterion"] = out["criterion"].map(lambda c: taxonomy.criterion_label(c, lang))
+    for col, label in (("axis", taxonomy.axis_label), ("criterion", taxonomy.criterion_label)):
+        if col in out:
+            names = {v: label(v, lang) for v in out[col].unique()}
+            out[col] = out[col].map(names)
     return out
 
 
-def _cell_value(value: object) -> object:
-    """A value openpyxl stores as data: NaN/NA as empty, text neutralised and XML-safe."""
+def _cell_value(value: object, lang: str) -> object:
+    """A value openpyxl stores as data: NaN/NA as empty, text neutralised, XML-safe and cut to fit."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        value = neutralise(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        if len(value) > EXCEL_MAX_CHARS:
+            note = column_label("note:truncated", lang).format(n=len(value))
+            value = value[: EXCEL_MAX_CHARS - len(note)] + note
+        return value
     if hasattr(value, "item"):  # numpy scalar
         return value.item()
     return value
@@ -184,7 +191,7 @@ def _fill_sheet(ws, frame: pd.DataFrame, columns: list[str], lang: str) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for record in frame[columns].itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in record])
+        ws.append([_cell_value(v, lang) for v in record])
     n = len(frame)
     for j, col in enumerate(columns, start=1):
         letter = get_column_letter(j)
@@ -215,7 +222,9 @@ def write_scores_workbook(tables: dict[str, pd.DataFrame], path: str | Path, lan
     frozen, with filters; column widths from the content (capped); coverage and
     shares as percentages, indices with three decimals; a white-to-blue colour
     scale on the convergence index, fixed at 0 and 1 so colours compare across
-    files; text neutralised.  Document dates and zip entry times come from
+    files; text neutralised, control characters shown as U+FFFD and text
+    longer than :data:`EXCEL_MAX_CHARS` cut with a note (the CSV files keep it
+    whole).  Document dates and zip entry times come from
     ``SOURCE_DATE_EPOCH``, so the same tables give the same bytes.  The tables
     are not modified.
 

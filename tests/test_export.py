@@ -195,3 +195,16 @@ def test_cli_scores_writes_the_four_files(tmp_path, capsys):
     names = sorted(p.name for p in (tmp_path / "p").iterdir())
     assert names == ["mcr_pairwise.csv", "mcr_scores.csv", "mcr_scores.xlsx", "mcr_shared_themes.csv"]
     assert "wrote" in capsys.readouterr().out
+
+
+def test_text_longer_than_an_excel_cell_is_cut_in_the_workbook_only(tmp_path):
+    long_name = "x" * 40_000
+    tables = scores.score_tables(make_tidy([("CAN", AX, "normas", "t", long_name), ("SICA", AX, "normas", "t")]))
+    paths = export.write_score_outputs(tables, tmp_path)
+    full = f"CAN: {long_name} (2024/CAN.xlsx:2) | SICA: SICA t (2024/SICA.xlsx:3)"
+    shared = pd.read_csv(paths[2], dtype=str, keep_default_na=False)
+    assert shared["initiatives"].tolist() == [full, full]  # normas and "*"
+    cell = openpyxl.load_workbook(paths[3])["Temas compartidos"].cell(2, 7).value
+    assert len(cell) == export.EXCEL_MAX_CHARS == 32_767
+    assert cell.startswith("CAN: xxx")
+    assert cell.endswith(f"… [texto recortado: {len(full)} caracteres; el texto completo está en los CSV]")
