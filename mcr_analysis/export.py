@@ -204,6 +204,9 @@ def _fill_sheet(ws, frame: pd.DataFrame, columns: list[str], lang: str) -> None:
         if n and not pd.api.types.is_numeric_dtype(frame[col]):
             longest = max(longest, int(frame[col].astype(str).str.len().max()))
         ws.column_dimensions[letter].width = max(_MIN_WIDTH, min(_MAX_WIDTH, longest + 2))
+    lines = max(math.ceil(len(h) / (ws.column_dimensions[get_column_letter(j)].width - 2))
+                for j, h in enumerate(headers, start=1))
+    ws.row_dimensions[1].height = 15 * lines  # wrapped headers stay visible without autofit
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
     if "convergence_index" in columns and n:

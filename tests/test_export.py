@@ -208,3 +208,10 @@ def test_text_longer_than_an_excel_cell_is_cut_in_the_workbook_only(tmp_path):
     assert len(cell) == export.EXCEL_MAX_CHARS == 32_767
     assert cell.startswith("CAN: xxx")
     assert cell.endswith(f"… [texto recortado: {len(full)} caracteres; el texto completo está en los CSV]")
+
+
+def test_header_row_is_tall_enough_for_wrapped_headers(written):
+    ws = openpyxl.load_workbook(written[3])["Perfil por organismo"]
+    # "Jaccard con el socio más cercano" (32 characters) wraps at 24: two lines of 15 points
+    assert ws.column_dimensions["I"].width == 24 + 2
+    assert ws.row_dimensions[1].height == 15 * 2
