@@ -187,7 +187,7 @@ def draw_cell(
         import matplotlib.pyplot as plt
 
         fig = plt.figure()
-    title_lines = textwrap.wrap(cell_title(axis, criterion, lang), _TITLE_WRAP, break_on_hyphens=False)
+    title_lines = _title_lines(axis, criterion, lang)
     source = taxonomy.text("source_line", lang) if source_line is None else source_line
     source_lines = textwrap.wrap(source, _SOURCE_WRAP, break_on_hyphens=False) or [""]
     page = _Page(title_lines, source_lines)
@@ -216,6 +216,16 @@ def draw_cell(
         page.grow(fig, _height(len(table_lines), _TABLE_PT) + 0.2)
     texts = page.texts(fig, table_lines)
     return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note)
+
+
+def _title_lines(axis: str, criterion: str, lang: str) -> list[str]:
+    """The title on one line, or broken after the separator (axis, then criterion) when too long."""
+    title = cell_title(axis, criterion, lang)
+    if len(title) <= _TITLE_WRAP:
+        return [title]
+    head = taxonomy.axis_label(axis, lang) + taxonomy.text("title_separator", lang).rstrip()
+    return [*textwrap.wrap(head, _TITLE_WRAP, break_on_hyphens=False),
+            *textwrap.wrap(taxonomy.criterion_label(criterion, lang), _TITLE_WRAP, break_on_hyphens=False)]
 
 
 def _overflow_frame(drawing) -> pd.DataFrame:

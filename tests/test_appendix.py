@@ -166,3 +166,20 @@ def test_two_runs_serial_and_parallel_give_identical_svg_and_pdf(tidy_three, tmp
     pd.testing.assert_frame_equal(m1, m3)
     for name in ("manifest.csv", "themes.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes() == (c / name).read_bytes()
+
+
+def test_no_theme_of_the_sample_data_is_dropped_from_the_figures():
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from mcr_analysis import plots
+
+    sample = pd.read_csv(SAMPLE, sep="\t", dtype=str, keep_default_na=False).assign(round="2024")
+    for cell in appendix.plan_cells(sample):
+        with plots.style():
+            drawn = plots.draw_cell(cell["contents"], axis=cell["axis"], criterion=cell["criterion"],
+                                    fig=Figure())
+        shown = "".join("".join(t.get_text() for t in drawn.fig.findobj(Text)).split())
+        for theme in set().union(*cell["contents"].values()):
+            assert "".join(theme.split()) in shown, (cell["stem"], theme)
+        assert drawn.title.get_text().replace("—\n", "— ") == plots.cell_title(cell["axis"], cell["criterion"])

@@ -120,6 +120,12 @@ def test_title_and_source_line(lang):
     assert cell.title.get_position()[1] > cell.source.get_position()[1]
 
 
+def test_long_title_breaks_after_the_separator():
+    cell = draw(contents_of(2), axis="energia_sostenible", criterion="fortalecimiento")
+    assert cell.title.get_text().split("\n") == [
+        "Energía sostenible —", "Fortalecimiento institucional / Cursos y capacitaciones"]
+
+
 def test_source_line_is_configurable_and_wrapped():
     custom = "Fuente: SELA, matrices 2024 " + "x" * 10 + " y notas de los talleres regionales " * 3
     cell = draw(contents_of(2), source_line=custom)
