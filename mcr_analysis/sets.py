@@ -35,18 +35,19 @@ def theme_labels(tidy: pd.DataFrame) -> dict[str, str]:
     """Display label of every theme key in ``tidy``.
 
     The label is the wording submitted most often for that key; ties go to the
-    alphabetically first wording.  Rows with an empty theme are ignored.
+    alphabetically first wording.  Rows whose theme is empty (or only
+    punctuation, so its key is ``""``) are ignored.
 
     Examples
     --------
-    >>> theme_labels(pd.DataFrame({"theme": ["Pasos", "pasos", "pasos", "", "Ríos"]}))
+    >>> theme_labels(pd.DataFrame({"theme": ["Pasos", "pasos", "pasos", "", "-", "Ríos"]}))
     {'pasos': 'pasos', 'rios': 'Ríos'}
     """
     themes = tidy["theme"].fillna("").astype(str).str.strip()
-    themes = themes[themes != ""]
-    if themes.empty:
-        return {}
     frame = pd.DataFrame({"key": themes.map(theme_key), "label": themes})
+    frame = frame[frame["key"] != ""]
+    if frame.empty:
+        return {}
     counts = frame.groupby(["key", "label"]).size().reset_index(name="n")
     counts = counts.sort_values(["key", "n", "label"], ascending=[True, False, True], kind="mergesort")
     first = counts.drop_duplicates("key")
@@ -76,11 +77,11 @@ def cell_contents(
     are left out (they are counted as initiatives, not as sets).
     """
     rows = cell_rows(tidy, axis, criterion, round)
-    rows = rows[rows["theme"].fillna("").astype(str).str.strip() != ""]
+    keys = rows["theme"].map(theme_key)
+    rows, keys = rows[keys != ""], keys[keys != ""]
     if rows.empty:
         return {}
     labels = theme_labels(rows)
-    keys = rows["theme"].map(theme_key)
     out: dict[str, frozenset[str]] = {}
     for organism, group in keys.groupby(rows["organism"], sort=True):
         out[str(organism)] = frozenset(labels[k] for k in group)

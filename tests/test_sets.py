@@ -1,0 +1,52 @@
+"""Theme sets per cell: identity, labels and memberships."""
+
+from __future__ import annotations
+
+from conftest import make_tidy
+
+from mcr_analysis import sets
+
+
+def test_cell_contents_fold_accents_and_leave_out_empty_and_punctuation_themes(tidy_small):
+    tidy = make_tidy([
+        ("CAN", "transfronteriza", "proyectos", "Pasos de frontera"),
+        ("SICA", "transfronteriza", "proyectos", "pasos de  FRONTERA"),
+        ("SICA", "transfronteriza", "proyectos", "-"),
+        ("SELA", "transfronteriza", "proyectos", ""),
+    ])
+    contents = sets.cell_contents(tidy, "transfronteriza", "proyectos")
+    # SELA has a row but no theme: not a set.  "-" is no theme either.
+    assert {k: sorted(v) for k, v in contents.items()} == {
+        "CAN": ["Pasos de frontera"], "SICA": ["Pasos de frontera"],
+    }
+
+
+def test_most_frequent_wording_wins_and_ties_go_to_the_first_alphabetically():
+    tidy = make_tidy([
+        ("CAN", "transfronteriza", "proyectos", "pasos"),
+        ("SICA", "transfronteriza", "proyectos", "Pasos"),
+        ("SELA", "transfronteriza", "proyectos", "Pasos"),
+        ("CAN", "transfronteriza", "normas", "Ríos"),
+        ("SICA", "transfronteriza", "normas", "rios"),
+    ])
+    assert sets.theme_labels(tidy) == {"pasos": "Pasos", "rios": "Ríos"}
+
+
+def test_pooled_cell_and_rounds(tidy_small):
+    pooled = sets.cell_contents(tidy_small, "transfronteriza")
+    # "a", "A" and "á" are one theme written once each: the tie goes to "A" (first in sort order).
+    assert sorted(pooled["CAN"]) == ["A", "b", "x"]
+    assert sets.cell_contents(tidy_small, "transfronteriza", round="2023") == {}
+    before = tidy_small.copy()
+    sets.cell_rows(tidy_small, "transfronteriza", "proyectos")
+    assert tidy_small.equals(before)
+
+
+def test_memberships_are_upsetplots_boolean_multiindex(tidy_small):
+    m = sets.memberships(sets.cell_contents(tidy_small, "transfronteriza", "proyectos"))
+    assert list(m.index.names) == ["CAN", "SELA", "SICA"]
+    # Theme "a" (shown "A") is in all three sets; "b" only CAN; "c" only SICA.
+    rows = {theme: flags for flags, theme in zip(m.index, m["id"])}
+    assert rows["A"] == (True, True, True)
+    assert rows["b"] == (True, False, False)
+    assert rows["c"] == (False, False, True)
