@@ -55,12 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
                    help="output folder; default: data/processed")
     p.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
+    p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
+                   help="language of the validation report; default: es")
 
     p = sub.add_parser("scores", help="convergence, pairwise and shared-theme tables")
     p.add_argument("--tidy", type=Path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
                    help="output folder; default: data/processed")
+    p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
+                   help="language of the analysts' workbook mcr_scores.xlsx; default: es")
 
     p = sub.add_parser("appendix", help="draw one diagram per non-empty axis x criterion cell")
     p.add_argument("--tidy", type=Path, default=config.TIDY_CSV,
@@ -103,7 +107,7 @@ def _ingest(args: argparse.Namespace) -> int:
               ".xlsx submissions or one .xlsx file", file=sys.stderr)
         return 2
     result = load_submissions(args.raw_dir)
-    write_ingest_outputs(result, args.out)
+    write_ingest_outputs(result, args.out, lang=args.lang)
     print(summary_text(result, args.out))
     if args.strict and len(result.rejects):
         print(f"mcr ingest: --strict: {len(result.rejects)} rejected rows", file=sys.stderr)
@@ -117,7 +121,7 @@ def _scores(args: argparse.Namespace) -> int:
     from mcr_analysis.scores import score_tables
 
     tables = score_tables(read_tidy(args.tidy))
-    written = write_score_outputs(tables, args.out)
+    written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
         print(f"wrote {path}")
     return 0
