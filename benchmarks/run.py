@@ -1,0 +1,391 @@
+"""Benchmark harness (issue 6): ingest, scores, appendix and notebooks at growing sizes.
+
+Every measurement runs in a fresh child process (``python run.py _child ...``)
+that times the work alone with ``time.perf_counter`` (imports and set-up
+excluded) and reports its peak resident memory with ``resource.getrusage``
+(the larger of the process itself and its largest child process).  Each
+figure is the median of several repetitions, with min and max; the variants
+compared with each other (our loader, the openpyxl baseline, the bare
+calamine read; sequential and parallel rendering) are interleaved within
+each repetition so they see the same machine load.
+
+Writes ``results.csv`` (one row per size, stage, variant, format and metric)
+and ``results.md`` (machine, tables, growth exponents, targets of issue 6
+with met / not met and why) into ``--out``.
+
+Usage::
+
+    python benchmarks/run.py                       # what `make bench` runs
+    python benchmarks/run.py --sizes 200 --reps 1 --appendix-reps 1 --notebook-reps 0 --out /tmp/b
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SIZES = (1_000, 10_000, 100_000)
+FORMATS = ("svg", "pdf", "png")
+LIBRARIES = ("pandas", "numpy", "matplotlib", "matplotlib-venn", "UpSetPlot", "openpyxl",
+             "python-calamine", "pyarrow", "pytest", "nbval")
+CSV_COLUMNS = ["size", "n_initiatives", "stage", "variant", "format", "metric", "reps",
+               "median", "min", "max", "unit"]
+TARGETS = {"ingest_vs_openpyxl": 4.0, "ingest_vs_calamine": 1.5, "growth": 1.1, "parallel": 1.6,
+           "memory_mb": 1024.0}
+
+
+# --------------------------------------------------------------------------- child side
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024.0  # ru_maxrss is in KiB on Linux
+
+
+def _ingest_ours(data: Path, save: str | None) -> dict:
+    from mcr_analysis.io import load_submissions
+
+    start = time.perf_counter()
+    result = load_submissions(data)
+    seconds = time.perf_counter() - start
+    if save:
+        result.tidy.to_parquet(save, index=False)
+    return {"seconds": seconds, "rows": len(result.tidy), "rejects": len(result.rejects)}
+
+
+def _ingest_openpyxl(data: Path) -> dict:
+    """The obvious baseline: read_excel every sheet with openpyxl, then rename the columns."""
+    import pandas as pd
+
+    from mcr_analysis._sheets import header_aliases
+    from mcr_analysis.taxonomy import normalize_label
+
+    files = json.loads((data / "manifest.json").read_text(encoding="utf-8"))["files"]
+    aliases = header_aliases()
+    start = time.perf_counter()
+    rows = 0
+    for f in files:
+        sheets = pd.read_excel(data / f["file"], sheet_name=None, engine="openpyxl", header=f["header_row"] - 1)
+        for frame in sheets.values():
+            frame = frame.rename(columns=lambda c: aliases.get(normalize_label(str(c)), c))
+            rows += len(frame)
+    return {"seconds": time.perf_counter() - start, "rows": rows}
+
+
+def _ingest_calamine(data: Path) -> dict:
+    """The reader's own limit: python-calamine reads every sheet of the same workbooks to Python lists."""
+    import python_calamine
+
+    files = sorted((data).rglob("*.xlsx"))
+    start = time.perf_counter()
+    cells = 0
+    for path in files:
+        with python_calamine.CalamineWorkbook.from_path(path) as book:
+            for name in book.sheet_names:
+                grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                cells += sum(len(r) for r in grid)
+    return {"seconds": time.perf_counter() - start, "rows": cells}
+
+
+def _scores(tidy_path: str) -> dict:
+    import pandas as pd
+
+    from mcr_analysis.scores import score_tables
+
+    tidy = pd.read_parquet(tidy_path)
+    start = time.perf_counter()
+    tables = score_tables(tidy)
+    return {"seconds": time.perf_counter() - start, "rows": sum(len(t) for t in tables.values())}
+
+
+def _appendix(tidy_path: str, out: str, fmt: str, jobs: int) -> dict:
+    import pandas as pd
+
+    from mcr_analysis.appendix import build_appendix
+
+    tidy = pd.read_parquet(tidy_path)
+    start = time.perf_counter()
+    manifest = build_appendix(tidy, out, formats=(fmt,), jobs=jobs)
+    return {"seconds": time.perf_counter() - start, "rows": len(manifest),
+            "kinds": manifest["kind"].value_counts().sort_index().to_dict()}
+
+
+def _notebooks() -> dict:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q",
+                           "-p", "no:cacheprovider", "notebooks/"], cwd=REPO, capture_output=True, text=True)
+    tail = (done.stdout.strip().splitlines() or [""])[-1]
+    return {"seconds": time.perf_counter() - start, "rows": len(list((REPO / "notebooks").glob("*.ipynb"))),
+            "returncode": done.returncode, "summary": tail}
+
+
+def _child(spec: dict) -> dict:
+    kind = spec["stage"]
+    if kind == "ingest_ours":
+        out = _ingest_ours(Path(spec["data"]), spec.get("save"))
+    elif kind == "ingest_openpyxl":
+        out = _ingest_openpyxl(Path(spec["data"]))
+    elif kind == "ingest_calamine":
+        out = _ingest_calamine(Path(spec["data"]))
+    elif kind == "scores":
+        out = _scores(spec["tidy"])
+    elif kind == "appendix":
+        out = _appendix(spec["tidy"], spec["out"], spec["format"], spec["jobs"])
+    elif kind == "notebooks":
+        out = _notebooks()
+    else:
+        raise ValueError(f"unknown stage {kind!r}")
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+# --------------------------------------------------------------------------- parent side
+
+def _env() -> dict:
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env.setdefault("SOURCE_DATE_EPOCH", "1735689600")
+    return env
+
+
+def run_child(spec: dict) -> dict:
+    """Run one measurement in a fresh Python process; return its JSON report."""
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "_child", json.dumps(spec)],
+                          cwd=REPO, env=_env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark child {spec['stage']} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def ensure_data(size: int, root: Path, seed: int) -> dict:
+    """Generate the synthetic round of ``size`` once (re-used while size and seed match)."""
+    folder = root / str(size)
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        if m.get("size") == size and m.get("seed") == seed:
+            return m
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run([sys.executable, str(HERE / "generate.py"), "--size", str(size), "--out", str(folder),
+                    "--seed", str(seed)], cwd=REPO, env=_env(), check=True, capture_output=True)
+    return json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def appendix_slice(tidy_path: Path, out_path: Path, n_cells: int) -> int:
+    """Rows of ``n_cells`` cells, half from the axis with the fewest organisms (Venn diagrams)
+    and half from the axis with the most (UpSet plots); ``n_cells=0`` keeps every cell."""
+    import pandas as pd
+
+    from mcr_analysis.taxonomy import criteria
+
+    tidy = pd.read_parquet(tidy_path)
+    if n_cells <= 0:
+        tidy.to_parquet(out_path, index=False)
+        return int(tidy[tidy["theme"] != ""][["axis", "criterion"]].drop_duplicates().shape[0])
+    width = tidy[tidy["theme"] != ""].groupby("axis")["organism"].nunique().sort_values(kind="mergesort")
+    few, many = width.index[0], width.index[-1]
+    crits = list(criteria().ids)
+    cells = [(few, c) for c in crits[: (n_cells + 1) // 2]] + [(many, c) for c in crits[: n_cells // 2]]
+    keep = pd.Series(list(zip(tidy["axis"], tidy["criterion"])), index=tidy.index).isin(cells)
+    tidy[keep].to_parquet(out_path, index=False)
+    return len(cells)
+
+
+def _stats(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+class Results:
+    """Collects CSV rows."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, size, n, stage, variant, fmt, metric, values, unit):
+        med, lo, hi = _stats(values) if len(values) else (math.nan,) * 3
+        self.rows.append({"size": size, "n_initiatives": n, "stage": stage, "variant": variant,
+                          "format": fmt, "metric": metric, "reps": len(values),
+                          "median": med, "min": lo, "max": hi, "unit": unit})
+
+    def get(self, size, stage, variant, fmt, metric):
+        for r in self.rows:
+            if (r["size"], r["stage"], r["variant"], r["format"], r["metric"]) == (size, stage, variant, fmt, metric):
+                return r
+        return None
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, root: Path, seed: int,
+               res: Results, info: dict) -> None:
+    m = ensure_data(size, root, seed)
+    data = root / str(size)
+    n = m["n_initiatives"]
+    tidy = data / "tidy.parquet"
+    runs = {"ours": [], "openpyxl": [], "calamine": []}
+    for r in range(reps):
+        runs["ours"].append(run_child({"stage": "ingest_ours", "data": str(data),
+                                       "save": str(tidy) if r == 0 else None}))
+        runs["openpyxl"].append(run_child({"stage": "ingest_openpyxl", "data": str(data)}))
+        runs["calamine"].append(run_child({"stage": "ingest_calamine", "data": str(data)}))
+    loaded = runs["ours"][0]["rows"]
+    if loaded != n or runs["ours"][0]["rejects"]:
+        raise RuntimeError(f"size {size}: the loader gave {loaded} tidy rows and {runs['ours'][0]['rejects']} "
+                           f"rejects; expected {n} rows and no rejects")
+    for v, rs in runs.items():
+        secs = [x["seconds"] for x in rs]
+        res.add(size, n, "ingest", v, "", "seconds", secs, "s")
+        res.add(size, n, "ingest", v, "", "rows_per_s", [n / s for s in secs], "initiatives/s")
+        res.add(size, n, "ingest", v, "", "peak_rss_mb", [x["peak_mb"] for x in rs], "MB")
+    res.add(size, n, "ingest", "openpyxl/ours", "", "ratio",
+            [b["seconds"] / o["seconds"] for b, o in zip(runs["openpyxl"], runs["ours"])], "x")
+    res.add(size, n, "ingest", "ours/calamine", "", "ratio",
+            [o["seconds"] / c["seconds"] for o, c in zip(runs["ours"], runs["calamine"])], "x")
+    _log(f"{size}: ingest done")
+    sc = [run_child({"stage": "scores", "tidy": str(tidy)}) for _ in range(reps)]
+    res.add(size, n, "scores", "score_tables", "", "seconds", [x["seconds"] for x in sc], "s")
+    res.add(size, n, "scores", "score_tables", "", "peak_rss_mb", [x["peak_mb"] for x in sc], "MB")
+    _log(f"{size}: scores done")
+    sliced = data / "appendix_slice.parquet"
+    cells = appendix_slice(tidy, sliced, app_cells)
+    for fmt in formats:
+        app = {1: [], 2: []}
+        for _ in range(app_reps):
+            for jobs in (1, 2):
+                out = data / f"appendix_{fmt}_{jobs}"
+                app[jobs].append(run_child({"stage": "appendix", "tidy": str(sliced), "out": str(out),
+                                            "format": fmt, "jobs": jobs}))
+        info.setdefault("appendix_kinds", {})[size] = app[1][0]["kinds"]
+        for jobs, rs in app.items():
+            v = f"jobs={jobs}"
+            res.add(size, n, "appendix", v, fmt, "seconds", [x["seconds"] for x in rs], "s")
+            res.add(size, n, "appendix", v, fmt, "seconds_per_diagram", [x["seconds"] / x["rows"] for x in rs], "s")
+            res.add(size, n, "appendix", v, fmt, "peak_rss_mb", [x["peak_mb"] for x in rs], "MB")
+        res.add(size, n, "appendix", "jobs=1/jobs=2", fmt, "ratio",
+                [a["seconds"] / b["seconds"] for a, b in zip(app[1], app[2])], "x")
+    info.setdefault("appendix_cells", {})[size] = cells
+    _log(f"{size}: appendix done")
+
+
+def growth(res: Results, sizes: list[int]) -> None:
+    """Log-log slope of the median time between consecutive sizes, for every timed series."""
+    series = sorted({(r["stage"], r["variant"], r["format"]) for r in res.rows if r["metric"] == "seconds"
+                     and r["size"] in sizes})
+    for a, b in zip(sizes, sizes[1:]):
+        for stage, variant, fmt in series:
+            ra, rb = res.get(a, stage, variant, fmt, "seconds"), res.get(b, stage, variant, fmt, "seconds")
+            if not ra or not rb:
+                continue
+            e = math.log(rb["median"] / ra["median"]) / math.log(rb["n_initiatives"] / ra["n_initiatives"])
+            res.add(f"{a}-{b}", "", stage, variant, fmt, "growth_exponent", [e], "")
+
+
+def machine_info() -> dict:
+    mem = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    cpu = ""
+    try:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                    if ln.startswith("model name")), "")
+    except OSError:
+        pass
+    versions = {}
+    for lib in LIBRARIES:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            versions[lib] = "not installed"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    return {"cores": os.cpu_count(), "memory": mem, "cpu": cpu, "os": platform.platform(),
+            "python": platform.python_version(), "versions": versions,
+            "commit": commit.stdout.strip() or "unknown", "load_start": os.getloadavg()}
+
+
+def write_csv(res: Results, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for r in res.rows:
+            w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_child":
+        print(json.dumps(_child(json.loads(argv[1]))))
+        return 0
+    p = argparse.ArgumentParser(description="Benchmarks of issue 6 (see benchmarks/README.md).")
+    p.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="initiatives per synthetic round")
+    p.add_argument("--reps", type=str, default="5,5,3",
+                   help="repetitions of ingest and scores per size (one number, or one per size)")
+    p.add_argument("--appendix-reps", type=int, default=3, help="repetitions of each appendix run")
+    p.add_argument("--appendix-cells", type=int, default=6,
+                   help="cells drawn in the appendix stage (half Venn, half UpSet); 0 = every cell")
+    p.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
+    p.add_argument("--notebook-reps", type=int, default=3, help="strict nbval runs of notebooks/ (0 = skip)")
+    p.add_argument("--seed", type=int, default=None, help="generator seed (default generate.SEED)")
+    p.add_argument("--data", default=str(HERE / "_data"), help="where synthetic workbooks are generated")
+    p.add_argument("--out", default=str(HERE), help="folder for results.csv and results.md")
+    args = p.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    import generate
+    from report_md import write_markdown
+
+    seed = generate.SEED if args.seed is None else args.seed
+    reps = [int(x) for x in args.reps.split(",")]
+    reps = reps * len(args.sizes) if len(reps) == 1 else reps
+    if len(reps) != len(args.sizes):
+        p.error(f"--reps gives {len(reps)} numbers for {len(args.sizes)} sizes")
+    root, out = Path(args.data), Path(args.out)
+    root.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    info = machine_info()
+    info.update(seed=seed, reps=dict(zip(args.sizes, reps)), appendix_reps=args.appendix_reps,
+                started=dt.datetime.now().isoformat(timespec="seconds"), formats=args.formats,
+                organisms=len(generate.LAYOUT_MIX))
+    res = Results()
+    t0 = time.perf_counter()
+    for size, r in zip(args.sizes, reps):
+        _log(f"size {size}, {r} repetitions")
+        bench_size(size, r, args.appendix_reps, args.formats, args.appendix_cells, root, seed, res, info)
+    nb = sorted((REPO / "notebooks").glob("*.ipynb"))
+    info["notebooks"] = [x.name for x in nb]
+    nb_runs = [run_child({"stage": "notebooks"}) for _ in range(args.notebook_reps)] if nb else []
+    info["notebook_status"] = ("skipped (--notebook-reps 0)" if not args.notebook_reps else
+                               "no notebooks in notebooks/" if not nb else
+                               "; ".join(sorted({("passed" if x["returncode"] == 0 else "FAILED") + ": " + x["summary"]
+                                                 for x in nb_runs})))
+    res.add("sample", "", "notebooks", "nbval", "", "seconds", [x["seconds"] for x in nb_runs], "s")
+    res.add("sample", "", "notebooks", "nbval", "", "peak_rss_mb", [x["peak_mb"] for x in nb_runs], "MB")
+    growth(res, list(args.sizes))
+    info["load_end"] = os.getloadavg()
+    info["total_minutes"] = (time.perf_counter() - t0) / 60
+    write_csv(res, out / "results.csv")
+    write_markdown(res.rows, info, out / "results.md", TARGETS)
+    _log(f"wrote {out / 'results.csv'} and {out / 'results.md'} in {info['total_minutes']:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
