@@ -54,8 +54,8 @@ _EXPORTS = {
     "upset_data": "upset",
     "draw_upset": "upset",
     "draw_cell": "plots",
-    "convergence_heatmap": "plots",
-    "jaccard_heatmap": "plots",
+    "convergence_heatmap": "heatmaps",
+    "jaccard_heatmap": "heatmaps",
     "build_appendix": "appendix",
 }
 

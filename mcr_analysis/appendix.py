@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mcr_analysis import plots, safety, taxonomy
+from mcr_analysis import heatmaps, plots, safety, taxonomy
 from mcr_analysis.sets import cell_contents
 
 __all__ = ["MANIFEST_COLUMNS", "THEMES_COLUMNS", "FORMATS", "plan_cells", "build_appendix"]
@@ -158,14 +158,14 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: Path, formats, lang:
     written = []
     with plots.style():
         fig = Figure(figsize=(6.3, 5.2), layout="constrained")
-        plots.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot())
+        heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot())
         written += [plots.save_figure(fig, folder / f"convergence.{fmt}", fmt) for fmt in formats]
         for axis in taxonomy.axes().ids:
             sel = pairwise.loc[(pairwise["axis"] == axis) & (pairwise["criterion"] == "*")]
             if sel.empty:
                 continue
             fig = Figure(figsize=(6.3, 4.72), layout="constrained")
-            plots.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot())
+            heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot())
             written += [plots.save_figure(fig, folder / f"jaccard_{axis}.{fmt}", fmt) for fmt in formats]
     return written
 

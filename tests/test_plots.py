@@ -5,15 +5,12 @@ from __future__ import annotations
 import hashlib
 
 import matplotlib as mpl
-import numpy as np
-import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from mcr_analysis import plots, scores, taxonomy
-from mcr_analysis.sets import cell_contents
 
 LONG = [f"Tema largo número {i} sobre corredores logísticos y pasos de frontera" for i in range(12)]
 
@@ -171,79 +168,6 @@ def test_no_theme_is_dropped(n):
 
 
 # ----------------------------------------------------------------------------- heat maps
-def test_convergence_heatmap_cells_equal_the_scores(tidy_small):
-    table = scores.convergence_table(tidy_small)
-    with plots.style():
-        fig = Figure()
-        hm = plots.convergence_heatmap(table, ax=fig.add_subplot(), lang="en")
-    assert list(hm.values.index) == taxonomy.axes().ids
-    assert list(hm.values.columns) == taxonomy.criteria().ids
-    got = hm.values.loc["transfronteriza", "proyectos"]
-    # CAN {a, b}, SICA {a, c}, SELA {a}: k(a) = 3, k(b) = k(c) = 1 over 3 organisms.
-    assert got == pytest.approx(((3 - 1) + 0 + 0) / ((3 - 1) * 3))
-    row = table[(table["axis"] == "transfronteriza") & (table["criterion"] == "proyectos")]
-    assert got == pytest.approx(float(row["convergence_index"].iloc[0]))
-    image = np.ma.filled(hm.image.get_array().astype(float), np.nan)
-    i, j = taxonomy.axes().ids.index("transfronteriza"), taxonomy.criteria().ids.index("proyectos")
-    assert image[i, j] == pytest.approx(got)
-    # Every finite cell is annotated with its value; the others are hatched "no data".
-    finite = int(np.isfinite(hm.values.to_numpy()).sum())
-    assert len(hm.annotations) == finite and len(hm.missing) == 36 - finite
-    assert f"{got:.2f}" in [t.get_text() for t in hm.annotations]
-    assert hm.ax.get_legend().get_texts()[0].get_text() == "No data"
-
-
-def test_convergence_heatmap_spanish_decimal_comma_and_labels():
-    table = pd.DataFrame({"round": ["2024"], "axis": ["cadenas_valor"], "criterion": ["normas"],
-                          "convergence_index": [0.25]})
-    with plots.style():
-        fig = Figure()
-        hm = plots.convergence_heatmap(table, ax=fig.add_subplot())
-    assert [t.get_text() for t in hm.annotations] == ["0,25"]
-    assert hm.ax.get_yticklabels()[0].get_text() == "Cadenas productivas de valor"
-    assert hm.ax.get_title() == "Índice de convergencia por eje y criterio"
-    assert hm.colorbar.ax.get_ylabel() == "Índice de convergencia"
-
-
-def test_convergence_heatmap_picks_latest_round_and_checks_columns():
-    table = pd.DataFrame({"round": ["2024", "2025"], "axis": ["cadenas_valor"] * 2,
-                          "criterion": ["normas"] * 2, "convergence_index": [0.25, 0.75]})
-    with plots.style():
-        hm = plots.convergence_heatmap(table, ax=Figure().add_subplot())
-        old = plots.convergence_heatmap(table, round="2024", ax=Figure().add_subplot())
-    assert hm.values.loc["cadenas_valor", "normas"] == 0.75
-    assert old.values.loc["cadenas_valor", "normas"] == 0.25
-    with pytest.raises(ValueError, match=r"convergence scores lack columns \['convergence_index'\]"):
-        plots.convergence_heatmap(table.drop(columns="convergence_index"))
-
-
-def test_jaccard_heatmap_symmetric_with_unit_diagonal(tidy_small):
-    pairwise = scores.pairwise_table(tidy_small)
-    with plots.style():
-        hm = plots.jaccard_heatmap(pairwise, axis="transfronteriza", criterion="proyectos",
-                                   ax=Figure().add_subplot(), lang="en")
-    orgs = ["CAN", "SELA", "SICA"]
-    assert list(hm.values.index) == orgs == list(hm.values.columns)
-    m = hm.values.to_numpy()
-    assert np.allclose(np.diag(m), 1.0) and np.allclose(m, m.T)
-    # CAN {a, b} vs SICA {a, c}: 1 shared of 3; CAN vs SELA {a}: 1 of 2.
-    assert hm.values.loc["CAN", "SICA"] == pytest.approx(1 / 3)
-    assert hm.values.loc["SELA", "CAN"] == pytest.approx(1 / 2)
-    assert sorted(t.get_text() for t in hm.annotations).count("1.00") == 3
-    assert hm.ax.get_title().endswith("Cross-border integration and physical infrastructure — Projects")
-
-
-def test_jaccard_heatmap_pooled_axis_and_missing_rows(tidy_small):
-    pairwise = scores.pairwise_table(tidy_small)
-    with plots.style():
-        hm = plots.jaccard_heatmap(pairwise, axis="transfronteriza", ax=Figure().add_subplot())
-    # Pooled: CAN {a, b, x} vs SICA {a, c}: 1 shared of 4.
-    assert hm.values.loc["CAN", "SICA"] == pytest.approx(1 / 4)
-    with pytest.raises(ValueError, match="no pairwise scores for axis 'energia_sostenible', criterion '\\*'"):
-        plots.jaccard_heatmap(pairwise, axis="energia_sostenible")
-
-
-# ----------------------------------------------------------------------------- saving
 def test_save_metadata():
     assert plots.save_metadata("png") == {"Software": None}
     with pytest.raises(ValueError, match="unsupported format 'gif'"):
