@@ -44,6 +44,17 @@ appendix: figures ## The main job: ingest, scores and the appendix diagrams
 
 test: $(STAMP) ## Run the whole test suite (unit, doctests, README, notebooks with strict nbval)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks/
+
+notebooks: $(STAMP) ## Re-execute every notebook in place, refreshing the stored outputs (commit them)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
+	  --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+
+brief: $(STAMP) ## Seminar brief of one axis as HTML in figures/briefs/ (AXIS=id, ROUND=2024, LANG=es|en)
+	$(BIN)/python -m mcr_analysis.brief --axis $(AXIS) --round $(ROUND) --lang $(LANG_)
+
+bench: $(STAMP) ## Benchmarks of issue 6 (not part of make test; ~20 min): benchmarks/results.md and results.csv
+	$(BIN)/python benchmarks/run.py
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -69,6 +69,20 @@ NOTEBOOK = "4.0-nota-para-seminario.ipynb"
 SCORE_COLUMNS = ["criterion", "n_active", "n_initiatives", "n_themes", "n_shared_themes",
                  "n_full_themes", "convergence_index", "mean_jaccard"]
 """Columns of :func:`mcr_analysis.scores.convergence_table` kept in the brief."""
+_HTML_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block data_png scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" \
+alt="{{ output | get_metadata('alt', 'image/png') | escape_html }}">
+</div>
+{%- endblock data_png -%}
+"""
+"""nbconvert's lab template without the scripts it loads from the web (require.js, MathJax,
+Mermaid): a brief needs none of them, and the page must open offline.  Figures carry the
+alternative text the notebook gives them (``metadata={"image/png": {"alt": ...}}``)."""
 REMOVE_TAG = "remove_cell"
 """Cells with this tag (notes for whoever runs the notebook) are left out of the HTML brief."""
 
@@ -347,6 +361,7 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     FileNotFoundError
         When the notebook is missing.
     """
+    import jinja2
     import nbformat
     import papermill
     from nbconvert import HTMLExporter
@@ -372,7 +387,9 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
             kernel_name="python3", progress_bar=False, log_output=False, cwd=str(notebook.parent),
             execution_timeout=timeout, report_mode=False)
         nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+    exporter = HTMLExporter(template_name="lab", template_file="mcr_brief.html.j2",
+                            extra_loaders=[jinja2.DictLoader({"mcr_brief.html.j2": _HTML_TEMPLATE})],
+                            exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     title = taxonomy.text("brief_title", lang).format(axis=taxonomy.axis_label(axis, lang))

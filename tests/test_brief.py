@@ -1,0 +1,208 @@
+"""Tests of mcr_analysis.brief: the seminar-brief tables, display labels and the HTML brief."""
+
+from __future__ import annotations
+
+import re
+from html import escape as html_escape
+
+import matplotlib
+import pandas as pd
+import pytest
+from conftest import make_tidy
+
+from mcr_analysis import appendix, brief, config, io, plots, scores, taxonomy
+from mcr_analysis.taxonomy import MCRDataError
+
+AXIS = "seguridad_alimentaria"
+
+
+@pytest.fixture
+def tidy_axis() -> pd.DataFrame:
+    """seguridad_alimentaria: CAN and SICA share 'Alerta temprana' in proyectos, SELA acts alone
+    in normas (one initiative, no theme), CAN has a theme in politicas; AEC (not expected on
+    the axis) shares 'Alerta temprana' too; MERCOSUR, expected, sent nothing."""
+    return make_tidy([
+        ("CAN", AXIS, "proyectos", "Alerta temprana", "Observatorio andino"),
+        ("CAN", AXIS, "proyectos", "Sanidad", "CRIFCAN"),
+        ("SICA", AXIS, "proyectos", "alerta temprana", "Observatorio regional"),
+        ("SICA", AXIS, "proyectos", "Alerta  Temprana", "Observatorio regional"),
+        ("SICA", AXIS, "proyectos", "Alerta temprana", ""),
+        ("AEC", AXIS, "proyectos", "Alerta temprana", "Red caribeña"),
+        ("SELA", AXIS, "normas", "", "Guía regional"),
+        ("CAN", AXIS, "politicas", "Disponibilidad", "Plan andino"),
+        ("SICA", AXIS, "politicas", "Inocuidad", "Plan SICA"),
+        ("CAN", "transfronteriza", "proyectos", "Alerta temprana", "Otro eje"),
+    ])
+
+
+def _expected(axis: str) -> set[str]:
+    part = taxonomy.participation()
+    return set(part.loc[part["axis"] == axis, "organism"])
+
+
+def test_tables_keys_and_input_not_modified(tidy_axis):
+    before = tidy_axis.copy()
+    tables = brief.brief_tables(tidy_axis, AXIS)
+    assert tuple(tables) == brief.BRIEF_TABLES
+    pd.testing.assert_frame_equal(tidy_axis, before)
+
+
+def test_participation_counts_and_expected_flags(tidy_axis):
+    part = brief.brief_tables(tidy_axis, AXIS)["participation"].set_index("organism")
+    expected = _expected(AXIS)
+    present = {"AEC", "CAN", "SELA", "SICA"}
+    assert list(part.index) == sorted(expected | present)
+    assert part["expected"].to_dict() == {o: o in expected for o in sorted(expected | present)}
+    # CAN: 3 rows on the axis (2 proyectos + 1 politicas), 3 distinct themes, 2 criteria.
+    assert part.loc["CAN", ["n_initiatives", "n_themes", "n_criteria", "criteria"]].tolist() == \
+        [2 + 1, 3, 2, "proyectos; politicas"]
+    # SICA: 3 proyectos rows with one theme key + 1 politicas row.
+    assert part.loc["SICA", ["n_initiatives", "n_themes", "n_criteria"]].tolist() == [3 + 1, 1 + 1, 2]
+    # SELA: one row without theme: an initiative, no theme.
+    assert part.loc["SELA", ["n_initiatives", "n_themes", "criteria"]].tolist() == [1, 0, "normas"]
+    assert part.loc["MERCOSUR", ["n_initiatives", "n_themes", "n_criteria", "criteria"]].tolist() == [0, 0, 0, ""]
+
+
+def test_scores_are_the_axis_rows_of_convergence_table(tidy_axis):
+    got = brief.brief_tables(tidy_axis, AXIS)["scores"]
+    table = scores.convergence_table(tidy_axis)
+    want = table.loc[table["axis"] == AXIS, brief.SCORE_COLUMNS].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+    assert got["criterion"].tolist() == ["proyectos", "normas", "politicas", "*"]  # book order, "*" last
+
+
+def test_shared_themes_side_by_side(tidy_axis):
+    shared = brief.brief_tables(tidy_axis, AXIS)["shared"]
+    assert list(shared.columns) == ["criterion", "theme", "k", "AEC", "CAN", "SELA", "SICA"]
+    # Only 'Alerta temprana' in proyectos is held by 2+ organisms (AEC, CAN, SICA); the
+    # transfronteriza row is another axis; politicas themes differ.
+    assert len(shared) == 1
+    row = shared.iloc[0].to_dict()
+    assert (row["criterion"], row["theme"], row["k"]) == ("proyectos", "Alerta temprana", 3)
+    unnamed = taxonomy.text("brief_unnamed")
+    assert row["AEC"] == "Red caribeña"
+    assert row["CAN"] == "Observatorio andino"
+    assert row["SELA"] == ""
+    # SICA's two rows named alike count once; the unnamed row shows the placeholder.
+    assert row["SICA"] == "; ".join(sorted({"Observatorio regional", unnamed}))
+
+
+def test_single_actor_criteria(tidy_axis):
+    single = brief.brief_tables(tidy_axis, AXIS)["single_actor"]
+    # proyectos has 3 organisms and politicas 2; normas has SELA only; the other three none.
+    assert single["criterion"].tolist() == ["fortalecimiento", "reuniones", "normas", "otros"]
+    assert single.set_index("criterion").loc["normas"].tolist() == [1, "SELA", 1]
+    assert single.set_index("criterion").loc["otros"].tolist() == [0, "", 0]
+
+
+def test_absent_is_expected_minus_present(tidy_axis):
+    absent = brief.brief_tables(tidy_axis, AXIS)["absent"]
+    missing = sorted(_expected(AXIS) - {"AEC", "CAN", "SELA", "SICA"})
+    assert absent["organism"].tolist() == missing
+    assert absent["name"].tolist() == [taxonomy.organism_label(o) for o in missing]
+
+
+def test_round_defaults_to_latest_and_filters(tidy_axis):
+    later = tidy_axis.iloc[[0]].assign(round="2025", organism="SELA")
+    both = pd.concat([tidy_axis, later], ignore_index=True)
+    tables = brief.brief_tables(both, AXIS)
+    assert tables["participation"].loc[lambda p: p["n_initiatives"] > 0, "organism"].tolist() == ["SELA"]
+    assert brief.brief_tables(both, AXIS, "2024")["participation"]["n_initiatives"].sum() == 10 - 1  # all rows but the other axis
+
+
+def test_errors_name_the_allowed_values(tidy_axis):
+    with pytest.raises(MCRDataError, match=r"unknown axis 'food'; expected one of: cadenas_valor, "):
+        brief.brief_tables(tidy_axis, "food")
+    with pytest.raises(MCRDataError, match=r"round '1999' is not in the tidy table; rounds found: 2024"):
+        brief.brief_tables(tidy_axis, AXIS, "1999")
+    with pytest.raises(MCRDataError, match=r"unknown language 'fr'; expected one of: es, en"):
+        brief.labelled(pd.DataFrame({"criterion": ["normas"]}), "fr")
+    with pytest.raises(MCRDataError, match=r"no display label for columns \['mystery'\]"):
+        brief.labelled(pd.DataFrame({"mystery": [1]}))
+
+
+def test_labelled_translates_headers_and_values(tidy_axis):
+    part = brief.brief_tables(tidy_axis, AXIS)["participation"]
+    before = part.copy()
+    shown = brief.labelled(part, "en")
+    pd.testing.assert_frame_equal(part, before)
+    assert list(shown.columns) == ["Organisation", "Expected (participation table)", "Initiatives", "Themes",
+                                   "Criteria with initiatives", "Criteria"]
+    can = shown.loc[shown["Organisation"] == "CAN"].iloc[0]
+    assert can["Criteria"] == f"{taxonomy.criterion_label('proyectos', 'en')}; {taxonomy.criterion_label('politicas', 'en')}"
+    assert set(shown["Expected (participation table)"]) <= {"yes", "no"}
+    assert brief.labelled(part)["Esperado (tabla de participación)"].tolist() == \
+        ["sí" if e else "no" for e in part["expected"]]
+
+
+def test_shared_matches_scores_table_on_sample_data():
+    tidy = io.load_submissions(config.RAW_DIR).tidy
+    reference = scores.shared_themes_table(tidy)
+    for axis in taxonomy.axes().ids:
+        mine = brief.brief_tables(tidy, axis)["shared"]
+        ref = reference.loc[(reference["axis"] == axis) & (reference["criterion"] != "*")]
+        assert mine[["criterion", "theme", "k"]].values.tolist() == ref[["criterion", "theme", "k"]].values.tolist()
+
+
+def test_heading_filename_relative():
+    assert brief.heading("brief_scores", "en", 3) == "### " + taxonomy.text("brief_scores", "en")
+    assert brief.brief_filename("riesgo_desastres", "2025") == "brief_riesgo_desastres_2025.html"
+    assert brief.brief_filename("riesgo_desastres", "2025", "en") == "brief_riesgo_desastres_2025_en.html"
+    assert brief.relative(config.PROCESSED_DIR / "x.csv") == "data/processed/x.csv"
+    assert brief.relative("/elsewhere/x.csv") == "/elsewhere/x.csv"
+
+
+def test_setup_notebook_fixes_display_options():
+    with pd.option_context("display.max_colwidth", 50, "display.precision", 6), matplotlib.rc_context():
+        brief.setup_notebook(max_colwidth=None)
+        assert pd.get_option("display.max_colwidth") is None
+        assert pd.get_option("display.precision") == 3
+        assert pd.get_option("display.max_rows") == 200
+
+
+def test_make_brief_checks_before_running(tmp_path):
+    with pytest.raises(MCRDataError, match=r"unknown axis 'x'.*unknown language 'fr'"):
+        brief.make_brief("x", "2024", "fr", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"the brief notebook .*missing\.ipynb does not exist"):
+        brief.make_brief(AXIS, "2024", "es", tmp_path, notebook=tmp_path / "missing.ipynb")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_main_reports_usage_errors(capsys):
+    with pytest.raises(SystemExit) as exc:
+        brief.main(["--axis", "nope"])
+    assert exc.value.code == 2
+    assert re.search(r"unknown axis 'nope'; expected one of: .*seguridad_alimentaria", capsys.readouterr().err)
+
+
+def test_make_brief_writes_html_with_sections_and_figures(tmp_path):
+    axis, lang = "energia_sostenible", "en"
+    path = brief.make_brief(axis, "2024", lang, tmp_path)
+    assert path == tmp_path / "brief_energia_sostenible_2024_en.html"
+    html = path.read_text(encoding="utf-8")
+    title = taxonomy.text("brief_title", lang).format(axis=taxonomy.axis_label(axis, lang))
+    keys = ["brief_participation", "brief_scores", "brief_similarity", "brief_diagrams",
+            "brief_shared", "brief_single", "brief_absent"]
+    headings = re.findall(r"<h([12])[^>]*>([^<]*)", html)
+    assert headings == [("1", title)] + [("2", taxonomy.text(k, lang)) for k in keys]
+    assert taxonomy.text("sample_data_note", lang) in html
+    # One image per non-empty criterion of the axis plus the Jaccard heat map, all embedded.
+    tidy = io.load_submissions(config.RAW_DIR).tidy
+    n_cells = sum(cell["axis"] == axis for cell in appendix.plan_cells(tidy, "2024"))
+    tags = re.findall(r"<img ([^>]*)>", html)
+    images = [(re.search(r'src="([^"]{0,22})', tag)[1], re.search(r'alt="([^"]*)"', tag)[1]) for tag in tags]
+    assert len(images) == n_cells + 1
+    assert all(src == "data:image/png;base64," for src, _ in images)
+    titles = [plots.cell_title(axis, c["criterion"], lang) for c in appendix.plan_cells(tidy, "2024")
+              if c["axis"] == axis]
+    # The figure title may be wrapped over two lines; the alternative text is that title.
+    assert [" ".join(alt.split()) for _, alt in images[1:]] == [html_escape(t, quote=True) for t in titles]
+    assert images[0][1].startswith(html_escape(taxonomy.text("jaccard_title", lang), quote=True))
+    # Each organism acting on the axis heads a column of the shared-themes table.
+    for org in sorted(set(tidy.loc[tidy["axis"] == axis, "organism"])):
+        assert f"<th>{org}</th>" in html
+    # No code, no prompts, nothing fetched from the web, no notes for the notebook's user.
+    assert 'class="jp-InputArea' not in html and 'class="jp-InputPrompt' not in html
+    assert "brief_tables" not in html and "import " not in html
+    assert not re.search(r"<script[^>]+src=", html)
+    assert "make brief" not in html
