@@ -223,6 +223,8 @@ def _load_file(path: Path, rel: str, round_: str):
 
 def _drop_duplicates(tidy: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """Tidy rows without exact repeats, and a reject record for each repeat."""
+    if not tidy[_CONTENT].astype(str).duplicated().any():  # the usual case: same keys, hashed in C
+        return tidy, []
     first_of: dict[tuple, int] = {}
     firsts = []
     columns = [tidy[c].astype(str).tolist() for c in _CONTENT]
