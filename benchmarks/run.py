@@ -238,15 +238,16 @@ def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, roo
     data = root / str(size)
     n = m["n_initiatives"]
     tidy = data / "tidy.parquet"
+    # untimed: writes the tidy table the later stages read, and warms the file cache for every reader
+    prep = run_child({"stage": "ingest_ours", "data": str(data), "save": str(tidy)})
     runs = {"ours": [], "openpyxl": [], "calamine": []}
-    for r in range(reps):
-        runs["ours"].append(run_child({"stage": "ingest_ours", "data": str(data),
-                                       "save": str(tidy) if r == 0 else None}))
+    for _ in range(reps):
+        runs["ours"].append(run_child({"stage": "ingest_ours", "data": str(data)}))
         runs["openpyxl"].append(run_child({"stage": "ingest_openpyxl", "data": str(data)}))
         runs["calamine"].append(run_child({"stage": "ingest_calamine", "data": str(data)}))
-    loaded = runs["ours"][0]["rows"]
-    if loaded != n or runs["ours"][0]["rejects"]:
-        raise RuntimeError(f"size {size}: the loader gave {loaded} tidy rows and {runs['ours'][0]['rejects']} "
+    loaded = prep["rows"]
+    if loaded != n or prep["rejects"]:
+        raise RuntimeError(f"size {size}: the loader gave {loaded} tidy rows and {prep['rejects']} "
                            f"rejects; expected {n} rows and no rejects")
     for v, rs in runs.items():
         secs = [x["seconds"] for x in rs]
