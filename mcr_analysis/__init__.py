@@ -57,6 +57,9 @@ _EXPORTS = {
     "convergence_heatmap": "heatmaps",
     "jaccard_heatmap": "heatmaps",
     "build_appendix": "appendix",
+    # seminar brief
+    "brief_tables": "brief",
+    "make_brief": "brief",
 }
 
 __all__ = sorted(_EXPORTS)

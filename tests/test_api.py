@@ -11,7 +11,8 @@ import pytest
 import mcr_analysis
 
 EXPECTED = {
-    "LoadResult", "MCRDataError", "appendix_cells", "axes", "build_appendix", "cell_contents",
+    "LoadResult", "MCRDataError", "appendix_cells", "axes", "brief_tables", "build_appendix",
+    "cell_contents", "make_brief",
     "convergence_heatmap", "convergence_table", "criteria", "draw_cell", "draw_upset", "draw_venn",
     "jaccard_heatmap", "load_submissions", "memberships", "normalize_label", "organism_profile",
     "organisms", "pairwise_matrix", "pairwise_table", "palette", "participation", "read_tidy",
