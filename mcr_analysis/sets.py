@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mcr_analysis.taxonomy import theme_key
+from mcr_analysis.taxonomy import normalize_label, theme_key
 
-__all__ = ["theme_labels", "cell_rows", "cell_contents", "memberships"]
+__all__ = ["theme_labels", "cell_rows", "cell_contents", "active_contents", "memberships"]
 
 
 def theme_labels(tidy: pd.DataFrame) -> dict[str, str]:
@@ -85,6 +85,50 @@ def cell_contents(
     out: dict[str, frozenset[str]] = {}
     for organism, group in keys.groupby(rows["organism"], sort=True):
         out[str(organism)] = frozenset(labels[k] for k in group)
+    return out
+
+
+def active_contents(contents: dict, what: str = "a diagram") -> dict[str, tuple[str, ...]]:
+    """Check diagram input; keep organisms with at least one theme, themes sorted.
+
+    Parameters
+    ----------
+    contents : dict
+        Organism -> iterable of theme labels (as :func:`cell_contents` gives).
+    what : str
+        What is being drawn, for the error message.
+
+    Returns
+    -------
+    dict
+        A new dict organism -> tuple of themes sorted by folded label.
+
+    Raises
+    ------
+    TypeError
+        ``contents`` is not a dict, or an organism's themes are a single string.
+    ValueError
+        No organism has any theme.
+
+    Examples
+    --------
+    >>> active_contents({"CAN": {"b", "A"}, "SICA": set()})
+    {'CAN': ('A', 'b')}
+    """
+    if not isinstance(contents, dict):
+        raise TypeError(f"contents must be a dict organism -> set of themes, got {type(contents).__name__}")
+    out = {}
+    for organism, themes in contents.items():
+        if isinstance(themes, str):
+            raise TypeError(f"themes of {organism!r} must be a set of strings, got the string {themes!r}")
+        clean = {str(t) for t in themes if str(t).strip()}
+        if clean:
+            out[str(organism)] = tuple(sorted(clean, key=lambda t: (normalize_label(t), t)))
+    if not out:
+        raise ValueError(
+            f"cannot draw {what}: no organism has any theme in this cell "
+            f"(organisms given: {sorted(map(str, contents)) or 'none'})"
+        )
     return out
 
 

@@ -46,21 +46,7 @@ STRIPE_COLOR = "#F2F2F2"
 
 
 def _active(contents: dict) -> dict[str, frozenset[str]]:
-    if not isinstance(contents, dict):
-        raise TypeError(f"contents must be a dict organism -> set of themes, got {type(contents).__name__}")
-    out = {}
-    for organism, themes in contents.items():
-        if isinstance(themes, str):
-            raise TypeError(f"themes of {organism!r} must be a set of strings, got the string {themes!r}")
-        clean = frozenset(str(t) for t in themes if str(t).strip())
-        if clean:
-            out[str(organism)] = clean
-    if not out:
-        raise ValueError(
-            "cannot draw an UpSet plot: no organism has any theme in this cell "
-            f"(organisms given: {sorted(map(str, contents)) or 'none'})"
-        )
-    return out
+    return {org: frozenset(themes) for org, themes in sets.active_contents(contents, "an UpSet plot").items()}
 
 
 def upset_data(contents: dict[str, frozenset[str]]) -> pd.DataFrame:

@@ -51,6 +51,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from mcr_analysis import _venn_geometry as geo
+from mcr_analysis.sets import active_contents
 from mcr_analysis.taxonomy import normalize_label, palette, text
 
 __all__ = ["Region", "VennLayout", "VennDrawing", "venn_layout", "draw_venn", "MAX_VENN_SETS", "OVERFLOW_COLUMNS"]
@@ -201,20 +202,7 @@ def _count_text(n: int, lang: str, short: bool = False) -> str:
 
 def _active(contents: dict) -> dict[str, tuple[str, ...]]:
     """Organisms with at least one theme, themes sorted; checks the input."""
-    if not isinstance(contents, dict):
-        raise TypeError(f"contents must be a dict organism -> set of themes, got {type(contents).__name__}")
-    out = {}
-    for organism, themes in contents.items():
-        if isinstance(themes, str):
-            raise TypeError(f"themes of {organism!r} must be a set of strings, got the string {themes!r}")
-        clean = {str(t) for t in themes if str(t).strip()}
-        if clean:
-            out[str(organism)] = tuple(sorted(clean, key=lambda t: (normalize_label(t), t)))
-    if not out:
-        raise ValueError(
-            "cannot draw a Venn diagram: no organism has any theme in this cell "
-            f"(organisms given: {sorted(map(str, contents)) or 'none'})"
-        )
+    out = active_contents(contents, "a Venn diagram")
     if len(out) > MAX_VENN_SETS:
         raise ValueError(
             f"a Venn diagram shows at most {MAX_VENN_SETS} organisms, this cell has {len(out)} "
