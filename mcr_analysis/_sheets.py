@@ -140,8 +140,14 @@ def _criterion_id(key: str) -> str | None:
     return None
 
 
-def find_header(grid: list[list]) -> Header | None:
-    """The header row among the first rows of ``grid``, or ``None``."""
+def find_header(grid: list[list], merges: list = ()) -> Header | None:
+    """The header row among the first rows of ``grid``, or ``None``.
+
+    Vertical ``merges`` are filled first, so a two-row header whose "Eje" and
+    "Tema" cells are merged down beside a row of criterion names (under a
+    merged "Criterio" group cell) is found on its second row.
+    """
+    grid = fill_merged(grid[:HEADER_SCAN_ROWS], merges)
     aliases = header_aliases()
     best, best_score = None, MIN_HEADER_CELLS - 1
     for r in range(min(HEADER_SCAN_ROWS, len(grid))):
@@ -246,6 +252,26 @@ def parse_year(value: object) -> int | None | bool:
     return False
 
 
+def _stray_rows(raw: list[list], data: list[int], header: Header) -> pd.Series:
+    """Per data row, ``(columns, values)`` when it has values only outside the read columns, else None.
+
+    Such a row (a numbered template row left empty, a lone source note in an
+    ignored column) is rejected with one reason instead of one per missing
+    field.  Merged cells do not count: ``raw`` is the grid before filling.
+    """
+    read = set(header.fields.values()) | set(header.mark_columns)
+    out = []
+    for r in data:
+        row = raw[r]
+        if any(not _empty(row[c]) for c in read if c < len(row)):
+            out.append(None)
+            continue
+        cells = [(header.names.get(c, f"column {column_letter(c)}"), cell_text(v))
+                 for c, v in enumerate(row) if not _empty(v)]
+        out.append((", ".join(n for n, _v in cells), "; ".join(v for _n, v in cells)))
+    return pd.Series(out, index=range(len(data)), dtype=object)
+
+
 @dataclass
 class SheetRows:
     """Validated rows of one sheet: ``tidy`` (no source_file/round yet) and ``rejects``."""
@@ -290,15 +316,24 @@ def parse_sheet(raw: list[list], merges: list, header: Header, sheet: str,
         frame[fld] = text[fld].astype(str) if fld in text else ""
     problems: list[tuple[pd.Series, str, pd.Series, pd.Series]] = []
 
+    stray = _stray_rows(raw, data, header)
+
     def problem(mask, fld_or_name, values, reason):
         mask = pd.Series(mask, index=frame.index, dtype=bool) if not isinstance(mask, pd.Series) else mask
+        mask = mask & ~stray.notna()  # such a row gets the one reason below
         if mask.any():
             name = header.names.get(cols[fld_or_name], fld_or_name) if fld_or_name in cols else fld_or_name
             values = values if isinstance(values, pd.Series) else pd.Series(values, index=frame.index)
             reason = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=frame.index)
             problems.append((mask, name, values, reason))
 
-    empty_str = pd.Series("", index=frame.index)
+    if stray.notna().any():
+        where = stray.dropna()
+        problems.append((stray.notna(), where.map(lambda t: t[0]).reindex(frame.index),
+                         where.map(lambda t: t[1]).reindex(frame.index),
+                         where.map(lambda t: f"no initiative: values only in columns the loader does not read "
+                                             f"({t[0]}); expected an axis, criterion, theme or initiative on "
+                                             "this row, or an empty row").reindex(frame.index)))
     # organism
     if "organism" in cols:
         otext = text["organism"]
@@ -399,7 +434,8 @@ def parse_sheet(raw: list[list], merges: list, header: Header, sheet: str,
         bad_rows.update(idx)
         for i, v, why in zip(idx, values.loc[idx], reason.loc[idx]):
             rejects.append({"source_sheet": sheet, "source_row": int(frame.at[i, "source_row"]),
-                            "column": name, "value": "" if v is None else str(v), "reason": why})
+                            "column": name.at[i] if isinstance(name, pd.Series) else name,
+                            "value": "" if v is None else str(v), "reason": why})
     tidy = expanded[~expanded.index.isin(bad_rows)]
     return SheetRows(tidy.reset_index(drop=True), rejects, layout, n, notes)
 

@@ -155,7 +155,7 @@ def _load_file(path: Path, rel: str, round_: str):
     except Exception as exc:  # calamine raises several error types for broken files
         info["reason"] = f"not a readable workbook: {type(exc).__name__}: {exc}"
         return None, [_file_reject(rel, info["reason"])], info, []
-    headers = [(name, grid, merges, _sheets.find_header(grid)) for name, grid, merges in grids]
+    headers = [(name, grid, merges, _sheets.find_header(grid, merges)) for name, grid, merges in grids]
     # organism: per-sheet metadata, any sheet's metadata, the file name
     metas = [(_sheets.metadata_organism(g, h.row if h else _sheets.HEADER_SCAN_ROWS)) for _n, g, _m, h in headers]
     default, source, why = None, "", []

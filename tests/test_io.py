@@ -177,6 +177,40 @@ def test_marks_row_without_mark_and_unknown_mark_are_rejected(tmp_path):
     assert rej.loc[1, "reason"].startswith("unrecognised mark in criterion column 'Proyectos'")
 
 
+def test_marks_matrix_under_a_two_row_header_with_merged_cells(tmp_path):
+    # "Eje" and "Tema" merged down two rows beside a merged "Criterio" group cell over the criteria
+    build_workbook(tmp_path / "ALADI.xlsx", {"Matriz": [
+        ["Matriz de Convergencia Regional"],
+        ["Eje", "Tema", "Criterio", None, None],
+        [None, None, "Proyectos", "Normas", "Otros"],
+        ["Cadenas de valor", "Pymes", "X", None, "✓"],
+        [None, "Nichos", None, "x", None],
+    ]}, merges={"Matriz": ["A1:E1", "A2:A3", "B2:B3", "C2:E2", "A4:A5"]})
+    result = load(tmp_path)
+    assert result.sheets.loc[0, ["layout", "header_row"]].tolist() == ["marks", 3]
+    assert result.tidy[["axis", "theme", "criterion", "source_row"]].values.tolist() == [
+        ["cadenas_valor", "Pymes", "proyectos", 4], ["cadenas_valor", "Pymes", "otros", 4],
+        ["cadenas_valor", "Nichos", "normas", 5]]
+    assert result.rejects.empty
+
+
+def test_row_with_values_only_in_unread_columns_gets_one_reason(tmp_path):
+    build_workbook(tmp_path / "OTCA.xlsx", {"M": [
+        ["N°", "Eje", "Criterio", "Tema", "Fuente"],
+        [1, "Energía sostenible", "Proyectos", "Bioamazonía", "libro 4.2"],
+        [2, None, None, None, None],                 # a numbered template row left empty
+        [None, None, None, None, "véase anexo"],     # a lone source note in an unread column
+        [3, None, None, None, None, None, "suelto"],  # a value under no header at all
+    ]})
+    result = load(tmp_path)
+    assert result.tidy["source_row"].tolist() == [2]
+    assert result.rejects[["source_row", "column", "value"]].values.tolist() == [
+        [3, "N°", "2"], [4, "Fuente", "véase anexo"], [5, "N°, column G", "3; suelto"]]
+    assert result.rejects["reason"].str.fullmatch(
+        r"no initiative: values only in columns the loader does not read \([^)]+\); expected an axis, "
+        r"criterion, theme or initiative on this row, or an empty row").all()
+
+
 # --- layout e: merged cells ------------------------------------------------------------------------
 
 def test_merged_axis_and_criterion_count_for_every_row(tmp_path):
