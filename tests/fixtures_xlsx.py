@@ -99,3 +99,83 @@ def assert_accounted(root: Path, result: LoadResult) -> None:
             ws = openpyxl.load_workbook(root / source_file, data_only=True)[sheet]
             cells = [c.value for c in ws[int(r)] if c.value is not None and str(c.value).strip()]
             assert len(cells) == 1, f"note row {r} of {sheet} has {len(cells)} cells"
+
+
+def build_messy_folder(root: Path) -> Path:
+    """A raw folder of messy, real-looking submissions, as organisms send them (built by code).
+
+    Two rounds; several organisms; Spanish and English headers and labels; title,
+    logo and metadata rows; merged blocks; a two-row header; notes below the
+    data; a bad row of each kind; a file naming no organism; a corrupt file, a
+    legacy ``.xls``, an Excel lock file and a stray text file.  The expected
+    rows and rejects are written out by hand in ``tests/test_io.py``.
+    """
+    y24 = root / "2024"
+    build_workbook(y24 / "CAN_matriz_2024.xlsx", {"Matriz CAN": [
+        ["[logo SGCAN]"],
+        ["Matriz de Convergencia Regional — envío 2024"],
+        ["Organismo: Comunidad Andina"],
+        ["Fecha: 15/03/2024"],
+        [],
+        ["N°", "EJE", "criterio", "Tema", "Iniciativa", "AÑO", "Fuente"],
+        [1, "Integración transfronteriza", "Proyectos", "Pasos de frontera", "CEBAF Rumichaca", 2019, "libro 3.2"],
+        [2, None, None, "Pasos de frontera", "CEBAF Huaquillas", "2020", None],
+        [3, None, "Normas", "Facilitación del comercio", "Decisión 502", None, None],
+        [4, None, "Proyectoz", "Pasos de frontera", "CEBAF Desaguadero", None, None],
+        [5, "Seguridad alimentaria", "Reuniones y foros", "Alimentación escolar", "Foro andino SAN", 2023, None],
+        [6, "Seguridad alimentaria", "Reuniones y foros", "Alimentación escolar", "Foro andino SAN", 2023, None],
+        [7],
+        [],
+        ["Nota: información preliminar, sujeta a revisión"],
+    ]}, merges={"Matriz CAN": ["B7:B10", "C7:C8"]})
+    build_workbook(y24 / "SICA.xlsx", {
+        "Instrucciones": [["Complete una fila por iniciativa."], ["No modifique los encabezados."]],
+        "Energía sostenible": [["Criterio", "Tema", "Iniciativa"],
+                               ["Proyectos", "Renovables", "Estrategia Energética 2030"],
+                               ["Políticas", "Renovables", "Política energética regional"]],
+        "Interconexión eléctrica": [["Criterio", "Tema", "Iniciativa"],
+                                    ["Proyectos", "MER", "Mercado Eléctrico Regional"],
+                                    [None, "MER", "SIEPAC"]],
+        "Energía": [["Criterio", "Tema", "Iniciativa"], ["Normas", "Eficiencia", "Reglamento técnico"]],
+    }, merges={"Interconexión eléctrica": ["A2:A3"]})
+    build_workbook(y24 / "LAIA_submission.xlsx", {"Matrix": [
+        ["Regional Convergence Matrix"],
+        ["Organisation: Latin American Integration Association"],
+        ["Axis", "Theme", "Criteria", None, None, None],
+        [None, None, "Projects", "Norms", "Meetings and forums", "Other"],
+        ["Productive value chains", "SMEs", "X", None, "Yes", None],
+        [None, "Productive niches", None, "✓", None, None],
+        [None, "Trade facilitation", None, None, None, None],
+        ["Food security", "Rural SMEs", "maybe", None, None, "x"],
+        [],
+        ["Source: SELA (2025)"],
+    ]}, merges={"Matrix": ["A3:A4", "B3:B4", "C3:F3", "A5:A7"]})
+    build_workbook(y24 / "Mercosur_matriz_2024.xlsx", {"Sheet1": [
+        ["AXIS", "CRITERION", "THEME", "INITIATIVE", "YEAR", "STATUS"],
+        ["Sustainable energy", "Projects", "Renewables", "Regional renewable energy plan", 2022, "ongoing"],
+        ["Food and nutrition security", "Policies", "Family farming", "REAF", "2021", None],
+        ["Sustainable energy", "Norms", "Biofuels", "Biofuel standard", "2023/24", None],
+        ["Energía sostenible e integración eléctrica", "Projects", "Grid", "Interconnection", None, None],
+        ["Sustainable energy", "Norms", None, None, None, "done"],
+        [None, "Projects", "Trade", "Trade fair", None, None],
+    ]})
+    build_workbook(y24 / "SELA.xlsx", {"Matriz": [
+        ["Organismo", "Eje", "Criterio", "Tema", "Iniciativa"],
+        ["SELA", "Cadenas de valor", "Fortalecimiento institucional", "Mipymes", "Pymes Latinas Grandes Negocios"],
+        ["Comunidad Andna", "Cadenas de valor", "Proyectos", "Mipymes", "Matriz de Empalme"],
+        [None, "Reducción del riesgo de desastres", "Otros", "Alerta temprana", "Red regional de alerta"],
+        ["Sistema Económico Latinoamericano y del Caribe", "Disaster risk reduction", "Normas y políticas",
+         "Gestión del riesgo", "Guía regional"],
+    ]})
+    build_workbook(y24 / "anonimo.xlsx", {"Hoja1": [["Eje", "Criterio", "Tema"],
+                                                    ["Energía sostenible", "Normas", "Eficiencia"]]})
+    (y24 / "corrupt.xlsx").write_bytes(b"PK\x03\x04 truncated download")
+    (y24 / "old_format.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
+    (y24 / "~$CAN_matriz_2024.xlsx").write_bytes(b"\x07usuario" + b"\0" * 150)
+    (y24 / "LEEME.txt").write_text("Envíos recibidos por correo.", encoding="utf-8")
+    build_workbook(root / "2023" / "OTCA.xlsx", {"Sheet1": [
+        ["Organisation", "ACTO"],
+        ["Axis", "Criterion", "Theme", "Initiative"],
+        ["Sustainable energy", "Projects", "Bioeconomy", "Proyecto Bioamazonía"],
+    ]})
+    return root

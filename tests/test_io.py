@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures_xlsx import assert_accounted, build_workbook, keys, replace_in_zip
+from fixtures_xlsx import assert_accounted, build_messy_folder, build_workbook, keys, replace_in_zip
 
 from mcr_analysis import io
 from mcr_analysis.taxonomy import MCRDataError
@@ -391,6 +391,91 @@ def test_loading_is_deterministic(tmp_path):
 def test_missing_path_raises(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nowhere does not exist; expected a folder of \.xlsx"):
         io.load_submissions(tmp_path / "nowhere")
+
+
+# --- a messy folder, as a new user would try it --------------------------------------------------
+
+MESSY_TIDY = [  # (source_file, sheet, row, organism, axis, criterion, theme), written out by hand
+    ("2023/OTCA.xlsx", "Sheet1", 3, "OTCA", "energia_sostenible", "proyectos", "Bioeconomy"),
+    ("2024/CAN_matriz_2024.xlsx", "Matriz CAN", 7, "CAN", "transfronteriza", "proyectos", "Pasos de frontera"),
+    ("2024/CAN_matriz_2024.xlsx", "Matriz CAN", 8, "CAN", "transfronteriza", "proyectos", "Pasos de frontera"),
+    ("2024/CAN_matriz_2024.xlsx", "Matriz CAN", 9, "CAN", "transfronteriza", "normas", "Facilitación del comercio"),
+    ("2024/CAN_matriz_2024.xlsx", "Matriz CAN", 11, "CAN", "seguridad_alimentaria", "reuniones",
+     "Alimentación escolar"),
+    ("2024/LAIA_submission.xlsx", "Matrix", 5, "ALADI", "cadenas_valor", "reuniones", "SMEs"),
+    ("2024/LAIA_submission.xlsx", "Matrix", 5, "ALADI", "cadenas_valor", "proyectos", "SMEs"),
+    ("2024/LAIA_submission.xlsx", "Matrix", 6, "ALADI", "cadenas_valor", "normas", "Productive niches"),
+    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 2, "MERCOSUR", "energia_sostenible", "proyectos", "Renewables"),
+    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 3, "MERCOSUR", "seguridad_alimentaria", "politicas",
+     "Family farming"),
+    ("2024/SELA.xlsx", "Matriz", 2, "SELA", "cadenas_valor", "fortalecimiento", "Mipymes"),
+    ("2024/SELA.xlsx", "Matriz", 4, "SELA", "riesgo_desastres", "otros", "Alerta temprana"),
+    ("2024/SICA.xlsx", "Energía sostenible", 2, "SICA", "energia_sostenible", "proyectos", "Renovables"),
+    ("2024/SICA.xlsx", "Energía sostenible", 3, "SICA", "energia_sostenible", "politicas", "Renovables"),
+    ("2024/SICA.xlsx", "Interconexión eléctrica", 2, "SICA", "interconexion_electrica", "proyectos", "MER"),
+    ("2024/SICA.xlsx", "Interconexión eléctrica", 3, "SICA", "interconexion_electrica", "proyectos", "MER"),
+]
+MESSY_REJECTS = [  # (source_file, sheet, row, column, value, start of the reason)
+    ("2024/CAN_matriz_2024.xlsx", "Matriz CAN", 10, "criterio", "Proyectoz",
+     "unknown criterion 'Proyectoz'; closest known: 'Proyecto' (proyectos)"),
+    ("2024/CAN_matriz_2024.xlsx", "Matriz CAN", 12, "", "Foro andino SAN", "duplicate of row 11: "),
+    ("2024/CAN_matriz_2024.xlsx", "Matriz CAN", 13, "N°", "7",
+     "no initiative: values only in columns the loader does not read (N°)"),
+    ("2024/LAIA_submission.xlsx", "Matrix", 7, "", "", "no criterion marked: expected X, ✓"),
+    ("2024/LAIA_submission.xlsx", "Matrix", 8, "Projects", "maybe",
+     "unrecognised mark in criterion column 'Projects'"),
+    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 4, "YEAR", "2023/24", "invalid year: expected a whole number"),
+    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 5, "AXIS", "Energía sostenible e integración eléctrica",
+     "ambiguous axis 'Energía sostenible e integración eléctrica': could mean energia_sostenible or "
+     "interconexion_electrica"),
+    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 6, "INITIATIVE", "", "missing initiative and theme"),
+    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 7, "AXIS", "", "missing axis: empty cell"),
+    ("2024/SELA.xlsx", "Matriz", 3, "Organismo", "Comunidad Andna",
+     "unknown organism 'Comunidad Andna'; closest known: 'Comunidad Andina' (CAN)"),
+    ("2024/SELA.xlsx", "Matriz", 5, "Criterio", "Normas y políticas",
+     "ambiguous criterion 'Normas y políticas': could mean normas or politicas"),
+    ("2024/SICA.xlsx", "Energía", 2, "(sheet name)", "Energía",
+     "missing axis: no axis column and the sheet name is not an axis (ambiguous axis 'Energía'"),
+    ("2024/anonimo.xlsx", "Hoja1", 2, "", "", "no organism: no organism column, no 'Organismo: ...' cell above "
+     "the header, and the file name 'anonimo.xlsx' names no known organism"),
+    ("2024/corrupt.xlsx", "", None, "", "", "corrupt.xlsx: not a readable workbook (not a zip archive"),
+    ("2024/old_format.xls", "", None, "", "", "legacy .xls workbook is not supported"),
+    ("2024/~$CAN_matriz_2024.xlsx", "", None, "", "", "Excel lock file (~$...), not a submission"),
+]
+
+
+def test_messy_folder_loads_exactly_the_rows_it_holds(tmp_path):
+    result = load(build_messy_folder(tmp_path / "raw"))
+    tidy = result.tidy
+    got = [tuple(r) for r in tidy[["source_file", "source_sheet", "source_row", "organism", "axis", "criterion",
+                                   "theme"]].itertuples(index=False)]
+    assert got == MESSY_TIDY
+    assert tidy["round"].tolist() == ["2023"] + ["2024"] * (len(MESSY_TIDY) - 1)
+    assert tidy["year"].iloc[1:5].tolist() == [2019, 2020, pd.NA, 2023]  # int, text "2020", empty, int
+    rejects = result.rejects
+    assert len(rejects) == len(MESSY_REJECTS)
+    for (file, sheet, row, column, value, reason), got_row in zip(MESSY_REJECTS, rejects.itertuples(index=False)):
+        where = (file, sheet, row)
+        assert (got_row.source_file, got_row.source_sheet) == (file, sheet), where
+        assert (pd.isna(got_row.source_row) if row is None else got_row.source_row == row), where
+        assert (got_row.column, got_row.value) == (column, value), where
+        assert got_row.reason.startswith(reason), (where, got_row.reason)
+    files = result.files.set_index("source_file")
+    assert files["status"].to_dict() == {
+        "2023/OTCA.xlsx": "loaded", "2024/CAN_matriz_2024.xlsx": "loaded", "2024/LAIA_submission.xlsx": "loaded",
+        "2024/Mercosur_matriz_2024.xlsx": "loaded", "2024/SELA.xlsx": "loaded", "2024/SICA.xlsx": "loaded",
+        "2024/anonimo.xlsx": "rejected", "2024/corrupt.xlsx": "unreadable", "2024/old_format.xls": "unreadable",
+        "2024/~$CAN_matriz_2024.xlsx": "unreadable"}
+    assert files.loc[files["status"] == "loaded", "organism_from"].tolist() == [
+        "metadata", "metadata", "metadata", "filename", "column", "filename"]
+    # per file: rows read = rows loaded + rows rejected (each source row is counted once)
+    assert (files["rows_read"] == files["rows_loaded"] + files["rows_rejected"]).all()
+    sheets = result.sheets.set_index(["source_file", "source_sheet"])
+    assert sheets.loc[("2024/SICA.xlsx", "Instrucciones"), "status"] == "skipped"
+    assert sheets.loc[("2024/LAIA_submission.xlsx", "Matrix"), ["layout", "header_row", "notes"]].tolist() == [
+        "marks", 4, "row 10: Source: SELA (2025)"]
+    assert sheets.loc[("2024/CAN_matriz_2024.xlsx", "Matriz CAN"), "notes"] == (
+        "row 15: Nota: información preliminar, sujeta a revisión")
 
 
 # --- formulas are never evaluated ------------------------------------------------------------------
