@@ -12,6 +12,7 @@ the same bytes.  Report headings are Spanish by default, English with
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +21,11 @@ from mcr_analysis.io import LoadResult
 from mcr_analysis.safety import neutralise_frame
 from mcr_analysis.taxonomy import axes, participation, text
 
-__all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "validation_report", "missing_organisms", "summary_text"]
+__all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "validation_report", "missing_organisms", "reason_kind",
+           "summary_text"]
 
 OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md")
+_KIND = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*")
 MAX_REJECTS_PER_FILE = 200
 """Rejects listed per file in the Markdown report (all of them are in mcr_rejects.csv)."""
 
@@ -76,6 +79,22 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
     return lines + [""]
 
 
+def reason_kind(reason: str) -> str:
+    """The kind of a reject reason: its leading words, without the value it quotes.
+
+    Examples
+    --------
+    >>> reason_kind("unknown criterion 'Proyectoz'; closest known: 'Proyecto' (proyectos)")
+    'unknown criterion'
+    >>> reason_kind("duplicate of row 12: same organism, axis, ...")
+    'duplicate of row'
+    >>> reason_kind("Excel lock file (~$...), not a submission")
+    'Excel lock file'
+    """
+    found = _KIND.match(reason)
+    return found.group(0) if found else reason
+
+
 def validation_report(result: LoadResult, lang: str = "es") -> str:
     """The Markdown validation report of ``result``.
 
@@ -88,7 +107,7 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
     lines = [f"# {t('report_title')}", ""]
     lines += [t("report_totals").format(
         files=len(files), loaded=int((files["status"] == "loaded").sum()),
-        unreadable=int((files["status"] == "unreadable").sum()), rows=len(result.tidy),
+        rejected=int((files["status"] == "rejected").sum()), unreadable=int((files["status"] == "unreadable").sum()), rows=len(result.tidy),
         rejects=len(rejects)), ""]
     lines += [f"## {t('report_files')}", ""]
     lines += _table(t("report_files_header").split("|"), files[
@@ -99,8 +118,9 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
         lines += [t("report_none"), ""]
     for name, group in rejects.groupby("source_file", sort=True):
         lines += [f"### {_cell(name)}", ""]
-        counts = group["reason"].str.split(":").str[0].value_counts().sort_index()
-        lines += [f"- {_cell(k)}: {v}" for k, v in counts.items()] + [""]
+        if len(group) > 1:
+            counts = group["reason"].map(reason_kind).value_counts().sort_index()
+            lines += [f"- {_cell(k)}: {v}" for k, v in counts.items()] + [""]
         shown = group.head(MAX_REJECTS_PER_FILE)
         lines += _table(t("report_rejects_header").split("|"),
                         shown[["source_sheet", "source_row", "column", "value", "reason"]].values.tolist())

@@ -49,7 +49,9 @@ def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organi
     assert text.startswith("# Informe de validación de la ingesta\n")
     assert "| 2024/OTCA.xlsx | 2024 | OTCA | filename | loaded | 3 | 2 | 1 |  |" in text
     assert "| M | 4 | Criterio | Proyectoz | unknown criterion 'Proyectoz'" in text
-    assert "- unknown criterion 'Proyectoz'; closest known" in text
+    assert "\n- unknown criterion" not in text  # one reject in the file: no summary of kinds
+    assert "Archivos: 1 (1 cargados, 0 rechazados, 0 ilegibles) · filas en la tabla ordenada: 2 · filas rechazadas: 1" \
+        in text
     assert "| 2024/OTCA.xlsx | Instrucciones | no recognisable header" in text
     # OTCA sent energia_sostenible; the others expected on that axis did not
     assert "| 2024 | Energía sostenible (energia_sostenible) | MERCOSUR, SELA, SICA |" in text
@@ -80,3 +82,18 @@ def test_summary_text_uses_relative_paths(tmp_path, monkeypatch):
     assert summary.splitlines() == [
         "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable); 2 tidy rows, 1 rejected rows, 1 sheets skipped",
         "outputs in out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md"]
+
+
+def test_report_counts_reject_kinds_per_file(tmp_path):
+    build_workbook(tmp_path / "SELA.xlsx", {"M": [HEAD, ["Energía sostenible", "Proyectoz", "a", "i"],
+                                                  ["Energía sostenible", "Normaz", "b", "j"],
+                                                  ["Energía", "Normas", "c", "k"]]})
+    text = report.validation_report(io.load_submissions(tmp_path))
+    # two unknown criteria (different values) count as one kind; the ambiguous axis as another
+    assert "\n- ambiguous axis: 1\n- unknown criterion: 2\n" in text
+
+
+def test_reason_kind_drops_quoted_values_and_numbers():
+    assert report.reason_kind("invalid year: expected a whole number from 1900 to 2100") == "invalid year"
+    assert report.reason_kind("corrupt.xlsx: not a readable workbook") == "corrupt"
+    assert report.reason_kind("'quoted first'") == "'quoted first'"  # nothing to shorten: kept whole
