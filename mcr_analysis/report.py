@@ -33,10 +33,30 @@ MAX_REJECTS_PER_FILE = 200
 def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "es") -> list[Path]:
     """Write the ingest outputs (:data:`OUTPUT_NAMES`) into ``out_dir`` (created if missing).
 
-    Returns the paths written, in :data:`OUTPUT_NAMES` order.  ``result`` is
-    not modified.
+    Parameters
+    ----------
+    result : LoadResult
+        What :func:`mcr_analysis.io.load_submissions` returned; not modified.
+    out_dir : str or Path
+        Output folder.
+    lang : {"es", "en"}
+        Language of the validation report's headings.
+
+    Returns
+    -------
+    list of Path
+        The paths written, in :data:`OUTPUT_NAMES` order.
+
+    Raises
+    ------
+    NotADirectoryError
+        When ``out_dir`` (or a folder above it) is an existing file.
     """
     out = Path(out_dir)
+    blocker = next((p for p in (out, *out.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise NotADirectoryError(f"{out} cannot be the output folder: {blocker} is a file; expected a folder "
+                                 "(it is created if missing)")
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / name for name in OUTPUT_NAMES]
     _write_csv(neutralise_frame(result.tidy), paths[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from fixtures_xlsx import Text, build_workbook
 
 from mcr_analysis import io, report
@@ -97,3 +98,11 @@ def test_reason_kind_drops_quoted_values_and_numbers():
     assert report.reason_kind("invalid year: expected a whole number from 1900 to 2100") == "invalid year"
     assert report.reason_kind("corrupt.xlsx: not a readable workbook") == "corrupt"
     assert report.reason_kind("'quoted first'") == "'quoted first'"  # nothing to shorten: kept whole
+
+
+def test_output_folder_that_is_a_file_is_named(tmp_path):
+    result = io.load_submissions(_raw(tmp_path))
+    (tmp_path / "taken").write_text("x", encoding="utf-8")
+    for out in (tmp_path / "taken", tmp_path / "taken" / "sub"):
+        with pytest.raises(NotADirectoryError, match=rf"{out.name} cannot be the output folder: .*taken is a file"):
+            report.write_ingest_outputs(result, out)

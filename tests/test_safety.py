@@ -78,7 +78,8 @@ def test_compression_ratio_bomb_is_refused_by_the_loader(tmp_path):
     assert_accounted(tmp_path, result)
 
 
-def test_billion_laughs_in_shared_strings_is_not_expanded(tmp_path):
+def _billion_laughs(tmp_path):
+    """A workbook whose theme cell is a shared string declaring nested entities and an external one."""
     path = build_workbook(tmp_path / "CAN.xlsx", {"M": [["Eje", "Criterio", "Tema"],
                                                         ["Energía sostenible", "Normas", "x"]]})
     # move the theme text into a crafted sharedStrings part that declares nested entities
@@ -94,6 +95,11 @@ def test_billion_laughs_in_shared_strings_is_not_expanded(tmp_path):
     replace_in_zip(path, "[Content_Types].xml", "</Types>",
                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
                    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    return path
+
+
+def test_billion_laughs_in_shared_strings_is_not_expanded(tmp_path):
+    _billion_laughs(tmp_path)
     result = io.load_submissions(tmp_path)
     loaded = "".join(result.tidy["theme"]) + "".join(result.rejects["reason"])
     assert len(loaded) < 10_000  # 10**9 "ha" would be 2 GB
@@ -120,3 +126,28 @@ def test_neutralise_frame_returns_a_new_frame():
     assert out["theme"].tolist() == ["'=1+1", "ok"] and out["'=col"].tolist() == ["'@x", "y"]
     assert out["n"].tolist() == [1, 2]
     assert frame["theme"].tolist() == ["=1+1", "ok"] and list(frame.columns) == ["theme", "n", "=col"]
+
+
+def test_openpyxl_runs_with_defusedxml_and_refuses_entities(tmp_path):
+    # openpyxl (the writer, and the tests' independent reader) parses with defusedxml when it is installed
+    from defusedxml import EntitiesForbidden
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
+    with pytest.raises(ValueError, match="could not read strings") as exc:
+        load_workbook(_billion_laughs(tmp_path))
+    assert isinstance(exc.value.__context__, EntitiesForbidden)
+
+
+def test_macro_workbook_gives_cached_values_and_its_vba_part_is_never_run(tmp_path):
+    path = build_workbook(tmp_path / "x.xlsx", {"M": [["Eje", "Criterio", "Tema", "Iniciativa"],
+                                                      ["Energía sostenible", "Normas", "=1+1", "macro"]]})
+    with zipfile.ZipFile(path, "a") as z:  # an auto-run project that would write a file if executed
+        z.writestr("xl/vbaProject.bin", b"Attribute VB_Name = \"ThisWorkbook\"\nSub Workbook_Open()\n"
+                                        b"Open \"pwned.txt\" For Output As #1\nEnd Sub\n")
+    xlsm = path.rename(tmp_path / "CAN_macros.xlsm")
+    result = io.load_submissions(xlsm)
+    assert result.tidy[["organism", "theme", "initiative"]].values.tolist() == [["CAN", "", "macro"]]
+    assert result.rejects.empty and not any(tmp_path.rglob("pwned.txt"))
+    assert_accounted(tmp_path, result)
