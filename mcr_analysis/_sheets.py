@@ -379,7 +379,8 @@ def parse_sheet(raw: list[list], merges: list, header: Header, sheet: str,
         frame["matrix"] = mtext.where(mtext != "", frame["matrix"])
     # theme or initiative
     if "theme" not in cols and "initiative" not in cols:
-        problem(True, "", "", "missing initiative and theme: the sheet has neither column")
+        problem(True, "", "", f"missing initiative and theme: the header on row {header.row + 1} has neither "
+                "column; expected Tema/Theme or Iniciativa/Initiative")
     else:
         none = (frame["theme"] == "") & (frame["initiative"] == "")
         name = header.names[cols["initiative"]] if "initiative" in cols else header.names[cols["theme"]]

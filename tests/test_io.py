@@ -313,6 +313,16 @@ def test_every_row_reject_reason(tmp_path):
     assert result.files.loc[0, ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [13, 1, 12]
 
 
+def test_sheet_without_theme_and_initiative_columns_rejects_each_row(tmp_path):
+    build_workbook(tmp_path / "SELA.xlsx", {"M": [["Eje", "Criterio", "Descripción"],
+                                                  ["Energía sostenible", "Normas", "texto"],
+                                                  ["Energía sostenible", "Proyectos", "otro"]]})
+    result = load(tmp_path)
+    assert result.tidy.empty
+    why = "missing initiative and theme: the header on row 1 has neither column; expected Tema/Theme or Iniciativa/Initiative"
+    assert result.rejects[["source_row", "column", "reason"]].values.tolist() == [[2, "", why], [3, "", why]]
+
+
 def test_duplicate_across_sheets_names_the_other_sheet(tmp_path):
     head = ["Criterio", "Tema"]
     build_workbook(tmp_path / "CAN.xlsx", {"Energía sostenible": [head, ["Normas", "x"]],
