@@ -319,7 +319,8 @@ def test_sheet_without_theme_and_initiative_columns_rejects_each_row(tmp_path):
                                                   ["Energía sostenible", "Proyectos", "otro"]]})
     result = load(tmp_path)
     assert result.tidy.empty
-    why = "missing initiative and theme: the header on row 1 has neither column; expected Tema/Theme or Iniciativa/Initiative"
+    why = ("missing initiative and theme: the header on row 1 has neither column; "
+           "expected Tema/Theme or Iniciativa/Initiative")
     assert result.rejects[["source_row", "column", "reason"]].values.tolist() == [[2, "", why], [3, "", why]]
 
 

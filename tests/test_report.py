@@ -51,8 +51,8 @@ def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organi
     assert "| 2024/OTCA.xlsx | 2024 | OTCA | filename | loaded | 3 | 2 | 1 |  |" in text
     assert "| M | 4 | Criterio | Proyectoz | unknown criterion 'Proyectoz'" in text
     assert "\n- unknown criterion" not in text  # one reject in the file: no summary of kinds
-    assert "Archivos: 1 (1 cargados, 0 rechazados, 0 ilegibles) · filas en la tabla ordenada: 2 · filas rechazadas: 1" \
-        in text
+    assert ("Archivos: 1 (1 cargados, 0 rechazados, 0 ilegibles) · filas en la tabla ordenada: 2 · "
+            "filas rechazadas: 1") in text
     assert "| 2024/OTCA.xlsx | Instrucciones | no recognisable header" in text
     # OTCA sent energia_sostenible; the others expected on that axis did not
     assert "| 2024 | Energía sostenible (energia_sostenible) | MERCOSUR, SELA, SICA |" in text
