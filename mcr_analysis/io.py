@@ -348,9 +348,18 @@ def _finish_sheets(records: list[dict]) -> pd.DataFrame:
 def read_tidy(path: str | Path) -> pd.DataFrame:
     """Read a tidy table written by ``mcr ingest`` (``.csv`` or ``.parquet``).
 
-    Text comes back as ``str`` with ``""`` for missing, ``year`` as Int64 and
-    ``source_row`` as int64; CSV text neutralised against formula injection
-    (:func:`mcr_analysis.safety.neutralise`) is restored.
+    Parameters
+    ----------
+    path : str or Path
+        ``mcr_tidy.csv`` or ``mcr_tidy.parquet``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy table (:data:`TIDY_COLUMNS`): text as ``str`` with ``""``
+        for missing, ``year`` as Int64 and ``source_row`` as int64; CSV text
+        neutralised against formula injection
+        (:func:`mcr_analysis.safety.neutralise`) is restored.
 
     Raises
     ------
@@ -358,6 +367,14 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
         When ``path`` does not exist.
     MCRDataError
         When columns are missing or unexpected, or a value has the wrong type.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from mcr_analysis.report import write_ingest_outputs
+    >>> csv_path = write_ingest_outputs(load_submissions(tempfile.mkdtemp()), tempfile.mkdtemp())[0]
+    >>> read_tidy(csv_path).columns.tolist() == TIDY_COLUMNS
+    True
     """
     path = Path(path)
     if not path.is_file():

@@ -73,9 +73,17 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 def missing_organisms(result: LoadResult) -> pd.DataFrame:
     """Organisms the participation table expects on an axis that sent no row there, per round.
 
-    Returns a new DataFrame with columns ``round``, ``axis``, ``organism``,
-    in round, axis (book order) and organism order.  The rounds are those of
-    the files read.
+    Parameters
+    ----------
+    result : LoadResult
+        What :func:`mcr_analysis.io.load_submissions` returned; not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with columns ``round``, ``axis``, ``organism``, in round,
+        axis (book order) and organism order.  The rounds are those of the
+        files read.
     """
     expected = participation()[["axis", "organism"]].drop_duplicates()
     rounds = sorted(set(result.files["round"]) | set(result.tidy["round"]))
@@ -121,6 +129,18 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
     Per file: rows read, loaded and rejected with reasons; sheets skipped with
     reasons; notes found below the data; organisms that the participation
     table expects on an axis but that sent nothing, per round.
+
+    Parameters
+    ----------
+    result : LoadResult
+        What :func:`mcr_analysis.io.load_submissions` returned; not modified.
+    lang : {"es", "en"}
+        Language of the headings (reject reasons are in English).
+
+    Returns
+    -------
+    str
+        Markdown text.
     """
     t = lambda key: text(key, lang)  # noqa: E731
     files, rejects = result.files, result.rejects

@@ -49,6 +49,11 @@ _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
 def check_archive(path: str | Path) -> None:
     """Check that ``path`` is a zip workbook within the safety limits.
 
+    Parameters
+    ----------
+    path : str or Path
+        The file to check; only its zip directory is read, nothing is unpacked.
+
     Raises
     ------
     MCRDataError
@@ -119,6 +124,11 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A new frame with every text cell passed through :func:`neutralise`.
 
     Column names are neutralised too; ``frame`` is not modified.
+
+    Examples
+    --------
+    >>> neutralise_frame(pd.DataFrame({"theme": ["=1+1", "ok"], "n": [1, 2]}))["theme"].tolist()
+    ["'=1+1", 'ok']
     """
     out = frame.copy()
     for col in out.columns:

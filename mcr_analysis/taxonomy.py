@@ -215,13 +215,35 @@ def _build(name: str, table: pd.DataFrame, extra: list[tuple[str, str, str]]) ->
 
 @functools.cache
 def organisms() -> Vocabulary:
-    """The organisms vocabulary (``organisms.tsv``)."""
+    """The organisms vocabulary (``organisms.tsv``): ids, Spanish and English names, acronyms.
+
+    Returns
+    -------
+    Vocabulary
+        Cached; match labels with ``organisms().match(label)``.
+
+    Examples
+    --------
+    >>> organisms().match("Amazon Cooperation Treaty Organization").id
+    'OTCA'
+    """
     return _build("organism", _read_tsv("organisms.tsv", "id"), [])
 
 
 @functools.cache
 def axes() -> Vocabulary:
-    """The six axes of the book's appendix, with pillar and matrix wordings as aliases."""
+    """The six axes of the book's appendix, with pillar and matrix wordings as aliases.
+
+    Returns
+    -------
+    Vocabulary
+        Cached; ``match`` also gives the sub-matrix a label names.
+
+    Examples
+    --------
+    >>> axes().match("Food and nutrition security")
+    Match(id='seguridad_alimentaria', matrix='Seguridad alimentaria y nutricional', reason='')
+    """
     table = _read_tsv("axes.tsv", "id").sort_values("order", key=lambda s: s.astype(int))
     aliases = _read_tsv("axis_aliases.tsv", "alias")
     extra = list(aliases[["alias", "axis", "matrix"]].itertuples(index=False, name=None))
@@ -234,7 +256,18 @@ def axes() -> Vocabulary:
 
 @functools.cache
 def criteria() -> Vocabulary:
-    """The six criteria of the book's appendix."""
+    """The six criteria of the book's appendix; labels naming two criteria are ambiguous.
+
+    Returns
+    -------
+    Vocabulary
+        Cached.
+
+    Examples
+    --------
+    >>> criteria().match("Normas y políticas").reason
+    "ambiguous criterion 'Normas y políticas': could mean normas or politicas; write one of them explicitly"
+    """
     table = _read_tsv("criteria.tsv", "id").sort_values("order", key=lambda s: s.astype(int))
     amb = _read_tsv("criterion_ambiguous.tsv", "alias")
     extra = [(a, ids, "") for a, ids in zip(amb["alias"], amb["criteria"])]
