@@ -46,7 +46,8 @@ def write_markdown(rows: list[dict], info: dict, path: Path, targets: dict) -> N
     out = ["# Benchmark results (issue 6)", "",
            "Written by `make bench` (`benchmarks/run.py`); do not edit by hand — see "
            "[README.md](README.md) for what is measured, how, and the profile of the loader.", "",
-           f"Run started {info['started']}, took {info['total_minutes']:.1f} min, at commit `{info['commit']}`. "
+           f"Run started {info['started']}, took {info['total_minutes']:.1f} min, at commit `{info['commit']}`"
+           + (f" (with uncommitted changes to {', '.join(info['dirty'])})" if info.get("dirty") else "") + ". "
            f"Synthetic rounds of {info['organisms']} organisms (seed {info['seed']}); every figure is "
            "**median [min–max]** of the repetitions shown; each repetition is a fresh Python process.", "",
            "## Machine", "",

@@ -318,9 +318,12 @@ def machine_info() -> dict:
         except metadata.PackageNotFoundError:
             versions[lib] = "not installed"
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "mcr_analysis"], cwd=REPO,
+                           capture_output=True, text=True).stdout.split("\n")
+    dirty = [line[3:] for line in dirty if line.strip()]
     return {"cores": os.cpu_count(), "memory": mem, "cpu": cpu, "os": platform.platform(),
             "python": platform.python_version(), "versions": versions,
-            "commit": commit.stdout.strip() or "unknown", "load_start": os.getloadavg()}
+            "commit": commit.stdout.strip() or "unknown", "dirty": dirty, "load_start": os.getloadavg()}
 
 
 def write_csv(res: Results, path: Path) -> None:
