@@ -47,12 +47,6 @@ def _row(table: pd.DataFrame, criterion: str, axis: str = AX, round_: str = "202
     return sel.iloc[0]
 
 
-def _pair(table: pd.DataFrame, a: str, b: str, criterion: str) -> pd.Series:
-    sel = table[(table["criterion"] == criterion) & (table["organism_a"] == a) & (table["organism_b"] == b)]
-    assert len(sel) == 1, sel
-    return sel.iloc[0]
-
-
 # ----------------------------------------------------------------------------- convergence table
 
 def test_columns_and_order_of_the_convergence_table(example):
@@ -234,60 +228,6 @@ def test_empty_tidy_gives_empty_tables_with_the_columns(example):
     assert all(t.empty for t in tables.values())
 
 
-# ----------------------------------------------------------------------------- pairwise
-
-def test_pairwise_hand_computed(example):
-    table = scores.pairwise_table(example)
-    assert list(table.columns) == scores.PAIRWISE_COLUMNS
-    pair = _pair(table, "CAN", "SICA", "proyectos")  # {p,q,r} vs {p,q}
-    assert pair.n_shared == 2
-    assert pair.jaccard == pytest.approx(2 / 3)
-    assert pair.dice == pytest.approx(2 * 2 / (3 + 2))
-    assert pair.overlap == pytest.approx(2 / min(3, 2))
-    pair = _pair(table, "CAN", "SELA", "proyectos")  # {p,q,r} vs {p,s}
-    assert (pair.n_shared, pair.jaccard, pair.dice, pair.overlap) == pytest.approx(
-        (1, 1 / 4, 2 * 1 / (3 + 2), 1 / 2))
-
-
-def test_pairwise_lists_both_orders_among_active_organisms_only(example):
-    table = scores.pairwise_table(example)
-    cell = table[table["criterion"] == "proyectos"]
-    # 3 active organisms -> 3 * 2 ordered pairs; AEC (no theme) is not paired
-    assert len(cell) == 3 * 2
-    assert "AEC" not in set(table["organism_a"]) | set(table["organism_b"])
-    assert list(zip(cell["organism_a"], cell["organism_b"])) == [
-        ("CAN", "SELA"), ("CAN", "SICA"), ("SELA", "CAN"), ("SELA", "SICA"), ("SICA", "CAN"), ("SICA", "SELA")]
-    # normas has one active organism: no pair
-    assert "normas" not in set(table["criterion"])
-    assert len(table[table["criterion"] == "*"]) == 4 * 3
-
-
-def test_disjoint_pair_is_listed_with_zeros():
-    table = scores.pairwise_table(make_tidy([("CAN", AX, "normas", "x"), ("SICA", AX, "normas", "y")]))
-    pair = _pair(table, "CAN", "SICA", "normas")
-    assert (pair.n_shared, pair.jaccard, pair.dice, pair.overlap) == (0, 0.0, 0.0, 0.0)
-
-
-def test_pairwise_matrix_is_square_and_symmetric(example):
-    pairwise = scores.pairwise_table(example)
-    matrix = scores.pairwise_matrix(pairwise, "2024", AX)
-    names = ["CAN", "MERCOSUR", "SELA", "SICA"]
-    assert list(matrix.index) == names and list(matrix.columns) == names
-    pd.testing.assert_frame_equal(matrix, matrix.T)
-    assert [matrix.loc[n, n] for n in names] == [1.0] * 4
-    assert matrix.loc["CAN", "MERCOSUR"] == pytest.approx(1 / 3)
-    shared = scores.pairwise_matrix(pairwise, "2024", AX, "proyectos", metric="n_shared")
-    assert shared.loc["CAN", "SICA"] == 2 and math.isnan(shared.loc["CAN", "CAN"])
-    assert scores.pairwise_matrix(pairwise, "2024", AX, "normas").empty
-
-
-def test_pairwise_matrix_rejects_unknown_metric_and_bad_table(example):
-    with pytest.raises(ValueError, match="unknown metric 'cosine'; expected one of jaccard, dice"):
-        scores.pairwise_matrix(scores.pairwise_table(example), "2024", AX, metric="cosine")
-    with pytest.raises(MCRDataError, match=r"pairwise table lacks columns \['organism_a', 'organism_b', 'jaccard'"):
-        scores.pairwise_matrix(pd.DataFrame(columns=["round", "axis", "criterion"]), "2024", AX)
-
-
 # ----------------------------------------------------------------------------- shared themes
 
 def test_shared_themes_hand_computed(example):
@@ -333,31 +273,6 @@ def test_empty_initiative_shows_the_theme_and_rows_are_sorted_numerically():
     assert entries[10] == "SICA: x (2024/SICA.xlsx:12)"
 
 
-# ----------------------------------------------------------------------------- profile
-
-def test_profile_hand_computed(example):
-    profile = scores.organism_profile(example).set_index("organism")
-    assert list(scores.organism_profile(example).columns) == scores.PROFILE_COLUMNS
-    assert list(profile.index) == ["AEC", "CAN", "MERCOSUR", "SELA", "SICA"]
-    can = profile.loc["CAN"]
-    assert (can.n_initiatives, can.n_themes, can.n_shared_themes) == (3, 3, 2)  # p, q shared; r not
-    assert can.share_shared == pytest.approx(2 / 3)
-    assert can.closest_partner == "SICA" and can.closest_jaccard == pytest.approx(2 / 3)
-    # MERCOSUR {p}: SELA {p,s} and SICA {p,q} both give 1/2; the tie goes to SELA (alphabetical)
-    mcs = profile.loc["MERCOSUR"]
-    assert mcs.closest_partner == "SELA" and mcs.closest_jaccard == pytest.approx(1 / 2)
-    aec = profile.loc["AEC"]
-    assert (aec.n_initiatives, aec.n_themes, aec.closest_partner) == (1, 0, "")
-    assert math.isnan(aec.share_shared) and math.isnan(aec.closest_jaccard)
-
-
-def test_profile_without_a_shared_theme_has_no_partner():
-    profile = scores.organism_profile(make_tidy([("CAN", AX, "normas", "x"), ("SICA", AX, "normas", "y")]))
-    assert list(profile["closest_partner"]) == ["", ""]
-    assert list(profile["closest_jaccard"]) == [0.0, 0.0]
-    assert list(profile["share_shared"]) == [0.0, 0.0]
-
-
 def test_score_tables_keys(example):
     tables = scores.score_tables(example)
     assert list(tables) == ["scores", "pairwise", "shared_themes", "profile"]
@@ -399,18 +314,6 @@ def test_indices_are_within_zero_and_one_and_nan_below_two_organisms(rows):
     pair = scores.pairwise_table(make_tidy(rows))
     for col in ("jaccard", "dice", "overlap"):
         assert ((pair[col] >= 0) & (pair[col] <= 1)).all()
-
-
-@PROPERTY
-@given(rows_strategy)
-def test_pairwise_table_is_symmetric(rows):
-    table = scores.pairwise_table(make_tidy(rows))
-    cols = ["round", "axis", "criterion", "organism_a", "organism_b"]
-    flipped = table.rename(columns={"organism_a": "organism_b", "organism_b": "organism_a"})
-    merged = table.merge(flipped, on=cols, suffixes=("", "_flip"), how="outer", indicator=True)
-    assert (merged["_merge"] == "both").all()
-    for col in ("jaccard", "dice", "overlap", "n_shared"):
-        assert (merged[col] == merged[f"{col}_flip"]).all()
 
 
 @PROPERTY
