@@ -106,6 +106,9 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"mcr ingest: error: {args.raw_dir} does not exist; expected a folder of "
               ".xlsx submissions or one .xlsx file", file=sys.stderr)
         return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"mcr ingest: error: --out {args.out} is a file; expected a folder", file=sys.stderr)
+        return 2
     result = load_submissions(args.raw_dir)
     write_ingest_outputs(result, args.out, lang=args.lang)
     print(summary_text(result, args.out))
@@ -115,11 +118,21 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _missing_tidy(args: argparse.Namespace) -> bool:
+    if args.tidy.is_file():
+        return False
+    print(f"mcr {args.command}: error: {args.tidy} does not exist; expected the tidy table "
+          "written by 'mcr ingest' (run it first, or pass --tidy FILE)", file=sys.stderr)
+    return True
+
+
 def _scores(args: argparse.Namespace) -> int:
     from mcr_analysis.export import write_score_outputs
     from mcr_analysis.io import read_tidy
     from mcr_analysis.scores import score_tables
 
+    if _missing_tidy(args):
+        return 2
     tables = score_tables(read_tidy(args.tidy))
     written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
@@ -131,6 +144,8 @@ def _appendix(args: argparse.Namespace) -> int:
     from mcr_analysis.appendix import build_appendix
     from mcr_analysis.io import read_tidy
 
+    if _missing_tidy(args):
+        return 2
     manifest = build_appendix(
         read_tidy(args.tidy), args.out, formats=args.formats, lang=args.lang,
         kind=args.kind, jobs=args.jobs, source_line=args.source_line,

@@ -1,4 +1,4 @@
-"""Tests of the command line (ingest part)."""
+"""Tests of the command line: exit codes and messages of every command."""
 
 from __future__ import annotations
 
@@ -34,6 +34,36 @@ def test_ingest_strict_exits_1_on_rejects(tmp_path, capsys):
 def test_ingest_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["ingest", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
     assert "nowhere does not exist; expected a folder of .xlsx submissions" in capsys.readouterr().err
+
+
+def test_ingest_out_that_is_a_file_is_a_usage_error(tmp_path, capsys):
+    target = tmp_path / "taken.csv"
+    target.write_text("x", encoding="utf-8")
+    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(target)]) == 2
+    assert "is a file; expected a folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "x"
+
+
+def test_other_commands_report_usage_errors(tmp_path, capsys):
+    for argv, message in [
+        (["appendix", "--formats", "gif"], "invalid formats 'gif': expected a comma-separated list of svg, pdf, png"),
+        (["appendix", "--jobs", "0"], "invalid --jobs '0': expected a whole number >= 1"),
+        (["appendix", "--kind", "pie"], "invalid choice: 'pie'"),
+        (["scores", "--lang", "fr"], "invalid choice: 'fr'"),
+    ]:
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["scores", "appendix"])
+def test_missing_tidy_table_is_a_usage_error(tmp_path, capsys, command):
+    assert cli.main([command, "--tidy", str(tmp_path / "none.csv"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"mcr {command}: error:" in err and "none.csv does not exist" in err
+    assert "run it first" in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_ingest_unknown_option_exits_2(capsys):
