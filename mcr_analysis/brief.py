@@ -83,6 +83,11 @@ alt="{{ output | get_metadata('alt', 'image/png') | escape_html }}">
 """nbconvert's lab template without the scripts it loads from the web (require.js, MathJax,
 Mermaid): a brief needs none of them, and the page must open offline.  Figures carry the
 alternative text the notebook gives them (``metadata={"image/png": {"alt": ...}}``)."""
+_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
+"""The kernel logs errors only: ipykernel 7.4 warns on every start that its local TCP sockets are
+not encrypted, a notice meant for remote kernels that would otherwise reach whoever runs
+``make brief``.  (IPC transport or CurveZMQ keys silence it too, but make the kernel log an
+interrupt error at shutdown.)"""
 REMOVE_TAG = "remove_cell"
 """Cells with this tag (notes for whoever runs the notebook) are left out of the HTML brief."""
 
@@ -138,7 +143,10 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
           as in :func:`mcr_analysis.scores.shared_themes_table`), ``k``, then one
           column per organism with rows on the axis (sorted ids) holding its
           initiatives on that theme (sorted, distinct, joined by "; "; "" if none);
-          sorted by criterion, ``k`` descending, theme key.
+          sorted by criterion, ``k`` descending, theme key.  Last, with criterion
+          ``"*"``, the themes two or more organisms hold only under different
+          criteria (one lists it under *proyectos*, another under *normas*), with
+          their initiatives on the whole axis.
         * ``single_actor``: the criteria of the vocabulary where fewer than two
           organisms have rows on the axis: ``criterion``, ``n_organisms`` (0 or 1),
           ``organisms``, ``n_initiatives``.
@@ -199,14 +207,18 @@ def _shared(rows: pd.DataFrame, present: list[str], crit_order: dict) -> pd.Data
 
     themed = rows.loc[rows["_key"] != ""]
     unnamed = taxonomy.text("brief_unnamed")
-    records = []
-    for crit, cell in themed.groupby("criterion", sort=False):
+    records, shared_in_a_criterion = [], set()
+    # Each criterion, then the axis as a whole ("*") for themes shared only across criteria.
+    cells = [*themed.groupby("criterion", sort=False), ("*", themed)]
+    for crit, cell in cells:
         labels = theme_labels(cell)  # the cell's own wording, as in scores.shared_themes_table
         for key, group in cell.groupby("_key", sort=False):
             orgs = sorted(set(group["organism"]))
-            if len(orgs) < 2:
+            if len(orgs) < 2 or (crit == "*" and key in shared_in_a_criterion):
                 continue
-            record = {"criterion": crit, "theme": labels[key], "k": len(orgs), "_c": crit_order[crit], "_t": key}
+            shared_in_a_criterion.add(key)
+            record = {"criterion": crit, "theme": labels[key], "k": len(orgs),
+                      "_c": crit_order.get(crit, len(crit_order)), "_t": key}
             for org in present:
                 names = {str(n).strip() or unnamed for n in group.loc[group["organism"] == org, "initiative"]}
                 record[org] = _join(sorted(names))
@@ -385,7 +397,7 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
         papermill.execute_notebook(
             str(notebook), str(executed), parameters={"axis": axis, "round": round, "lang": lang},
             kernel_name="python3", progress_bar=False, log_output=False, cwd=str(notebook.parent),
-            execution_timeout=timeout, report_mode=False)
+            execution_timeout=timeout, report_mode=False, extra_arguments=list(_KERNEL_ARGUMENTS))
         nb = nbformat.read(executed, as_version=4)
     exporter = HTMLExporter(template_name="lab", template_file="mcr_brief.html.j2",
                             extra_loaders=[jinja2.DictLoader({"mcr_brief.html.j2": _HTML_TEMPLATE})],
