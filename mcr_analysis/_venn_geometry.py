@@ -177,7 +177,12 @@ def window_fits(table: np.ndarray, half_w: int, half_h: int) -> np.ndarray:
 
 
 class RegionFitter:
-    """Finds where a text block fits inside one region of the sampled grid."""
+    """Finds where a text block fits inside one region of the sampled grid.
+
+    A block is a stack of line boxes, each with its own width, so lines of
+    different lengths can follow a curved outline; every box, grown by
+    ``pad_pt`` on each side, must cover only sample points of the region.
+    """
 
     def __init__(self, grid: Grid, code: int, scale: float, pad_pt: float):
         self.grid, self.scale, self.pad_pt = grid, scale, pad_pt
@@ -185,25 +190,59 @@ class RegionFitter:
         self.table = integral(mask)
         self.clear = np.where(mask, grid.clearance, -np.inf)
         self.inradius_pt = float(self.clear.max()) * scale if mask.any() else 0.0
+        self._windows: dict[tuple[int, int], np.ndarray] = {}
 
     def pole(self) -> tuple[float, float]:
-        """The sample point of the region farthest from any outline."""
+        """The sample point of the region farthest from any outline (its pole of inaccessibility)."""
         iy, ix = np.unravel_index(int(np.argmax(self.clear)), self.clear.shape)
         return float(self.grid.xs[ix]), float(self.grid.ys[iy])
 
-    def place(self, w_pt: float, h_pt: float) -> tuple[float, float] | None:
-        """Centre for a ``w_pt`` x ``h_pt`` block (plus padding) inside the region, or None."""
-        if min(w_pt, h_pt) / 2 + self.pad_pt > self.inradius_pt:
-            return None  # not even the block's inscribed circle fits
+    def _fits(self, half_w: int, half_h: int) -> np.ndarray:
+        key = (half_w, half_h)
+        if key not in self._windows:
+            self._windows[key] = window_fits(self.table, half_w, half_h)
+        return self._windows[key]
+
+    def place_block(self, boxes) -> tuple[float, float] | None:
+        """Anchor for a block of line boxes inside the region, or None when it does not fit.
+
+        ``boxes`` are ``(dx, dy, w, h)`` in points: each line's centre offset
+        from the anchor and its size.  Of the anchors where every box fits,
+        the one farthest from the region's outline is returned.
+        """
+        if not boxes:
+            raise ValueError("a text block needs at least one line box")
+        if max(min(w, h) for _, _, w, h in boxes) / 2 + self.pad_pt > self.inradius_pt:
+            return None  # some line's inscribed circle does not fit anywhere
         step_pt = self.grid.step * self.scale
-        half_w = math.ceil((w_pt / 2 + self.pad_pt) / step_pt)
-        half_h = math.ceil((h_pt / 2 + self.pad_pt) / step_pt)
-        ok = window_fits(self.table, half_w, half_h)
-        if not ok.any():
-            return None
+        ok = None
+        for dx, dy, w, h in boxes:
+            # Offsets are rounded to whole cells: half a cell more room covers the rounding.
+            off_x, off_y = round(dx / step_pt), round(dy / step_pt)
+            slack = 0.5 if (off_x or off_y) else 0.0
+            half_w = math.ceil((w / 2 + self.pad_pt) / step_pt + slack)
+            half_h = math.ceil((h / 2 + self.pad_pt) / step_pt + slack)
+            line_ok = _shift(self._fits(half_w, half_h), off_x, off_y)
+            ok = line_ok if ok is None else ok & line_ok
+            if not ok.any():
+                return None
         score = np.where(ok, self.clear, -np.inf)
         iy, ix = np.unravel_index(int(np.argmax(score)), score.shape)
         return float(self.grid.xs[ix]), float(self.grid.ys[iy])
+
+
+def _shift(ok: np.ndarray, off_x: int, off_y: int) -> np.ndarray:
+    """``out[iy, ix] = ok[iy + off_y, ix + off_x]`` (False outside the grid)."""
+    ny, nx = ok.shape
+    out = np.zeros_like(ok)
+    if abs(off_x) >= nx or abs(off_y) >= ny:
+        return out
+    src_y = slice(max(off_y, 0), ny + min(off_y, 0))
+    src_x = slice(max(off_x, 0), nx + min(off_x, 0))
+    dst_y = slice(max(-off_y, 0), ny + min(-off_y, 0))
+    dst_x = slice(max(-off_x, 0), nx + min(-off_x, 0))
+    out[dst_y, dst_x] = ok[src_y, src_x]
+    return out
 
 
 def label_positions(shapes, grid: Grid, gap: float) -> list[tuple[float, float, str, str]]:

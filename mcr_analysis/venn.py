@@ -11,17 +11,20 @@ The layout (:func:`venn_layout`) is computed apart from the drawing
   4 and 5: congruent ellipses (the classic four-ellipse arrangement and
   Grünbaum's symmetric five-ellipse diagram) in which all 15 / 31 regions exist.
 * A theme belongs to the region of exactly the organisms that have it.
-* Each non-empty region shows its themes, one bullet per theme, wrapped, when
-  the block fits inside the region at the chosen font size; otherwise it shows
-  the count ("n temas", or just "n" where even that does not fit) and its
-  themes go to :attr:`VennLayout.overflow`, the companion table printed under
-  the diagram.  No theme is ever dropped: every theme is either written in
-  the figure or listed in ``overflow``.
+* Each non-empty region writes its themes when they fit inside it: a lone
+  theme as one to a few centred lines broken for the narrowest block, several
+  themes as a bulleted list; font sizes go down from ``fontsize`` to
+  ``min_fontsize`` (7 to 5.5 pt by default) before giving up.  Otherwise the
+  region shows its count ("n temas", or just "n" where even that does not
+  fit) and its themes go to :attr:`VennLayout.overflow`, the companion table
+  printed under the diagram.  No theme is ever dropped: every theme is either
+  written in the figure or listed in ``overflow``.
 * Empty regions show nothing, as in the book's diagrams.
 
 Fitting is measured on a grid of sample points (see ``_venn_geometry``) with
-the real font metrics, for a diagram drawn ``size_cm`` wide and high; the
-result is deterministic.
+the real font metrics, line by line, for a diagram drawn ``size_cm`` wide and
+high; each text is centred where it has the most room around it (see
+``_venn_text``).  The result is deterministic.
 
 Examples
 --------
@@ -42,15 +45,13 @@ True
 from __future__ import annotations
 
 import itertools
-import textwrap
 from dataclasses import dataclass, field
 
 import pandas as pd
 from matplotlib.colors import to_rgba
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import TextToPath
 
 from mcr_analysis import _venn_geometry as geo
+from mcr_analysis._venn_text import BULLET, LINE_SPACING, Region, count_text, fit_region, width_pt
 from mcr_analysis.sets import active_contents
 from mcr_analysis.taxonomy import normalize_label, palette, text
 
@@ -59,48 +60,10 @@ __all__ = ["Region", "VennLayout", "VennDrawing", "venn_layout", "draw_venn", "M
 MAX_VENN_SETS = 5
 OVERFLOW_COLUMNS = ["organisms", "theme"]
 REGION_JOIN = " ∩ "
-BULLET = "• "
-LINE_SPACING = 1.2  # matplotlib's default ``linespacing``
 DEFAULT_SIZE_CM = (15.0, 9.0)
 DEFAULT_FONTSIZE = 7.0
-DEFAULT_MIN_FONTSIZE = 6.0
+DEFAULT_MIN_FONTSIZE = 5.5
 SET_LABEL_SCALE = 1.3  # set labels are this much larger than region text
-_MIN_WRAP = 8
-_TEXT_TO_PATH = TextToPath()
-
-
-@dataclass(frozen=True)
-class Region:
-    """One region of the diagram: the organisms that share exactly ``themes``.
-
-    Attributes
-    ----------
-    key : tuple of str
-        Organism ids of the region, in the diagram's order.
-    themes : tuple of str
-        Themes of the region, sorted (accent- and case-insensitively).
-    anchor : tuple of float
-        Centre of the region's text, in data coordinates.
-    lines : tuple of str or None
-        The wrapped lines listing the themes when they fit; ``None`` when the
-        region shows its count instead (its themes are then in the overflow).
-    fontsize : float
-        Font size in points of the region's text.
-    short_count : bool
-        True when even "n temas" does not fit and only the number is shown.
-    """
-
-    key: tuple[str, ...]
-    themes: tuple[str, ...]
-    anchor: tuple[float, float]
-    lines: tuple[str, ...] | None
-    fontsize: float
-    short_count: bool = False
-
-    @property
-    def shows_themes(self) -> bool:
-        """True when the region writes its themes in full (or is empty)."""
-        return self.lines is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +108,7 @@ class VennLayout:
         region = self.regions[key]
         if region.lines is not None:
             return "\n".join(region.lines)
-        return _count_text(len(region.themes), lang, short=region.short_count)
+        return count_text(len(region.themes), lang, short=region.short_count)
 
     @property
     def overflow(self) -> pd.DataFrame:
@@ -191,15 +154,6 @@ class VennDrawing:
     region_patches: dict = field(default_factory=dict)
 
 
-def _count_text(n: int, lang: str, short: bool = False) -> str:
-    if short:
-        text("venn_n_themes", lang)  # validates lang
-        return str(n)
-    if n == 1:
-        return text("venn_one_theme", lang)
-    return text("venn_n_themes", lang).format(n=n)
-
-
 def _active(contents: dict) -> dict[str, tuple[str, ...]]:
     """Organisms with at least one theme, themes sorted; checks the input."""
     out = active_contents(contents, "a Venn diagram")
@@ -213,31 +167,6 @@ def _active(contents: dict) -> dict[str, tuple[str, ...]]:
 
 def _region_keys(organisms: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [k for r in range(1, len(organisms) + 1) for k in itertools.combinations(organisms, r)]
-
-
-def _wrap(themes: tuple[str, ...], width: int) -> list[str]:
-    if len(themes) == 1:
-        return textwrap.wrap(" ".join(themes[0].split()), width, break_long_words=False, break_on_hyphens=False)
-    lines: list[str] = []
-    for theme in themes:
-        lines += textwrap.wrap(
-            " ".join(theme.split()),
-            width,
-            initial_indent=BULLET,
-            subsequent_indent="   ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-    return lines
-
-
-def _text_width_pt(line: str, prop: FontProperties) -> float:
-    return _TEXT_TO_PATH.get_text_width_height_descent(line, prop, ismath=False)[0]
-
-
-def _block_pt(lines: list[str], prop: FontProperties) -> tuple[float, float]:
-    size = prop.get_size_in_points()
-    return max(_text_width_pt(x, prop) for x in lines), len(lines) * LINE_SPACING * size
 
 
 def venn_layout(
@@ -259,8 +188,9 @@ def venn_layout(
     max_lines : int
         Most text lines a region may show; beyond that it shows its count.
     wrap_width : int
-        Longest line, in characters; narrower wrappings (down to 8) are
-        tried when the widest does not fit the region.
+        Longest line of a bulleted list, in characters; narrower wrappings
+        (down to 8) are tried when the widest does not fit the region.  A lone
+        theme is broken between words into 1, 2, ... balanced lines instead.
     fontsize : float
         Font size in points of the region texts (set labels are 1.3 times larger).
     min_fontsize : float
@@ -301,19 +231,18 @@ def venn_layout(
     n = len(organisms)
     shapes, backend = geo.shapes_for(n)
     grid = geo.sample(shapes)
-    prop = FontProperties(size=fontsize)
-    label_prop = FontProperties(size=fontsize * SET_LABEL_SCALE, weight="bold")
+    label_size = fontsize * SET_LABEL_SCALE
 
     # Limits: the shapes plus their labels (two passes: the scale depends on the limits).
     x0, x1, y0, y1 = geo.shapes_bounds(shapes)
     pad = 0.03 * max(x1 - x0, y1 - y0)
     limits = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
-    label_h = LINE_SPACING * label_prop.get_size_in_points()
+    label_h = LINE_SPACING * label_size
     for _ in range(2):
         scale = geo.scale_for(limits, size_cm)
-        positions = geo.label_positions(shapes, grid, gap=0.5 * label_prop.get_size_in_points() / scale)
+        positions = geo.label_positions(shapes, grid, gap=0.5 * label_size / scale)
         boxes = [
-            geo.label_box(p, _text_width_pt(o, label_prop) / scale, label_h / scale)
+            geo.label_box(p, width_pt(o, label_size, "bold") / scale, label_h / scale)
             for p, o in zip(positions, organisms)
         ]
         limits = (
@@ -328,13 +257,12 @@ def venn_layout(
     for theme in sorted({t for ts in active.values() for t in ts}, key=lambda t: (normalize_label(t), t)):
         membership[tuple(o for o in organisms if theme in active[o])].append(theme)
 
-    widths = list(range(wrap_width, _MIN_WRAP - 1, -3)) or [wrap_width]
     sizes = [fontsize - 0.5 * i for i in range(int((fontsize - min_fontsize) / 0.5 + 1e-9) + 1)]
     regions = {}
     for key, themes in membership.items():
         code = sum(1 << organisms.index(o) for o in key)
         fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.3 * fontsize)
-        regions[key] = _fit_region(key, tuple(themes), fitter, widths, sizes, max_lines)
+        regions[key] = fit_region(key, tuple(themes), fitter, sizes, wrap_width, max_lines)
     return VennLayout(
         organisms=organisms,
         shapes=shapes,
@@ -346,28 +274,6 @@ def venn_layout(
         size_cm=(float(size_cm[0]), float(size_cm[1])),
         backend_layout=backend,
     )
-
-
-def _fit_region(key, themes, fitter, widths, sizes, max_lines) -> Region:
-    """The region's text: its themes at the largest size that fits, else its count."""
-    if not themes:
-        return Region(key, themes, fitter.pole(), (), sizes[0])
-    for size in sizes:
-        prop = FontProperties(size=size)
-        for width in widths:
-            lines = _wrap(themes, width)
-            if len(lines) > max_lines:
-                continue
-            anchor = fitter.place(*_block_pt(lines, prop))
-            if anchor is not None:
-                return Region(key, themes, anchor, tuple(lines), size)
-    for size in sizes:
-        prop = FontProperties(size=size)
-        w_pt = max(_text_width_pt(_count_text(len(themes), lang), prop) for lang in ("es", "en"))
-        anchor = fitter.place(w_pt, LINE_SPACING * size)
-        if anchor is not None:
-            return Region(key, themes, anchor, None, size)
-    return Region(key, themes, fitter.pole(), None, sizes[-1], short_count=True)
 
 
 def _axes_size_cm(ax) -> tuple[float, float]:
@@ -426,7 +332,7 @@ def draw_venn(
     import matplotlib.pyplot as plt
     from matplotlib.patches import Ellipse
 
-    text("venn_n_themes", lang)  # validates lang before drawing anything
+    count_text(0, lang)  # validates lang before drawing anything
     if isinstance(contents_or_layout, VennLayout):
         layout = contents_or_layout
         if fontsize is not None and fontsize != layout.fontsize:
@@ -464,7 +370,7 @@ def draw_venn(
             continue
         region_texts[key] = ax.text(
             *region.anchor, layout.region_text(key, lang), ha="center", va="center",
-            multialignment="left", fontsize=region.fontsize, linespacing=LINE_SPACING,
+            multialignment=region.align, fontsize=region.fontsize, linespacing=LINE_SPACING,
             parse_math=False, zorder=4,
         )
     set_labels = {}

@@ -6,9 +6,11 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_tidy
+from test_venn import _line_boxes
 
 from mcr_analysis import appendix, taxonomy
 from mcr_analysis.sets import cell_contents
@@ -169,6 +171,7 @@ def test_two_runs_serial_and_parallel_give_identical_svg_and_pdf(tidy_three, tmp
 
 
 def test_no_theme_of_the_sample_data_is_dropped_from_the_figures():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
@@ -182,4 +185,12 @@ def test_no_theme_of_the_sample_data_is_dropped_from_the_figures():
         shown = "".join("".join(t.get_text() for t in drawn.fig.findobj(Text)).split())
         for theme in set().union(*cell["contents"].values()):
             assert "".join(theme.split()) in shown, (cell["stem"], theme)
+        if drawn.kind == "venn":  # every written line lies inside its region, as rendered
+            renderer = FigureCanvasAgg(drawn.fig).get_renderer()
+            lay = drawn.drawing.layout
+            for key, text in drawn.drawing.region_texts.items():
+                for (x0, y0), (x1, y1) in _line_boxes(text, renderer):
+                    px, py = np.meshgrid(np.linspace(x0, x1, 12), np.linspace(y0, y1, 4))
+                    for shape, organism in zip(lay.shapes, lay.organisms):
+                        assert (shape.contains(px, py) == (organism in key)).all(), (cell["stem"], key)
         assert drawn.title.get_text().replace("—\n", "— ") == plots.cell_title(cell["axis"], cell["criterion"])

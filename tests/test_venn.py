@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from matplotlib.colors import to_rgb
 
 from mcr_analysis import _venn_geometry as geo
+from mcr_analysis import _venn_text as vtext
 from mcr_analysis import sets
 from mcr_analysis.taxonomy import MCRDataError, palette
 from mcr_analysis.venn import BULLET, REGION_JOIN, draw_venn, venn_layout
@@ -259,3 +260,108 @@ def test_no_theme_is_ever_dropped(n, themes, size):
         assert sum(len(r.themes) for r in drawing.layout.regions.values()) == len(every)
     finally:
         plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- text fitting
+def _line_boxes(text, renderer):
+    """Data-coordinate boxes of each rendered line of ``text`` (matplotlib's own layout)."""
+    _, info, _ = text._get_layout(renderer)
+    px, py = text.get_transform().transform(text.get_unitless_position())
+    inv = text.axes.transData.inverted()
+    # Each line: its width, height, descent and the start of its baseline, relative to the anchor.
+    return [inv.transform([(px + x, py + y - d), (px + x + w, py + y - d + h)])
+            for _line, (w, h, d), (x, y) in info]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_rendered_region_texts_stay_inside_their_region(n):
+    themes = ["Mesas de trabajo intersecretarías", "Pasos de frontera", "Energía", "Alerta temprana",
+              "Facilitación del comercio", "Ríos"]
+    contents = {o: frozenset(themes[i: i + 2] + [f"Tema de {o}"]) for i, o in enumerate(ORGS[:n])}
+    fig = plt.figure(figsize=(15 / 2.54, 10 / 2.54))
+    drawing = draw_venn(contents, ax=fig.add_axes((0, 0, 1, 1)))
+    renderer = fig.canvas.get_renderer()
+    checked = 0
+    for key, text in drawing.region_texts.items():
+        for (x0, y0), (x1, y1) in _line_boxes(text, renderer):
+            px, py = np.meshgrid(np.linspace(x0, x1, 12), np.linspace(y0, y1, 4))
+            for shape, organism in zip(drawing.layout.shapes, drawing.layout.organisms):
+                assert (shape.contains(px, py) == (organism in key)).all(), (key, text.get_text())
+            checked += 1
+    assert checked >= len(drawing.region_texts)
+
+
+def test_lone_long_theme_is_written_in_balanced_lines_not_counted():
+    # The weak spot of the first layout: a lone theme in a large single-organism region of a
+    # five-set diagram drawn at the book's page size showed "1 tema".
+    lone = "Mesas de trabajo intersecretarías"
+    contents = {"ALADI": {"x", "y"}, "CAN": {"x", "z"}, "MERCOSUR": {"y", "x"}, "SELA": {lone, "x"},
+                "SICA": {"y", "x"}}
+    lay = venn_layout(contents, size_cm=(15.0, 10.0))
+    region = lay.regions[("SELA",)]
+    assert region.lines is not None
+    assert " ".join(region.lines) == lone
+    assert region.align == "center"
+    assert lay.overflow[lay.overflow["theme"] == lone].empty
+
+
+def test_balanced_lines_minimise_the_widest_line():
+    theme = "Sistema de intercambio de información regional"
+    words = theme.split()
+    for k in (1, 2, 3, 4):
+        lines = vtext.balanced_lines(theme, k)
+        assert " ".join(lines) == theme and len(lines) == k
+        widest = max(vtext.width_pt(x, 10.0) for x in lines)
+        # Every other way to break the words into k lines has a line at least as wide (brute force).
+        for cut in itertools.combinations(range(1, len(words)), k - 1):
+            bounds = (0, *cut, len(words))
+            other = [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+            assert widest <= max(vtext.width_pt(x, 10.0) for x in other) + 0.2
+
+
+def test_candidates_for_one_and_several_themes():
+    one = vtext.candidates(("Mesas de trabajo intersecretarías",), 30, 14)
+    assert [len(c) for c in one] == [1, 2, 3, 4]
+    assert vtext.candidates(("Mesas de trabajo intersecretarías",), 30, 2) == one[:2]
+    several = vtext.candidates(("Aduanas", "Pasos de frontera"), 30, 14)
+    assert several[0] == (BULLET + "Aduanas", BULLET + "Pasos de frontera")
+    assert all(line.startswith((BULLET, "   ")) for c in several for line in c)
+    assert len(set(several)) == len(several)  # no wrapping tried twice
+
+
+def _circle_fitter(radius_pt: float, pad_pt: float = 1.0):
+    shapes = (geo.Shape(0.0, 0.0, 1.0, 1.0),)
+    return geo.RegionFitter(geo.sample(shapes, cells=400), 1, scale=radius_pt, pad_pt=pad_pt)
+
+
+def test_place_block_fits_stacks_of_lines_in_a_circle():
+    r = 100.0  # pt: a circle of radius 1 drawn at 100 pt per unit
+    fitter = _circle_fitter(r)
+    # One wide line fits across the middle, its centre at the circle's centre.
+    x, y = fitter.place_block([(0.0, 0.0, 1.8 * r, 0.45 * r)])
+    assert abs(x) < 0.02 and abs(y) < 0.02
+    # Two such lines stacked do not: a 0.9 r high block reaches 0.45 r from the centre, where the
+    # chord is 2 * sqrt(1 - 0.45**2) r = 1.79 r, narrower than the lines.
+    assert 2 * (1 - 0.45**2) ** 0.5 < 1.8
+    wide_over_wide = [(0.0, 0.225 * r, 1.8 * r, 0.45 * r), (0.0, -0.225 * r, 1.8 * r, 0.45 * r)]
+    assert fitter.place_block(wide_over_wide) is None
+    assert fitter.place_block([(0.0, 0.0, 1.8 * r, 0.9 * r)]) is None  # nor does one box that size
+    # A wide line over a short one fits: the stack follows the outline, the wide line across the
+    # middle and the short one below it (its chord at most 0.675 r away: 2 * sqrt(1 - 0.675**2) r = 1.48 r).
+    wide_over_short = [(0.0, 0.225 * r, 1.8 * r, 0.45 * r), (0.0, -0.225 * r, 1.0 * r, 0.45 * r)]
+    x, y = fitter.place_block(wide_over_short)
+    for dx, dy, w, h in wide_over_short:  # every corner of every line inside the circle
+        for sx, sy in itertools.product((-0.5, 0.5), repeat=2):
+            assert np.hypot(x + (dx + sx * w) / r, y + (dy + sy * h) / r) < 1.0
+    # Too big for the inscribed circle: rejected at once.
+    assert fitter.place_block([(0.0, 0.0, 2.5 * r, 2.5 * r)]) is None
+    with pytest.raises(ValueError, match="a text block needs at least one line box"):
+        fitter.place_block([])
+
+
+def test_shift_moves_a_mask_by_whole_cells():
+    ok = np.zeros((5, 6), dtype=bool)
+    ok[2, 3] = True
+    moved = geo._shift(ok, 1, -2)  # out[iy, ix] = ok[iy - 2, ix + 1]
+    assert np.argwhere(moved).tolist() == [[4, 2]]
+    assert not geo._shift(ok, 10, 0).any()

@@ -1,0 +1,196 @@
+"""Text of Venn regions: wrapping themes into lines and fitting them (no drawing).
+
+A region with one theme writes it as 1 to ``max_lines`` centred lines, broken
+so that the widest line is as narrow as possible (a balanced wrap: "Mesas de
+trabajo / intersecretarías", not "Mesas de trabajo intersecretarías" cut at a
+fixed width).  A region with several themes writes one bullet per theme, left
+aligned, each wrapped at a common width.  Each candidate is tried as a stack
+of line boxes (every line its own width, see
+``_venn_geometry.RegionFitter.place_block``), so a short last line may sit in
+the narrow tip of a region; font sizes go down in 0.5 pt steps to the
+minimum, and the first candidate that fits wins.  Otherwise the region shows
+its count ("n temas") and its themes go to the companion table.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from dataclasses import dataclass
+
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
+
+from mcr_analysis.taxonomy import text
+
+BULLET = "• "
+LINE_SPACING = 1.2  # matplotlib's default ``linespacing``
+_MIN_WRAP = 8
+_TEXT_TO_PATH = TextToPath()
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region of the diagram: the organisms that share exactly ``themes``.
+
+    Attributes
+    ----------
+    key : tuple of str
+        Organism ids of the region, in the diagram's order.
+    themes : tuple of str
+        Themes of the region, sorted (accent- and case-insensitively).
+    anchor : tuple of float
+        Centre of the region's text, in data coordinates.
+    lines : tuple of str or None
+        The wrapped lines listing the themes when they fit; ``None`` when the
+        region shows its count instead (its themes are then in the overflow).
+    fontsize : float
+        Font size in points of the region's text.
+    short_count : bool
+        True when even "n temas" does not fit and only the number is shown.
+    """
+
+    key: tuple[str, ...]
+    themes: tuple[str, ...]
+    anchor: tuple[float, float]
+    lines: tuple[str, ...] | None
+    fontsize: float
+    short_count: bool = False
+
+    @property
+    def shows_themes(self) -> bool:
+        """True when the region writes its themes in full (or is empty)."""
+        return self.lines is not None
+
+    @property
+    def align(self) -> str:
+        """Alignment of the lines: ``"center"`` for one theme, ``"left"`` for a bulleted list."""
+        return "center" if len(self.themes) == 1 else "left"
+
+
+def count_text(n: int, lang: str, short: bool = False) -> str:
+    """ "n temas" / "1 tema" (or just ``"n"`` when ``short``) in ``lang``."""
+    if short:
+        text("venn_n_themes", lang)  # validates lang
+        return str(n)
+    if n == 1:
+        return text("venn_one_theme", lang)
+    return text("venn_n_themes", lang).format(n=n)
+
+
+@functools.lru_cache(maxsize=65536)
+def width_pt(line: str, size: float, weight: str = "normal") -> float:
+    """Width in points of ``line`` in the default sans-serif font at ``size`` points."""
+    prop = FontProperties(size=size, weight=weight)
+    return _TEXT_TO_PATH.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+
+def balanced_lines(theme: str, n_lines: int) -> tuple[str, ...]:
+    """``theme`` broken between words into at most ``n_lines`` lines, the widest as narrow as possible.
+
+    Words are never split; ties go to the breaking with the shortest last line.
+
+    Examples
+    --------
+    >>> balanced_lines("Mesas de trabajo intersecretarías", 2)
+    ('Mesas de trabajo', 'intersecretarías')
+    >>> balanced_lines("Políticas públicas para mipymes", 2)
+    ('Políticas públicas', 'para mipymes')
+    >>> balanced_lines("Ríos", 3)
+    ('Ríos',)
+    """
+    words = theme.split()
+    n_lines = max(1, min(n_lines, len(words)))
+    unit = 10.0  # widths scale with the size: measure once, at 10 pt
+    word_w = [width_pt(w, unit) for w in words]
+    space = width_pt("a a", unit) - 2 * width_pt("a", unit)
+    n = len(words)
+
+    def span(i: int, j: int) -> float:  # words[i:j] on one line
+        return sum(word_w[i:j]) + space * (j - i - 1)
+
+    # best[k][j]: (widest line, breaks) for words[:j] in k lines (dynamic programming).
+    best = [{0: (0.0, ())}]
+    for k in range(1, n_lines + 1):
+        row = {}
+        for j in range(k, n + 1):
+            # Ties: the latest break, so the last line is the shortest.
+            widest, neg_i = min((max(best[k - 1][i][0], span(i, j)), -i) for i in range(k - 1, j) if i in best[k - 1])
+            row[j] = (widest, best[k - 1][-neg_i][1] + (-neg_i,))
+        best.append(row)
+    breaks = best[n_lines][n][1][1:] + (n,)
+    lines, start = [], 0
+    for end in breaks:
+        lines.append(" ".join(words[start:end]))
+        start = end
+    return tuple(lines)
+
+
+def bullet_lines(themes: tuple[str, ...], width: int) -> tuple[str, ...]:
+    """One bullet per theme, each wrapped at ``width`` characters (continuations indented).
+
+    Examples
+    --------
+    >>> bullet_lines(("Aduanas", "Pasos de frontera"), 12)
+    ('• Aduanas', '• Pasos de', '   frontera')
+    """
+    lines: list[str] = []
+    for theme in themes:
+        lines += textwrap.wrap(
+            " ".join(theme.split()), width, initial_indent=BULLET, subsequent_indent="   ",
+            break_long_words=False, break_on_hyphens=False,
+        )
+    return tuple(lines)
+
+
+def candidates(themes: tuple[str, ...], wrap_width: int, max_lines: int) -> list[tuple[str, ...]]:
+    """The wrappings tried for a region, best first (fewest lines first); none is empty.
+
+    One theme: balanced wraps into 1, 2, ... lines.  Several themes: bullet
+    lists wrapped at ``wrap_width`` characters and narrower, down to 8.
+    """
+    out: list[tuple[str, ...]] = []
+    if len(themes) == 1:
+        words = len(themes[0].split())
+        for n in range(1, min(words, max_lines) + 1):
+            out.append(balanced_lines(themes[0], n))
+    else:
+        for width in range(max(wrap_width, _MIN_WRAP), _MIN_WRAP - 1, -1):
+            lines = bullet_lines(themes, width)
+            if len(lines) <= max_lines:
+                out.append(lines)
+    return list(dict.fromkeys(c for c in out if c))
+
+
+def boxes(lines: tuple[str, ...], size: float, align: str) -> list[tuple[float, float, float, float]]:
+    """Line boxes ``(dx, dy, w, h)`` in points, centred on the text block's anchor."""
+    widths = [width_pt(line, size) for line in lines]
+    block_w, pitch = max(widths), LINE_SPACING * size
+    top = (len(lines) - 1) * pitch / 2
+    return [
+        ((w - block_w) / 2 if align == "left" else 0.0, top - i * pitch, w, pitch)
+        for i, w in enumerate(widths)
+    ]
+
+
+def fit_region(key, themes, fitter, sizes, wrap_width: int, max_lines: int) -> Region:
+    """The region's text: its themes at the largest size that fits, else its count.
+
+    ``fitter`` is a ``_venn_geometry.RegionFitter`` for the region, ``sizes``
+    the font sizes to try, largest first.
+    """
+    if not themes:
+        return Region(key, themes, fitter.pole(), (), sizes[0])
+    align = "center" if len(themes) == 1 else "left"
+    options = candidates(themes, wrap_width, max_lines)
+    for size in sizes:
+        for lines in options:
+            anchor = fitter.place_block(boxes(lines, size, align))
+            if anchor is not None:
+                return Region(key, themes, anchor, lines, size)
+    for size in sizes:
+        w_pt = max(width_pt(count_text(len(themes), lang), size) for lang in ("es", "en"))
+        anchor = fitter.place_block([(0.0, 0.0, w_pt, LINE_SPACING * size)])
+        if anchor is not None:
+            return Region(key, themes, anchor, None, size)
+    return Region(key, themes, fitter.pole(), None, sizes[-1], short_count=True)
