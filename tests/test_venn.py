@@ -138,6 +138,14 @@ def test_ellipses_have_all_regions(n):
     assert counts[1:].min() > 0.003 * counts[1:].sum()
 
 
+def test_every_region_of_four_ellipses_holds_a_label():
+    # The smallest of the 15 regions holds a circle of radius 0.15 (the major semi-axis is 1;
+    # about 24 pt on the printed page), nearly twice the 0.085 of the first, rounder layout.
+    grid = geo.sample(geo.shapes_for(4)[0], cells=400)
+    inradius = [grid.clearance[grid.code == code].max() for code in range(1, 16)]
+    assert min(inradius) > 0.15
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
 def test_region_anchors_lie_inside_their_region(n):
     contents = {o: frozenset({f"t{i}"}) for i, o in enumerate(ORGS[:n])}
