@@ -94,6 +94,22 @@ def _labels() -> dict[str, dict[str, str]]:
 def column_label(key: str, lang: str = "es") -> str:
     """Workbook header of column (or ``"sheet:<table>"``) ``key`` in ``lang``.
 
+    Parameters
+    ----------
+    key : str
+        A column of :data:`TABLE_COLUMNS`, ``"sheet:<table>"`` or ``"note:truncated"``.
+    lang : {"es", "en"}
+
+    Returns
+    -------
+    str
+        The label of ``score_labels.tsv``.
+
+    Examples
+    --------
+    >>> column_label("sheet:pairwise"), column_label("sheet:pairwise", "en")
+    ('Pares de organismos', 'Organism pairs')
+
     Raises
     ------
     MCRDataError
@@ -131,10 +147,22 @@ def write_score_csvs(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> li
     :data:`FLOAT_FORMAT`, NaN as an empty field, text neutralised.  The tables
     are not modified.
 
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        :func:`mcr_analysis.scores.score_tables` output (the profile is not needed).
+    out_dir : str or pathlib.Path
+        Output folder.
+
     Returns
     -------
     list of pathlib.Path
         The files written, in the order of :data:`CSV_FILES`.
+
+    Raises
+    ------
+    MCRDataError
+        When a table or column is missing (all listed at once).
     """
     _check(tables, CSV_FILES)
     out_dir = Path(out_dir)

@@ -57,8 +57,28 @@ def theme_labels(tidy: pd.DataFrame) -> dict[str, str]:
 def cell_rows(tidy: pd.DataFrame, axis: str, criterion: str = "*", round: str | None = None) -> pd.DataFrame:
     """Rows of one (round, axis, criterion) cell; ``criterion="*"`` pools all criteria.
 
-    Returns a new DataFrame; ``tidy`` is not modified.  ``round=None`` keeps
-    every round.
+    Parameters
+    ----------
+    tidy : pandas.DataFrame
+        The tidy table (needs ``axis``, ``criterion``, ``round``); not modified.
+    axis : str
+        Axis id.
+    criterion : str, default ``"*"``
+        Criterion id, or ``"*"`` for every criterion of the axis.
+    round : str, optional
+        ``None`` keeps every round.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the cell's rows, in their original order.
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"round": ["2024", "2024"], "axis": ["transfronteriza"] * 2,
+    ...                      "criterion": ["normas", "proyectos"], "theme": ["a", "b"]})
+    >>> cell_rows(tidy, "transfronteriza", "normas")["theme"].tolist(), len(cell_rows(tidy, "transfronteriza"))
+    (['a'], 2)
     """
     mask = tidy["axis"] == axis
     if criterion != "*":
@@ -73,8 +93,16 @@ def cell_contents(
 ) -> dict[str, frozenset[str]]:
     """Themes (display labels) of every organism with at least one theme in the cell.
 
-    Organisms are sorted by id; organisms whose rows in the cell have no theme
-    are left out (they are counted as initiatives, not as sets).
+    Parameters are those of :func:`cell_rows`; ``tidy`` also needs ``organism``
+    and ``theme`` and is not modified.
+
+    Returns
+    -------
+    dict of str to frozenset of str
+        A new dict organism -> its themes, each shown with :func:`theme_labels`'
+        wording of the cell.  Organisms are sorted by id; organisms whose rows in
+        the cell have no theme are left out (they count as initiatives, not as
+        sets).  See the module example.
     """
     rows = cell_rows(tidy, axis, criterion, round)
     keys = rows["theme"].map(theme_key)
@@ -135,9 +163,18 @@ def active_contents(contents: dict, what: str = "a diagram") -> dict[str, tuple[
 def memberships(contents: dict[str, frozenset[str]]) -> pd.DataFrame:
     """Themes by membership, as ``upsetplot.from_contents`` shapes them.
 
-    Returns a new DataFrame with one row per theme (column ``id``), indexed by a
-    boolean MultiIndex with one level per organism, in the order of ``contents``.
-    (``upsetplot`` imports pyplot, so it is imported here, not with the module.)
+    Parameters
+    ----------
+    contents : dict of str to frozenset of str
+        Organism -> themes, as :func:`cell_contents` gives; not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with one row per theme (column ``id``), indexed by a boolean
+        MultiIndex with one level per organism, in the order of ``contents``.
+        (``upsetplot`` imports pyplot, so it is imported here, not with the
+        module.)  See the module example.
     """
     import upsetplot
 

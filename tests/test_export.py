@@ -215,3 +215,15 @@ def test_header_row_is_tall_enough_for_wrapped_headers(written):
     # "Jaccard con el socio más cercano" (32 characters) wraps at 24: two lines of 15 points
     assert ws.column_dimensions["I"].width == 24 + 2
     assert ws.row_dimensions[1].height == 15 * 2
+
+
+def test_cli_scores_lang_en_writes_an_english_workbook_and_the_same_csv(tmp_path):
+    tidy_csv = tmp_path / "mcr_tidy.csv"
+    make_tidy(ROWS[1:2] + ROWS[3:]).to_csv(tidy_csv, index=False)
+    assert cli.main(["scores", "--tidy", str(tidy_csv), "--out", str(tmp_path / "es")]) == 0
+    assert cli.main(["scores", "--tidy", str(tidy_csv), "--out", str(tmp_path / "en"), "--lang", "en"]) == 0
+    book = openpyxl.load_workbook(tmp_path / "en" / export.XLSX_FILE)
+    assert book.sheetnames[0] == "Convergence"
+    assert [c.value for c in book["Convergence"][1]][:3] == ["Round", "Axis", "Criterion"]
+    for name in export.CSV_FILES.values():  # the CSV files hold ids, whatever the language
+        assert (tmp_path / "en" / name).read_bytes() == (tmp_path / "es" / name).read_bytes(), name

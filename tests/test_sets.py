@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_tidy
 
 from mcr_analysis import sets
@@ -50,3 +51,20 @@ def test_memberships_are_upsetplots_boolean_multiindex(tidy_small):
     assert rows["A"] == (True, True, True)
     assert rows["b"] == (True, False, False)
     assert rows["c"] == (False, False, True)
+
+
+def test_active_contents_keeps_organisms_with_themes_sorted_by_folded_label():
+    # "b" and "Á" fold to "b" and "a": "Á" first; blank themes are dropped, and so is SELA with none left
+    assert sets.active_contents({"CAN": {"b", "Á", " "}, "SELA": {""}}) == {"CAN": ("Á", "b")}
+
+
+def test_active_contents_errors_say_what_was_expected():
+    with pytest.raises(TypeError, match=r"contents must be a dict organism -> set of themes, got list"):
+        sets.active_contents([("CAN", {"a"})])
+    with pytest.raises(TypeError, match=r"themes of 'CAN' must be a set of strings, got the string 'abc'"):
+        sets.active_contents({"CAN": "abc"})
+    with pytest.raises(ValueError, match=r"cannot draw a Venn diagram: no organism has any theme in this cell "
+                                         r"\(organisms given: \['CAN', 'SICA'\]\)"):
+        sets.active_contents({"SICA": set(), "CAN": {" "}}, "a Venn diagram")
+    with pytest.raises(ValueError, match=r"\(organisms given: none\)"):
+        sets.active_contents({})
