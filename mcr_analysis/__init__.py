@@ -42,10 +42,10 @@ _EXPORTS = {
     "cell_contents": "sets",
     "memberships": "sets",
     "convergence_table": "scores",
-    "pairwise_table": "scores",
-    "pairwise_matrix": "scores",
+    "pairwise_table": "similarity",
+    "pairwise_matrix": "similarity",
     "shared_themes_table": "scores",
-    "organism_profile": "scores",
+    "organism_profile": "similarity",
     "score_tables": "scores",
     "write_score_outputs": "export",
     # drawing
