@@ -45,9 +45,9 @@ class Heatmap:
     colorbar: Any
 
 
-def _format_value(value: float, lang: str) -> str:
-    """Two decimals, with a decimal comma in Spanish."""
-    out = f"{value:.2f}"
+def _format_value(value: float, lang: str, decimals: int = 2) -> str:
+    """Fixed decimals, with a decimal comma in Spanish."""
+    out = f"{value:.{decimals}f}"
     return out.replace(".", ",") if lang == "es" else out
 
 
@@ -56,6 +56,7 @@ def _heatmap(values: pd.DataFrame, ax, *, lang: str, xlabels, ylabels, title: st
     """Draw ``values`` as an annotated heat map on [0, 1]; NaN cells hatched."""
     from matplotlib.colors import Normalize
     from matplotlib.patches import Patch, Rectangle
+    from matplotlib.ticker import FuncFormatter
 
     if ax is None:
         import matplotlib.pyplot as plt
@@ -94,6 +95,8 @@ def _heatmap(values: pd.DataFrame, ax, *, lang: str, xlabels, ylabels, title: st
     ax.set_title(title)
     colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.03)
     colorbar.set_label(cbar_label)
+    colorbar.formatter = FuncFormatter(lambda v, _pos: _format_value(v, lang, 1))
+    colorbar.update_ticks()
     colorbar.outline.set_linewidth(0.4)
     if missing:
         ax.legend(handles=[Patch(facecolor="white", edgecolor="#b0b0b0", hatch="////",
@@ -104,7 +107,7 @@ def _heatmap(values: pd.DataFrame, ax, *, lang: str, xlabels, ylabels, title: st
 
 
 def _wrap(label: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(label, width, break_on_hyphens=False)) or label
+    return "\n".join(textwrap.wrap(label, width, break_on_hyphens=False, break_long_words=False)) or label
 
 
 def convergence_heatmap(scores: pd.DataFrame, *, round: str | None = None, lang: str = "es",

@@ -41,6 +41,21 @@ def test_convergence_heatmap_spanish_decimal_comma_and_labels():
     assert hm.ax.get_yticklabels()[0].get_text() == "Cadenas productivas de valor"
     assert hm.ax.get_title() == "Índice de convergencia por eje y criterio"
     assert hm.colorbar.ax.get_ylabel() == "Índice de convergencia"
+    fig.canvas.draw()  # tick labels are formatted at draw time
+    ticks = [t.get_text() for t in hm.colorbar.ax.get_yticklabels()]
+    assert ticks == ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"]
+
+
+def test_colorbar_ticks_use_a_decimal_point_in_english():
+    table = pd.DataFrame({"round": ["2024"], "axis": ["cadenas_valor"], "criterion": ["normas"],
+                          "convergence_index": [0.25]})
+    with plots.style():
+        fig = Figure()
+        hm = heatmaps.convergence_heatmap(table, ax=fig.add_subplot(), lang="en")
+        fig.canvas.draw()
+    assert [t.get_text() for t in hm.annotations] == ["0.25"]
+    assert [t.get_text() for t in hm.colorbar.ax.get_yticklabels()][-1] == "1.0"
+
 
 def test_convergence_heatmap_picks_latest_round_and_checks_columns():
     table = pd.DataFrame({"round": ["2024", "2025"], "axis": ["cadenas_valor"] * 2,
