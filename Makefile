@@ -59,7 +59,7 @@ bench: $(STAMP) ## Benchmarks of issue 6 (not part of make test; ~20 min): bench
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
-	{ sed -n '1,2p' requirements.lock; .venv-lock/bin/python -m pip freeze --all | grep -vE '^(-e|pip==|mcr-analysis)'; } > requirements.lock.new
+	{ sed -n '1,2p' requirements.lock; .venv-lock/bin/python -m pip freeze --all | grep -vE "^(-e|pip==|mcr-analysis|# Editable)"; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
 	@echo "requirements.lock updated: now copy the direct pins into environment.yml (make test checks)"
 

@@ -12,12 +12,15 @@ round, in the book's order (axes, then criteria, as in the vocabulary), into
 * ``appendix.pdf``: all diagrams bound one per page, for the editors;
 * ``summary/``: the convergence heat map and one Jaccard heat map per axis.
 
-Figures are rendered in parallel (spawned processes) and saved with fixed
-metadata, so two runs give byte-identical SVG and PDF files.
+Figures are rendered in parallel (spawned processes), each cell drawn once and
+saved in every format; ``appendix.pdf`` binds the same one-page PDFs with pypdf
+(no second drawing).  Fixed metadata make two runs give byte-identical SVG and
+PDF files.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -127,22 +130,34 @@ def _draw(cell: dict, lang: str, kind: str, source_line: str | None):
 
 def _render_cell(cell: dict, out_dir: str, formats: tuple[str, ...], lang: str, kind: str,
                  source_line: str | None) -> dict:
-    """Draw and save one cell (runs in a worker process); return its kind and overflow."""
+    """Draw one cell once (runs in a worker process) and save it in every format.
+
+    Returns its kind, note, overflow and the bytes of its one-page PDF, which
+    :func:`_bind_pdf` binds into ``appendix.pdf`` without drawing it again.
+    """
     with plots.style():
         drawn = _draw(cell, lang, kind, source_line)
         for fmt in formats:
-            plots.save_figure(drawn.fig, Path(out_dir) / f"{cell['stem']}.{fmt}", fmt)
-    return {"kind": drawn.kind, "note": drawn.note,
+            if fmt != "pdf":
+                plots.save_figure(drawn.fig, Path(out_dir) / f"{cell['stem']}.{fmt}", fmt)
+        page = io.BytesIO()
+        drawn.fig.savefig(page, format="pdf", metadata=plots.save_metadata("pdf"))
+    if "pdf" in formats:
+        (Path(out_dir) / f"{cell['stem']}.pdf").write_bytes(page.getvalue())
+    return {"kind": drawn.kind, "note": drawn.note, "page": page.getvalue(),
             "overflow": sorted(zip(drawn.overflow["region"], drawn.overflow["theme"]))}
 
 
-def _bind_pdf(cells: list[dict], path: Path, lang: str, kind: str, source_line: str | None) -> None:
-    """All diagrams in one PDF, one page each, re-drawn here (deterministic metadata)."""
-    from matplotlib.backends.backend_pdf import PdfPages
+def _bind_pdf(pages: list[bytes], path: Path) -> None:
+    """Bind the one-page PDFs, in order, into ``path`` (same bytes every run)."""
+    from pypdf import PdfReader, PdfWriter
 
-    with plots.style(), PdfPages(path, metadata=plots.save_metadata("pdf")) as pdf:
-        for cell in cells:
-            pdf.savefig(_draw(cell, lang, kind, source_line).fig)
+    writer = PdfWriter()
+    for page in pages:
+        writer.append(PdfReader(io.BytesIO(page)))
+    writer.add_metadata({"/Creator": plots.CREATOR, "/Producer": plots.CREATOR})
+    with open(path, "wb") as fh:
+        writer.write(fh)
 
 
 def _write_summary(tidy: pd.DataFrame, round_: str, folder: Path, formats, lang: str) -> list[Path]:
@@ -244,16 +259,18 @@ def build_appendix(
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
     args = (str(out), formats, lang, kind, source_line)
+    summary = (tidy, cells[0]["round"], out / "summary", formats, lang)
     workers = min(jobs or os.cpu_count() or 1, len(cells))
     if workers <= 1:
         results = [_render_cell(cell, *args) for cell in cells]
-        _bind_pdf(cells, out / "appendix.pdf", lang, kind, source_line)
+        _write_summary(*summary)
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             futures = [pool.submit(_render_cell, cell, *args) for cell in cells]
-            _bind_pdf(cells, out / "appendix.pdf", lang, kind, source_line)
+            later = pool.submit(_write_summary, *summary)
             results = [f.result() for f in futures]
-    _write_summary(tidy, cells[0]["round"], out / "summary", formats, lang)
+            later.result()
+    _bind_pdf([res["page"] for res in results], out / "appendix.pdf")
     manifest = pd.DataFrame([
         {"number": cell["number"], "axis": cell["axis"], "criterion": cell["criterion"],
          "title": plots.cell_title(cell["axis"], cell["criterion"], lang), "kind": res["kind"],
