@@ -42,7 +42,7 @@ def write_markdown(rows: list[dict], info: dict, path: Path, targets: dict) -> N
     fmts = info["formats"]
     big = sizes[-1]
     load = ", ".join(f"{x:.2f}" for x in info["load_start"]), ", ".join(f"{x:.2f}" for x in info["load_end"])
-    shared = max(info["load_start"][0], info["load_end"][0]) > 0.5 * (info["cores"] or 1)
+    shared = info["load_start"][0] > 0.5 * (info["cores"] or 1)  # before the benchmark's own processes
     out = ["# Benchmark results (issue 6)", "",
            "Written by `make bench` (`benchmarks/run.py`); do not edit by hand — see "
            "[README.md](README.md) for what is measured, how, and the profile of the loader.", "",
@@ -54,7 +54,10 @@ def write_markdown(rows: list[dict], info: dict, path: Path, targets: dict) -> N
            f"- CPU: {info['cpu'] or 'unknown'}; cores: {info['cores']}; memory: {info['memory']}",
            f"- OS: {info['os']}; Python {info['python']}",
            "- Libraries: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
-           f"- Load average (1, 5, 15 min) at start: {load[0]}; at end: {load[1]}.", ""]
+           f"- Load average (1, 5, 15 min) at start: {load[0]}; at end: {load[1]} (the end figures include "
+           "the benchmark's own processes, one to three busy at a time).", ""]
+    if info.get("note"):
+        out += [f"> **Note on this run**: {info['note']}", ""]
     if shared:
         out += ["> **The machine was shared**: other work (test suites and notebook runs of other "
                 "sessions) ran on the same cores during this run, so absolute times are pessimistic and "
@@ -168,7 +171,7 @@ def _targets(rows, info, targets, sizes, fmts) -> list[str]:
                     "process finishes last; the ceiling is about 1.6× on idle cores before the `spawn` start-up "
                     "of the pool (about a second per worker) and the summary heat maps drawn afterwards"
                     + (", and other processes were using the cores (load average above the core count)."
-                       if max(info["load_start"][0], info["load_end"][0]) > (info["cores"] or 1) else ".")
+                       if info["load_start"][0] > (info["cores"] or 1) else ".")
                     + " See README.md, *Why parallel rendering gains little*, for the arithmetic and the fix."))
     peaks = [r for r in ours if r["metric"] == "peak_rss_mb" and str(r["size"]) == str(big)]
     top = max(peaks, key=lambda r: r["median"])

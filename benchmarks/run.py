@@ -351,11 +351,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=None, help="generator seed (default generate.SEED)")
     p.add_argument("--data", default=str(HERE / "_data"), help="where synthetic workbooks are generated")
     p.add_argument("--out", default=str(HERE), help="folder for results.csv and results.md")
+    p.add_argument("--note", default="", help="a sentence for results.md, e.g. what else ran on the machine")
+    p.add_argument("--render-only", action="store_true",
+                   help="only rewrite results.md from results.csv and the run's info (<data>/last_run.json)")
     args = p.parse_args(argv)
     sys.path.insert(0, str(HERE))
     import generate
     from report_md import write_markdown
 
+    if args.render_only:
+        info = json.loads((Path(args.data) / "last_run.json").read_text(encoding="utf-8"))
+        info["note"] = args.note or info.get("note", "")
+        with (Path(args.out) / "results.csv").open(encoding="utf-8") as fh:
+            rows = [dict(r, reps=int(r["reps"]), **{k: float(r[k]) for k in ("median", "min", "max")})
+                    for r in csv.DictReader(fh)]
+        write_markdown(rows, info, Path(args.out) / "results.md", TARGETS)
+        return 0
     seed = generate.SEED if args.seed is None else args.seed
     reps = [int(x) for x in args.reps.split(",")]
     reps = reps * len(args.sizes) if len(reps) == 1 else reps
@@ -365,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     root.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     info = machine_info()
+    info["note"] = args.note
     info.update(seed=seed, reps=dict(zip(args.sizes, reps)), appendix_reps=args.appendix_reps,
                 started=dt.datetime.now().isoformat(timespec="seconds"), formats=args.formats,
                 organisms=len(generate.LAYOUT_MIX))
@@ -386,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     info["load_end"] = os.getloadavg()
     info["total_minutes"] = (time.perf_counter() - t0) / 60
     write_csv(res, out / "results.csv")
+    (root / "last_run.json").write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
     write_markdown(res.rows, info, out / "results.md", TARGETS)
     _log(f"wrote {out / 'results.csv'} and {out / 'results.md'} in {info['total_minutes']:.1f} min")
     return 0
