@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 
-import pandas as pd
-
 from mcr_analysis.taxonomy import axes, criteria, normalize_label, organisms
 
 HEADER_SCAN_ROWS = 30
@@ -210,28 +208,42 @@ def _is_note_text(text: str) -> bool:
     )
 
 
+def _has_text(row: list) -> bool:
+    """Whether ``row`` has a cell, other than ``""``, that is not a whitespace-only string."""
+    return any(v.__class__ is not str or not v.isspace() for v in row if v != "")
+
+
 def split_rows(raw: list[list], filled: list[list], header_row: int) -> tuple[list[int], list[tuple[int, str]]]:
     """Data row indices and notes ``(excel_row, text)`` below ``header_row``."""
-    counts, singles = [], []
-    for r in range(header_row + 1, len(raw)):
-        row = raw[r]
-        n = len(row) - row.count("") - row.count(None)
-        if n and (n <= 2 or not any(v.__class__ is not str or not v.isspace() for v in row if v != "")):
-            n = sum(not _empty(v) for v in row)  # whitespace-only cells are empty
-        nf = n if filled[r] is row else sum(not _empty(v) for v in filled[r])
-        counts.append((r, n, nf))
-        singles.append(cell_text(next(v for v in row if not _empty(v))) if n == 1 else "")
-    last_table = max((r for r, _n, nf in counts if nf >= 2), default=header_row)
+    first = header_row + 1
+    counts = [len(row) - row.count("") - row.count(None) for row in raw[first:]]
+    for i, n in enumerate(counts):
+        if not n:
+            continue
+        row = raw[first + i]
+        # the usual data row (three or more cells, the first with text) needs no look at each cell
+        if n > 2 and (((v := row[0]) != "" and (v.__class__ is not str or not v.isspace())) or _has_text(row)):
+            continue
+        counts[i] = sum(not _empty(v) for v in row)  # whitespace-only cells are empty
+    last_table = header_row
+    for i in range(len(counts) - 1, -1, -1):
+        r = first + i
+        if (counts[i] if filled[r] is raw[r] else sum(not _empty(v) for v in filled[r])) >= 2:
+            last_table = r
+            break
     data, notes = [], []
     blank_seen = False
-    for (r, n, _nf), single in zip(counts, singles):
+    for i, n in enumerate(counts):
+        r = first + i
         if n == 0:
             blank_seen = blank_seen or r > last_table
             continue
-        if n == 1 and (_is_note_text(single) or (r > last_table and blank_seen)):
-            notes.append((r + 1, single))
-        else:
-            data.append(r)
+        if n == 1:
+            single = cell_text(next(v for v in raw[r] if not _empty(v)))
+            if _is_note_text(single) or (r > last_table and blank_seen):
+                notes.append((r + 1, single))
+                continue
+        data.append(r)
     return data, notes
 
 
@@ -252,47 +264,60 @@ def parse_year(value: object) -> int | None | bool:
     return False
 
 
-def _stray_rows(raw: list[list], data: list[int], header: Header) -> pd.Series:
-    """Per data row, ``(columns, values)`` when it has values only outside the read columns, else None.
+
+
+def _stray_rows(raw: list[list], data: list[int], header: Header) -> dict[int, tuple[str, str]]:
+    """``{position in data: (columns, values)}`` for rows with values only outside the read columns.
 
     Such a row (a numbered template row left empty, a lone source note in an
     ignored column) is rejected with one reason instead of one per missing
     field.  Merged cells do not count: ``raw`` is the grid before filling.
     """
-    read = set(header.fields.values()) | set(header.mark_columns)
-    out = []
-    for r in data:
-        row = raw[r]
-        if any(not _empty(row[c]) for c in read if c < len(row)):
-            out.append(None)
-            continue
+    left = range(len(data))
+    for c in set(header.fields.values()) | set(header.mark_columns):
+        # keep the rows still empty in every read column seen so far (usually none after the first)
+        left = [i for i in left if len(row := raw[data[i]]) <= c or (v := row[c]) is None
+                or (isinstance(v, str) and not v.strip())]
+    out = {}
+    for i in left:
         cells = [(header.names.get(c, f"column {column_letter(c)}"), cell_text(v))
-                 for c, v in enumerate(row) if not _empty(v)]
-        out.append((", ".join(n for n, _v in cells), "; ".join(v for _n, v in cells)))
-    return pd.Series(out, index=range(len(data)), dtype=object)
+                 for c, v in enumerate(raw[data[i]]) if not _empty(v)]
+        out[i] = (", ".join(n for n, _v in cells), "; ".join(v for _n, v in cells))
+    return out
 
 
 @dataclass
 class SheetRows:
-    """Validated rows of one sheet: ``tidy`` (no source_file/round yet) and ``rejects``."""
+    """Validated rows of one sheet: ``tidy`` columns as lists (no source_file/round/sheet yet) and ``rejects``."""
 
-    tidy: pd.DataFrame
+    tidy: dict[str, list]
     rejects: list[dict]
     layout: str
     rows_read: int
     notes: list[tuple[int, str]]
 
 
-def _mapped(values: pd.Series, fn) -> pd.Series:
-    """``fn`` applied once per distinct value."""
-    cache: dict = {}
-    out = []
-    for v in values.tolist():
-        try:
-            out.append(cache[v])
-        except KeyError:
-            out.append(cache.setdefault(v, fn(v)))
-    return pd.Series(out, index=values.index, dtype=object)
+def _mapped(values: list, fn) -> list:
+    """``fn`` applied once per distinct value (equal values share the first one's result).
+
+    >>> _mapped([" a", 2.0, " a"], cell_text)
+    ['a', '2', 'a']
+    """
+    table = {v: fn(v) for v in dict.fromkeys(values)}
+    return list(map(table.__getitem__, values))
+
+
+def _at(value, i: int):
+    """``value[i]`` for a per-row list or dict, else the scalar ``value``."""
+    return value[i] if isinstance(value, (list, dict)) else value
+
+
+def _ids(matches: list) -> list:
+    return [m.id if m is not None else None for m in matches]
+
+
+def _reasons(matches: list) -> list:
+    return [m.reason if m is not None else "" for m in matches]
 
 
 def parse_sheet(raw: list[list], merges: list, header: Header, sheet: str,
@@ -301,144 +326,141 @@ def parse_sheet(raw: list[list], merges: list, header: Header, sheet: str,
 
     ``organism`` is the id that applies to rows without an organism cell
     (``None`` when the file names none; such rows are rejected with
-    ``no_organism_reason``).
+    ``no_organism_reason``).  Works on whole columns as lists; each distinct
+    cell value is converted and matched once.
     """
     filled = fill_merged(raw, merges)
     data, notes = split_rows(raw, filled, header.row)
     n = len(data)
+    every = range(n)
     cols = header.fields
-    frame = pd.DataFrame({"source_row": pd.Series([r + 1 for r in data], dtype="int64")})
-    rawcol: dict[str, pd.Series] = {}
-    for fld, c in cols.items():
-        rawcol[fld] = pd.Series([filled[r][c] for r in data], dtype=object)
-    text = {fld: _mapped(s, cell_text) if n else pd.Series([], dtype=object) for fld, s in rawcol.items()}
+    rows = [filled[r] for r in data]
+    rawcol = {fld: [row[c] for row in rows] for fld, c in cols.items()}
+    text = {fld: _mapped(values, cell_text) for fld, values in rawcol.items()}
+    out = {"source_row": [r + 1 for r in data]}
     for fld in TEXT_FIELDS:
-        frame[fld] = text[fld].astype(str) if fld in text else ""
-    problems: list[tuple[pd.Series, str, pd.Series, pd.Series]] = []
-
+        out[fld] = text[fld] if fld in text else [""] * n
+    # problems: (positions, column name, value(s), reason(s)); a list or dict holds one item per position
+    problems: list[tuple[list[int], object, object, object]] = []
     stray = _stray_rows(raw, data, header)
 
-    def problem(mask, fld_or_name, values, reason):
-        mask = pd.Series(mask, index=frame.index, dtype=bool) if not isinstance(mask, pd.Series) else mask
-        mask = mask & ~stray.notna()  # such a row gets the one reason below
-        if mask.any():
+    def problem(where, fld_or_name, values, reason):
+        where = [i for i in where if i not in stray]  # such a row gets the one reason below
+        if where:
             name = header.names.get(cols[fld_or_name], fld_or_name) if fld_or_name in cols else fld_or_name
-            values = values if isinstance(values, pd.Series) else pd.Series(values, index=frame.index)
-            reason = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=frame.index)
-            problems.append((mask, name, values, reason))
+            problems.append((where, name, values, reason() if callable(reason) else reason))
 
-    if stray.notna().any():
-        where = stray.dropna()
-        problems.append((stray.notna(), where.map(lambda t: t[0]).reindex(frame.index),
-                         where.map(lambda t: t[1]).reindex(frame.index),
-                         where.map(lambda t: f"no initiative: values only in columns the loader does not read "
-                                             f"({t[0]}); expected an axis, criterion, theme or initiative on "
-                                             "this row, or an empty row").reindex(frame.index)))
+    if stray:
+        problems.append((sorted(stray), {i: t[0] for i, t in stray.items()}, {i: t[1] for i, t in stray.items()},
+                         {i: f"no initiative: values only in columns the loader does not read ({t[0]}); expected "
+                             "an axis, criterion, theme or initiative on this row, or an empty row"
+                          for i, t in stray.items()}))
     # organism
     if "organism" in cols:
         otext = text["organism"]
         match = _mapped(otext, lambda v: organisms().match(v) if v else None)
-        has = otext != ""
-        frame["organism"] = [m.id if m is not None else None for m in match]
-        bad = has & frame["organism"].isna()
-        problem(bad, "organism", otext, match.map(lambda m: m.reason if m is not None else ""))
+        org = _ids(match)
+        problem([i for i in every if otext[i] and org[i] is None], "organism", otext, lambda: _reasons(match))
         if organism is None:
-            problem(~has, "organism", otext,
+            problem([i for i in every if not otext[i]], "organism", otext,
                     f"missing organism: empty cell; expected an organism name, and {no_organism_reason}")
         else:
-            frame.loc[~has, "organism"] = organism
+            org = [o if t else organism for o, t in zip(org, otext)]
     else:
-        frame["organism"] = organism
+        org = [organism] * n
         if organism is None:
-            problem(True, "", "", no_organism_reason)
+            problem(every, "", "", no_organism_reason)
     # axis and matrix
     sheet_match = axes().match(sheet)
     if "axis" in cols:
         atext = text["axis"]
         match = _mapped(atext, lambda v: axes().match(v) if v else None)
-        frame["axis"] = [m.id if m is not None else None for m in match]
-        frame["matrix"] = [m.matrix if m is not None else "" for m in match]
-        has = atext != ""
-        problem(has & frame["axis"].isna(), "axis", atext, match.map(lambda m: m.reason if m is not None else ""))
+        axis = _ids(match)
+        matrix = [m.matrix if m is not None else "" for m in match]
+        problem([i for i in every if atext[i] and axis[i] is None], "axis", atext, lambda: _reasons(match))
         if sheet_match.id:
-            frame.loc[~has, "axis"] = sheet_match.id
-            frame.loc[~has, "matrix"] = sheet_match.matrix
+            axis = [a if t else sheet_match.id for a, t in zip(axis, atext)]
+            matrix = [m if t else sheet_match.matrix for m, t in zip(matrix, atext)]
         else:
-            problem(~has, "axis", atext, f"missing axis: empty cell and the sheet name {sheet!r} is not an axis; "
-                    "expected an axis label")
+            problem([i for i in every if not atext[i]], "axis", atext,
+                    f"missing axis: empty cell and the sheet name {sheet!r} is not an axis; expected an axis label")
     elif sheet_match.id:
-        frame["axis"] = sheet_match.id
-        frame["matrix"] = sheet_match.matrix
+        axis, matrix = [sheet_match.id] * n, [sheet_match.matrix] * n
     else:
-        frame["axis"] = None
-        frame["matrix"] = ""
-        problem(True, "(sheet name)", sheet,
+        axis, matrix = [None] * n, [""] * n
+        problem(every, "(sheet name)", sheet,
                 f"missing axis: no axis column and the sheet name is not an axis ({sheet_match.reason})")
     if "matrix" in cols:
-        mtext = text["matrix"]
-        frame["matrix"] = mtext.where(mtext != "", frame["matrix"])
+        matrix = [t if t != "" else m for t, m in zip(text["matrix"], matrix)]
+    out.update(organism=org, axis=axis, matrix=matrix)
     # theme or initiative
     if "theme" not in cols and "initiative" not in cols:
-        problem(True, "", "", f"missing initiative and theme: the header on row {header.row + 1} has neither "
+        problem(every, "", "", f"missing initiative and theme: the header on row {header.row + 1} has neither "
                 "column; expected Tema/Theme or Iniciativa/Initiative")
     else:
-        none = (frame["theme"] == "") & (frame["initiative"] == "")
+        theme, initiative = out["theme"], out["initiative"]
         name = header.names[cols["initiative"]] if "initiative" in cols else header.names[cols["theme"]]
-        problem(none, name, "", "missing initiative and theme: expected at least one of them")
+        problem([i for i in every if theme[i] == "" and initiative[i] == ""], name, "",
+                "missing initiative and theme: expected at least one of them")
     # year
     if "year" in cols:
         years = _mapped(rawcol["year"], parse_year)
-        bad = years.map(lambda y: y is False)
         lo, hi = YEAR_RANGE
-        problem(bad, "year", text["year"], f"invalid year: expected a whole number from {lo} to {hi}")
-        frame["year"] = pd.array([None if (y is None or y is False) else y for y in years], dtype="Int64")
+        problem([i for i in every if years[i] is False], "year", text["year"],
+                f"invalid year: expected a whole number from {lo} to {hi}")
+        out["year"] = [None if (y is None or y is False) else y for y in years]
     else:
-        frame["year"] = pd.array([None] * n, dtype="Int64")
+        out["year"] = [None] * n
     # criterion
     if "criterion" in cols:
         layout = "long" if "axis" in cols or not sheet_match.id else "sheet_per_axis"
         ctext = text["criterion"]
         match = _mapped(ctext, lambda v: criteria().match(v) if v else None)
-        frame["criterion"] = [m.id if m is not None else None for m in match]
-        has = ctext != ""
-        problem(has & frame["criterion"].isna(), "criterion", ctext,
-                match.map(lambda m: m.reason if m is not None else ""))
-        problem(~has, "criterion", ctext, "missing criterion: empty cell; expected a criterion label")
-        expanded = frame
+        crit = _ids(match)
+        problem([i for i in every if ctext[i] and crit[i] is None], "criterion", ctext, lambda: _reasons(match))
+        problem([i for i in every if not ctext[i]], "criterion", ctext,
+                "missing criterion: empty cell; expected a criterion label")
+        expanded = zip(every, crit)
     else:
         layout = "marks"
-        marked = {}
-        known = marks()
-        allowed = ", ".join(k for k, v in _marks_display().items() if v)
-        for c, crit in header.mark_columns.items():
-            vals = pd.Series([filled[r][c] for r in data], dtype=object)
-            folded = _mapped(vals, fold_mark)
-            state = folded.map(lambda f: "" if f == "" else known.get(f, "?"))
-            problem(state == "?", header.names[c], _mapped(vals, cell_text),
-                    f"unrecognised mark in criterion column {header.names[c]!r}: expected {allowed} "
-                    "(or empty, No, 0)")
-            marked[crit] = state.map(lambda s: s is True)
-        any_mark = pd.DataFrame(marked).any(axis=1) if marked else pd.Series(False, index=frame.index)
-        labels = ", ".join(repr(header.names[c]) for c in header.mark_columns)
-        problem(~any_mark, "", "", f"no criterion marked: expected {allowed} in one of the columns {labels}")
-        parts = []
-        for crit in criteria().ids:
-            if crit in marked:
-                part = frame[marked[crit]].copy()
-                part["criterion"] = crit
-                parts.append(part)
-        expanded = pd.concat(parts) if parts else frame.assign(criterion=None).iloc[:0]
+        expanded = _expand_marks(rows, header, problem)
     rejects = []
     bad_rows = set()
-    for mask, name, values, reason in problems:
-        idx = mask[mask].index
-        bad_rows.update(idx)
-        for i, v, why in zip(idx, values.loc[idx], reason.loc[idx]):
-            rejects.append({"source_sheet": sheet, "source_row": int(frame.at[i, "source_row"]),
-                            "column": name.at[i] if isinstance(name, pd.Series) else name,
-                            "value": "" if v is None else str(v), "reason": why})
-    tidy = expanded[~expanded.index.isin(bad_rows)]
-    return SheetRows(tidy.reset_index(drop=True), rejects, layout, n, notes)
+    for where, name, values, reason in problems:
+        bad_rows.update(where)
+        for i in where:
+            v = _at(values, i)
+            rejects.append({"source_sheet": sheet, "source_row": data[i] + 1, "column": _at(name, i),
+                            "value": "" if v is None else str(v), "reason": _at(reason, i)})
+    if layout != "marks" and not bad_rows:  # the usual case: every row kept, one criterion each
+        return SheetRows(dict(out, criterion=crit), rejects, layout, n, notes)
+    keep = [(i, c) for i, c in expanded if i not in bad_rows]
+    tidy = {k: [v[i] for i, _c in keep] for k, v in out.items()}
+    tidy["criterion"] = [c for _i, c in keep]
+    return SheetRows(tidy, rejects, layout, n, notes)
+
+
+def _expand_marks(rows: list[list], header: Header, problem) -> list[tuple[int, str]]:
+    """``(position, criterion)`` per marked cell of a mark matrix, criterion by criterion.
+
+    Unrecognised marks and rows with no mark are reported through ``problem``.
+    """
+    every = range(len(rows))
+    marked = {}
+    known = marks()
+    allowed = ", ".join(k for k, v in _marks_display().items() if v)
+    for c, crit in header.mark_columns.items():
+        values = [row[c] for row in rows]
+        state = _mapped(values, lambda v: "" if (f := fold_mark(v)) == "" else known.get(f, "?"))
+        bad = [i for i in every if state[i] == "?"]
+        problem(bad, header.names[c], _mapped(values, cell_text) if bad else "",
+                f"unrecognised mark in criterion column {header.names[c]!r}: expected {allowed} "
+                "(or empty, No, 0)")
+        marked[crit] = [s is True for s in state]
+    labels = ", ".join(repr(header.names[c]) for c in header.mark_columns)
+    problem([i for i in every if not any(m[i] for m in marked.values())], "", "",
+            f"no criterion marked: expected {allowed} in one of the columns {labels}")
+    return [(i, crit) for crit in criteria().ids if crit in marked for i in every if marked[crit][i]]
 
 
 @functools.cache

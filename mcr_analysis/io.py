@@ -172,7 +172,8 @@ def _load_file(path: Path, rel: str, round_: str):
         why.append(reason)
     no_org = ("no organism: no organism column, no 'Organismo: ...' cell above the header, and "
               + "; ".join(why)) if default is None else ""
-    sheet_rows, sheet_infos, tidy_parts, rejects = [], [], [], []
+    sheet_rows, sheet_infos, rejects = [], [], []
+    tidy: dict[str, list] = {}
     for (name, grid, merges, header), meta in zip(headers, metas):
         sinfo = {"source_file": rel, "source_sheet": name, "status": "skipped", "layout": "",
                  "header_row": None, "rows_read": 0, "reason": "", "ignored_columns": "", "notes": ""}
@@ -194,7 +195,9 @@ def _load_file(path: Path, rel: str, round_: str):
         sinfo.update(status="read", layout=rows.layout, header_row=header.row + 1, rows_read=rows.rows_read,
                      ignored_columns="; ".join(header.ignored),
                      notes="; ".join(f"row {r}: {t}" for r, t in rows.notes))
-        tidy_parts.append(rows.tidy.assign(source_sheet=name))
+        for k, values in rows.tidy.items():
+            tidy.setdefault(k, []).extend(values)
+        tidy.setdefault("source_sheet", []).extend([name] * len(rows.tidy["source_row"]))
         rejects.extend(rows.rejects)
         sheet_rows.append(rows)
     if not sheet_rows:
@@ -202,7 +205,6 @@ def _load_file(path: Path, rel: str, round_: str):
             f"{s['source_sheet']!r}: {s['reason']}" for s in sheet_infos)
         info["status"] = "rejected"
         return None, [_file_reject(rel, info["reason"])], info, sheet_infos
-    tidy = pd.concat(tidy_parts, ignore_index=True)
     read_headers = [h for *_x, h in headers if h and ("criterion" in h.fields or h.mark_columns)]
     if all("organism" in h.fields for h in read_headers):
         source = "column"
@@ -211,42 +213,39 @@ def _load_file(path: Path, rel: str, round_: str):
     for r in rejects:
         r["source_file"] = rel
     read = sum(r.rows_read for r in sheet_rows)
-    loaded = len(tidy[["source_sheet", "source_row"]].drop_duplicates())
+    count = len(tidy["source_row"])
+    loaded = len(set(zip(tidy["source_sheet"], tidy["source_row"])))
     rejected = len({(r["source_sheet"], r["source_row"]) for r in rejects})
     info.update(organism=default or "", organism_from=source, rows_read=read, rows_loaded=loaded,
-                rows_rejected=rejected, tidy_rows=len(tidy),
-                status="loaded" if len(tidy) else "rejected",
-                reason=no_org if default is None and not len(tidy) else "")
-    tidy = tidy.assign(source_file=rel, round=round_)
+                rows_rejected=rejected, tidy_rows=count,
+                status="loaded" if count else "rejected",
+                reason=no_org if default is None and not count else "")
+    tidy.update(source_file=[rel] * count, round=[round_] * count)
     return tidy, rejects, info, sheet_infos
 
 
-def _drop_duplicates(tidy: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """Tidy rows without exact repeats, and a reject record for each repeat."""
-    if not tidy[_CONTENT].astype(str).duplicated().any():  # the usual case: same keys, hashed in C
+def _drop_duplicates(tidy: dict[str, list]) -> tuple[dict[str, list], list[dict]]:
+    """Tidy columns without exact repeats, and a reject record for each repeat."""
+    if len(set(zip(*(tidy[c] for c in _CONTENT)))) == len(tidy["source_row"]):  # the usual case
         return tidy, []
+    keys = zip(*(tidy[c] for c in _CONTENT))
     first_of: dict[tuple, int] = {}
-    firsts = []
-    columns = [tidy[c].astype(str).tolist() for c in _CONTENT]
-    for i, k in enumerate(zip(*columns)):
-        firsts.append(first_of.setdefault(k, i))
-    firsts_arr = pd.Series(firsts, index=tidy.index)
-    dup = firsts_arr != pd.Series(range(len(tidy)), index=tidy.index)
-    if not dup.any():
-        return tidy, []
-    first = tidy.iloc[firsts][["source_sheet", "source_row"]].set_axis(tidy.index)
-    out = []
-    for i in dup[dup].index:
-        row = tidy.loc[i]
-        where = f"row {first.at[i, 'source_row']}"
-        if first.at[i, "source_sheet"] != row["source_sheet"]:
-            where += f" of sheet {first.at[i, 'source_sheet']!r}"
-        value = row["initiative"] or row["theme"]
-        out.append({"source_sheet": row["source_sheet"], "source_row": int(row["source_row"]),
+    out, keep = [], []
+    sheets, rows = tidy["source_sheet"], tidy["source_row"]
+    for i, k in enumerate(keys):
+        first = first_of.setdefault(k, i)
+        if first == i:
+            keep.append(i)
+            continue
+        where = f"row {rows[first]}"
+        if sheets[first] != sheets[i]:
+            where += f" of sheet {sheets[first]!r}"
+        value = tidy["initiative"][i] or tidy["theme"][i]
+        out.append({"source_sheet": sheets[i], "source_row": int(rows[i]),
                     "column": "", "value": value,
                     "reason": f"duplicate of {where}: same organism, axis, criterion, theme, initiative "
                               "and details; expected each initiative once per submission"})
-    return tidy[~dup].reset_index(drop=True), out
+    return {c: [v[i] for i in keep] for c, v in tidy.items()}, out
 
 
 def _files(path: Path) -> tuple[Path, list[Path]]:
@@ -286,31 +285,32 @@ def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadRe
     path = Path(path)
     base, files = _files(path)
     base = Path(root) if root is not None else base
-    tidy_parts, rejects, infos, sheets = [], [], [], []
+    columns: dict[str, list] = {c: [] for c in TIDY_COLUMNS}
+    rejects, infos, sheets = [], [], []
     for file in files:
         rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
         parts = rel.split("/")
         round_ = parts[0] if len(parts) > 1 else ""
         tidy, rej, info, sinfo = _load_file(file, rel, round_)
-        if tidy is not None and len(tidy):
-            tidy_parts.append(tidy)
+        for c, values in (tidy or {}).items():
+            columns[c].extend(values)
         rejects.extend(rej)
         infos.append(info)
         sheets.extend(sinfo)
-    return LoadResult(_finish_tidy(tidy_parts), _finish_rejects(rejects),
+    return LoadResult(_finish_tidy(columns), _finish_rejects(rejects),
                       pd.DataFrame(infos, columns=FILE_COLUMNS).astype({c: "int64" for c in FILE_COLUMNS[5:9]}),
                       _finish_sheets(sheets))
 
 
-def _finish_tidy(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    if parts:
-        tidy = pd.concat(parts, ignore_index=True)
-    else:
-        tidy = pd.DataFrame({c: [] for c in TIDY_COLUMNS})
+def _finish_tidy(columns: dict[str, list]) -> pd.DataFrame:
+    """The tidy frame, built once from the loaded columns, in file, sheet, row, criterion order."""
     order = {c: i for i, c in enumerate(criteria().ids)}
-    tidy = tidy.assign(_c=tidy["criterion"].map(order)).sort_values(
-        ["round", "source_file", "source_sheet", "source_row", "_c"], kind="mergesort")
-    return _coerce(tidy[TIDY_COLUMNS].reset_index(drop=True))
+    keys = list(zip(columns["round"], columns["source_file"], columns["source_sheet"], columns["source_row"],
+                    map(order.get, columns["criterion"])))
+    rows = sorted(range(len(keys)), key=keys.__getitem__)  # stable, like the old mergesort
+    tidy = pd.DataFrame({c: pd.array(values, dtype="Int64") if c == "year" else values
+                         for c, values in columns.items()})
+    return _coerce(tidy.take(rows).reset_index(drop=True))
 
 
 def _coerce(tidy: pd.DataFrame) -> pd.DataFrame:
