@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -538,3 +539,23 @@ def test_sample_data_loads_with_nothing_lost():
     result = load(config.RAW_DIR)
     assert result.rejects.empty, result.rejects.to_dict("records")
     assert set(result.files["status"]) == {"loaded"}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_paused_restores_the_collector_state_even_on_error(enabled):
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with pytest.raises(ValueError, match="boom"):
+            with io._gc_paused():
+                assert not gc.isenabled()
+                raise ValueError("boom")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_load_submissions_leaves_the_collector_enabled(tmp_path):
+    assert gc.isenabled()
+    io.load_submissions(tmp_path)
+    assert gc.isenabled()
