@@ -21,8 +21,10 @@ Examples
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,8 @@ SHEET_COLUMNS = ["source_file", "source_sheet", "status", "layout", "header_row"
                  "reason", "ignored_columns", "notes"]
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 """Files read as workbooks; ``.xls`` and ``~$`` lock files are reported, other files ignored."""
+_READ_AHEAD = 2
+"""Workbooks read ahead of the one being validated."""
 _CONTENT = ["organism", "axis", "matrix", "criterion", "theme", "initiative",
             "description", "year", "status", "partners"]
 
@@ -138,13 +142,11 @@ def _unreadable(path: Path) -> str:
     return ""
 
 
-def _load_file(path: Path, rel: str, round_: str):
-    """Tidy frame, reject records, file record and sheet records of one file."""
-    info = {"source_file": rel, "round": round_, "organism": "", "organism_from": "",
-            "status": "unreadable", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0,
-            "tidy_rows": 0, "reason": _unreadable(path)}
-    if info["reason"]:
-        return None, [_file_reject(rel, info["reason"])], info, []
+def _read(path: Path) -> tuple[list[tuple[str, list[list], list]], str]:
+    """``(name, grid, merged ranges)`` of each worksheet of ``path``, or ``[]`` and why it cannot be read."""
+    reason = _unreadable(path)
+    if reason:
+        return [], reason
     try:
         with python_calamine.CalamineWorkbook.from_path(path) as book:
             grids = []
@@ -155,8 +157,35 @@ def _load_file(path: Path, rel: str, round_: str):
                 grids.append((meta.name, sheet.to_python(skip_empty_area=False),
                               sheet.merged_cell_ranges or []))
     except Exception as exc:  # calamine raises several error types for broken files
-        info["reason"] = f"not a readable workbook: {type(exc).__name__}: {exc}"
-        return None, [_file_reject(rel, info["reason"])], info, []
+        return [], f"not a readable workbook: {type(exc).__name__}: {exc}"
+    return grids, ""
+
+
+def _read_ahead(files: list[Path]):
+    """Yield :func:`_read` of each file in order, reading the next ones in a background thread.
+
+    python-calamine releases the GIL while it parses a workbook, so the next
+    workbooks are read while this thread validates the current one; at most
+    :data:`_READ_AHEAD` workbooks wait in memory.  Errors other than an
+    unreadable file propagate as without the thread.
+    """
+    with ThreadPoolExecutor(max_workers=_READ_AHEAD, thread_name_prefix="mcr-read") as pool:
+        pending = collections.deque(pool.submit(_read, f) for f in files[:_READ_AHEAD])
+        for i in range(len(files)):
+            grids = pending.popleft().result()
+            if i + _READ_AHEAD < len(files):
+                pending.append(pool.submit(_read, files[i + _READ_AHEAD]))
+            yield grids
+
+
+def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
+    """Tidy columns, reject records, file record and sheet records of one file read by :func:`_read`."""
+    grids, reason = read
+    info = {"source_file": rel, "round": round_, "organism": "", "organism_from": "",
+            "status": "unreadable", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0,
+            "tidy_rows": 0, "reason": reason}
+    if reason:
+        return None, [_file_reject(rel, reason)], info, []
     headers = [(name, grid, merges, _sheets.find_header(grid, merges)) for name, grid, merges in grids]
     # organism: per-sheet metadata, any sheet's metadata, the file name
     metas = [(_sheets.metadata_organism(g, h.row if h else _sheets.HEADER_SCAN_ROWS)) for _n, g, _m, h in headers]
@@ -312,11 +341,11 @@ def _load_all(files: list[Path], base: Path) -> LoadResult:
     """The four frames of :class:`LoadResult` for ``files``, relative to ``base``."""
     columns: dict[str, list] = {c: [] for c in TIDY_COLUMNS}
     rejects, infos, sheets = [], [], []
-    for file in files:
+    for file, read in zip(files, _read_ahead(files)):
         rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
         parts = rel.split("/")
         round_ = parts[0] if len(parts) > 1 else ""
-        tidy, rej, info, sinfo = _load_file(file, rel, round_)
+        tidy, rej, info, sinfo = _load_file(file, rel, round_, read)
         for c, values in (tidy or {}).items():
             columns[c].extend(values)
         rejects.extend(rej)

@@ -559,3 +559,29 @@ def test_load_submissions_leaves_the_collector_enabled(tmp_path):
     assert gc.isenabled()
     io.load_submissions(tmp_path)
     assert gc.isenabled()
+
+
+def test_read_ahead_yields_each_file_read_in_order(tmp_path):
+    files = [build_workbook(tmp_path / f"{org}.xlsx", {"Hoja": [["Eje", "Criterio", "Tema"], [org, "x", str(i)]]})
+             for i, org in enumerate(["CAN", "SICA", "OTCA", "AEC", "SELA"])]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    files.insert(2, broken)
+    assert list(io._read_ahead(files)) == [io._read(f) for f in files]
+    assert list(io._read_ahead([])) == []
+
+
+def test_read_ahead_propagates_unexpected_errors(tmp_path, monkeypatch):
+    files = [tmp_path / f"{i}.xlsx" for i in range(4)]
+
+    def read(path):
+        if path.name == "2.xlsx":
+            raise RuntimeError(f"cannot read {path.name}")
+        return [], "stub"
+
+    monkeypatch.setattr(io, "_read", read)
+    seen = []
+    with pytest.raises(RuntimeError, match=r"cannot read 2\.xlsx"):
+        for item in io._read_ahead(files):
+            seen.append(item)
+    assert seen == [([], "stub")] * 2
