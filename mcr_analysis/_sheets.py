@@ -148,13 +148,15 @@ def find_header(grid: list[list], merges: list = ()) -> Header | None:
     grid = fill_merged(grid[:HEADER_SCAN_ROWS], merges)
     aliases = header_aliases()
     best, best_score = None, MIN_HEADER_CELLS - 1
+    known: dict[str, bool] = {}  # cell text -> names a column or criterion (data rows repeat values)
     for r in range(min(HEADER_SCAN_ROWS, len(grid))):
         score = 0
         for value in grid[r]:
             if isinstance(value, str):
-                key = normalize_label(value)
-                if key and (key in aliases or _criterion_id(key)):
-                    score += 1
+                if value not in known:
+                    key = normalize_label(value)
+                    known[value] = bool(key and (key in aliases or _criterion_id(key)))
+                score += known[value]
         if score > best_score:
             best, best_score = r, score
     if best is None:
