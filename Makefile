@@ -53,7 +53,7 @@ notebooks: $(STAMP) ## Re-execute every notebook in place, refreshing the stored
 brief: $(STAMP) ## Seminar brief of one axis as HTML in figures/briefs/ (AXIS=id, ROUND=2024, LANG=es|en)
 	$(BIN)/python -m mcr_analysis.brief --axis $(AXIS) --round $(ROUND) --lang $(LANG_)
 
-bench: $(STAMP) ## Benchmarks of issue 6 (not part of make test; ~20 min): benchmarks/results.md and results.csv
+bench: $(STAMP) ## Benchmarks of issue 6 (not part of make test; about 20 min): benchmarks/results.md and results.csv
 	$(BIN)/python benchmarks/run.py
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)

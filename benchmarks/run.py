@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reps", type=str, default="5,5,3",
                    help="repetitions of ingest and scores per size (one number, or one per size)")
     p.add_argument("--appendix-reps", type=int, default=3, help="repetitions of each appendix run")
-    p.add_argument("--appendix-cells", type=int, default=12,
+    p.add_argument("--appendix-cells", type=int, default=0,
                    help="cells drawn in the appendix stage (half Venn, half UpSet); 0 = every cell")
     p.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
     p.add_argument("--notebook-reps", type=int, default=3, help="strict nbval runs of notebooks/ (0 = skip)")
