@@ -69,10 +69,13 @@ def plan_cells(tidy: pd.DataFrame, round: str | None = None) -> list[dict]:
     if chosen not in rounds:
         raise taxonomy.MCRDataError(f"round {chosen!r} is not in the tidy table; rounds: {', '.join(rounds)}")
     rows = tidy.loc[tidy["round"].astype(str) == chosen]
+    groups = dict(list(rows.groupby(["axis", "criterion"], sort=False)))
     found = []
     for axis in taxonomy.axes().ids:
         for criterion in taxonomy.criteria().ids:
-            contents = cell_contents(rows, axis, criterion)
+            if (axis, criterion) not in groups:
+                continue
+            contents = cell_contents(groups[axis, criterion], axis, criterion)
             if contents:
                 found.append((axis, criterion, contents))
     if not found:
@@ -126,6 +129,25 @@ def _draw(cell: dict, lang: str, kind: str, source_line: str | None):
 
     return plots.draw_cell(cell["contents"], axis=cell["axis"], criterion=cell["criterion"],
                            kind=kind, lang=lang, source_line=source_line, fig=Figure())
+
+
+def _warm_up() -> None:
+    """Import the drawing modules in a fresh worker process."""
+    from matplotlib.figure import Figure
+
+    from mcr_analysis import upset, venn  # noqa: F401
+
+    Figure()
+
+
+def _prepare(tidy, round, out_dir, formats, lang, kind, source_line):
+    """Plan the cells, make the output folder, remove stale files; return the task arguments."""
+    cells = plan_cells(tidy, round)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale(out)
+    summary = (tidy, cells[0]["round"], out / "summary", formats, lang)
+    return cells, summary, (str(out), formats, lang, kind, source_line)
 
 
 def _render_cell(cell: dict, out_dir: str, formats: tuple[str, ...], lang: str, kind: str,
@@ -254,22 +276,24 @@ def build_appendix(
     ``if __name__ == "__main__":`` (the ``mcr`` command and notebooks need nothing).
     """
     formats = _check_options(formats, lang, kind, jobs)
-    cells = plan_cells(tidy, round)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
-    args = (str(out), formats, lang, kind, source_line)
-    summary = (tidy, cells[0]["round"], out / "summary", formats, lang)
-    workers = min(jobs or os.cpu_count() or 1, len(cells))
+    workers = jobs or os.cpu_count() or 1
     if workers <= 1:
+        cells, summary, args = _prepare(tidy, round, out_dir, formats, lang, kind, source_line)
         results = [_render_cell(cell, *args) for cell in cells]
         _write_summary(*summary)
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_render_cell, cell, *args) for cell in cells]
+            # The workers start (and import matplotlib) while this process plans the cells.
+            warm = [pool.submit(_warm_up) for _ in range(workers)]
+            cells, summary, args = _prepare(tidy, round, out_dir, formats, lang, kind, source_line)
+            # The summary heat maps are the longest task: first, so the cells even out the end.
             later = pool.submit(_write_summary, *summary)
+            futures = [pool.submit(_render_cell, cell, *args) for cell in cells]
             results = [f.result() for f in futures]
             later.result()
+            for w in warm:
+                w.result()
+    out = Path(out_dir)
     _bind_pdf([res["page"] for res in results], out / "appendix.pdf")
     manifest = pd.DataFrame([
         {"number": cell["number"], "axis": cell["axis"], "criterion": cell["criterion"],

@@ -44,7 +44,7 @@ def theme_labels(tidy: pd.DataFrame) -> dict[str, str]:
     {'pasos': 'pasos', 'rios': 'Ríos'}
     """
     themes = tidy["theme"].fillna("").astype(str).str.strip()
-    frame = pd.DataFrame({"key": themes.map(theme_key), "label": themes})
+    frame = pd.DataFrame({"key": _theme_keys(themes), "label": themes})
     frame = frame[frame["key"] != ""]
     if frame.empty:
         return {}
@@ -105,7 +105,7 @@ def cell_contents(
         sets).  See the module example.
     """
     rows = cell_rows(tidy, axis, criterion, round)
-    keys = rows["theme"].map(theme_key)
+    keys = _theme_keys(rows["theme"])
     rows, keys = rows[keys != ""], keys[keys != ""]
     if rows.empty:
         return {}
@@ -114,6 +114,12 @@ def cell_contents(
     for organism, group in keys.groupby(rows["organism"], sort=True):
         out[str(organism)] = frozenset(labels[k] for k in group)
     return out
+
+
+def _theme_keys(themes: pd.Series) -> pd.Series:
+    """:func:`theme_key` of every value, computed once per distinct value."""
+    lookup = {value: theme_key(value) for value in themes.unique()}
+    return themes.map(lookup)
 
 
 def active_contents(contents: dict, what: str = "a diagram") -> dict[str, tuple[str, ...]]:
