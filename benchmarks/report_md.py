@@ -167,9 +167,9 @@ def _targets(rows, info, targets, sizes, fmts) -> list[str]:
     ok = all(v >= targets["parallel"] for v in par.values())
     lines.append(f"- Parallel rendering ≥ {targets['parallel']:g}× faster than sequential on two cores: "
                  f"**{'met' if ok else 'not met'}** (" + ", ".join(f"{f} {v:.2f}×" for f, v in par.items()) + ")."
-                 + ("" if ok else " Each cell is drawn once, in the pool; what stays serial is the `spawn` "
-                    "start-up of the pool (about a second per worker, in parallel), binding `appendix.pdf` "
-                    "from the cells' pages with pypdf and writing the manifest, in the main process"
+                 + ("" if ok else " Each cell is drawn once, in the pool; what stays serial is planning the "
+                    "cells (the workers start meanwhile), binding `appendix.pdf` from the cells' pages with "
+                    "pypdf and writing the manifest, in the main process"
                     + (", and other processes were using the cores (load average above the core count)."
                        if info["load_start"][0] > (info["cores"] or 1) else ".")
                     + " See README.md, *Parallel rendering*, for the arithmetic."))
