@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from mcr_analysis import taxonomy
-from mcr_analysis.taxonomy import MCRDataError, theme_key
+from mcr_analysis.sets import theme_keys
+from mcr_analysis.taxonomy import MCRDataError
 
 ALL_CRITERIA = "*"
 """Criterion of the axis as a whole (themes pooled over the criteria)."""
@@ -57,8 +58,7 @@ def prepare(tidy: pd.DataFrame, sources: bool = False) -> pd.DataFrame:
     if problems:
         raise MCRDataError("tidy table: " + "; ".join(problems))
     themes = frame["theme"]
-    keys = {t: theme_key(t) for t in themes.unique()}
-    frame["key"] = themes.map(keys).astype(str)
+    frame["key"] = theme_keys(themes).astype(str)
     frame["label"] = themes
     return frame
 

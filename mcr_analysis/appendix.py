@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import heatmaps, plots, safety, taxonomy
-from mcr_analysis.sets import cell_contents
+from mcr_analysis.sets import cell_contents, latest_round
 
 __all__ = ["MANIFEST_COLUMNS", "THEMES_COLUMNS", "FORMATS", "plan_cells", "build_appendix"]
 
@@ -64,7 +64,7 @@ def plan_cells(tidy: pd.DataFrame, round: str | None = None) -> list[dict]:
         When the table is empty, the round is absent, or axis/criterion ids are unknown.
     """
     _check_tidy(tidy)
-    chosen = plots.latest_round(tidy["round"]) if round is None else str(round)
+    chosen = latest_round(tidy["round"]) if round is None else str(round)
     rounds = sorted(set(tidy["round"].astype(str)))
     if chosen not in rounds:
         raise taxonomy.MCRDataError(f"round {chosen!r} is not in the tidy table; rounds: {', '.join(rounds)}")

@@ -47,6 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import config, taxonomy
+from mcr_analysis.sets import latest_round, theme_keys
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = [
@@ -103,12 +104,6 @@ def _check_axis_lang(axis: str | None, lang: str) -> None:
         raise MCRDataError("; ".join(problems))
 
 
-def _latest_round(rounds) -> str | None:
-    from mcr_analysis.plots import latest_round  # plots imports no pyplot at module level
-
-    return latest_round(rounds)
-
-
 def _join(values) -> str:
     return "; ".join(values)
 
@@ -161,12 +156,12 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
     _check_axis_lang(axis, "es")
     rounds = sorted({str(r) for r in tidy["round"]})
     if round is None:
-        round = _latest_round(rounds) or ""
+        round = latest_round(rounds) or ""
     elif str(round) not in rounds:
         raise MCRDataError(f"round {round!r} is not in the tidy table; rounds found: {', '.join(rounds) or 'none'}")
     round = str(round)
     rows = tidy.loc[(tidy["round"].astype(str) == round) & (tidy["axis"] == axis)].copy()
-    rows["_key"] = rows["theme"].map(taxonomy.theme_key)
+    rows["_key"] = theme_keys(rows["theme"])
     crit_ids = list(taxonomy.criteria().ids)
     crit_order = {c: i for i, c in enumerate(crit_ids)}
     expected = sorted(set(taxonomy.participation().loc[lambda p: p["axis"] == axis, "organism"]))
@@ -386,7 +381,7 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     if round is None:
         from mcr_analysis.io import load_submissions
 
-        round = _latest_round(load_submissions(config.RAW_DIR).tidy["round"])
+        round = latest_round(load_submissions(config.RAW_DIR).tidy["round"])
         if round is None:
             raise MCRDataError(f"no round with data under {config.RAW_DIR}")
     round = str(round)

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from mcr_analysis import taxonomy
+from mcr_analysis.sets import latest_round
 
 __all__ = [
     "STYLE",
@@ -308,18 +309,6 @@ class _Page:
         source = fig.text(left, _MARGIN / h, "\n".join(self.source_lines), ha="left", va="bottom",
                           fontsize=_SOURCE_PT, fontstyle="italic", linespacing=_LINE, parse_math=False)
         return title, source, table
-
-
-def latest_round(rounds) -> str | None:
-    """The latest of ``rounds`` (numeric rounds compare as numbers), or ``None`` if there are none.
-
-    Examples
-    --------
-    >>> latest_round(["2024", "2025", "2024"]), latest_round(["9", "10"]), latest_round([])
-    ('2025', '10', None)
-    """
-    values = sorted({str(r) for r in rounds}, key=lambda r: (not r.isdigit(), int(r) if r.isdigit() else 0, r))
-    return values[-1] if values else None
 
 
 def _select_round(frame: pd.DataFrame, round: str | None) -> pd.DataFrame:

@@ -28,7 +28,34 @@ import pandas as pd
 
 from mcr_analysis.taxonomy import normalize_label, theme_key
 
-__all__ = ["theme_labels", "cell_rows", "cell_contents", "active_contents", "memberships"]
+__all__ = ["theme_keys", "theme_labels", "latest_round", "cell_rows", "cell_contents", "active_contents",
+           "memberships"]
+
+
+def theme_keys(themes: pd.Series) -> pd.Series:
+    """:func:`~mcr_analysis.taxonomy.theme_key` of every value, computed once per distinct value.
+
+    Returns a new Series aligned with ``themes``.
+
+    Examples
+    --------
+    >>> theme_keys(pd.Series(["Pasos", "pasos", "Ríos"])).tolist()
+    ['pasos', 'pasos', 'rios']
+    """
+    lookup = {value: theme_key(value) for value in themes.unique()}
+    return themes.map(lookup)
+
+
+def latest_round(rounds) -> str | None:
+    """The latest of ``rounds`` (numeric rounds compare as numbers), or ``None`` if there are none.
+
+    Examples
+    --------
+    >>> latest_round(["2024", "2025", "2024"]), latest_round(["9", "10"]), latest_round([])
+    ('2025', '10', None)
+    """
+    values = sorted({str(r) for r in rounds}, key=lambda r: (not r.isdigit(), int(r) if r.isdigit() else 0, r))
+    return values[-1] if values else None
 
 
 def theme_labels(tidy: pd.DataFrame) -> dict[str, str]:
@@ -44,7 +71,7 @@ def theme_labels(tidy: pd.DataFrame) -> dict[str, str]:
     {'pasos': 'pasos', 'rios': 'Ríos'}
     """
     themes = tidy["theme"].fillna("").astype(str).str.strip()
-    frame = pd.DataFrame({"key": _theme_keys(themes), "label": themes})
+    frame = pd.DataFrame({"key": theme_keys(themes), "label": themes})
     frame = frame[frame["key"] != ""]
     if frame.empty:
         return {}
@@ -105,7 +132,7 @@ def cell_contents(
         sets).  See the module example.
     """
     rows = cell_rows(tidy, axis, criterion, round)
-    keys = _theme_keys(rows["theme"])
+    keys = theme_keys(rows["theme"])
     rows, keys = rows[keys != ""], keys[keys != ""]
     if rows.empty:
         return {}
@@ -114,12 +141,6 @@ def cell_contents(
     for organism, group in keys.groupby(rows["organism"], sort=True):
         out[str(organism)] = frozenset(labels[k] for k in group)
     return out
-
-
-def _theme_keys(themes: pd.Series) -> pd.Series:
-    """:func:`theme_key` of every value, computed once per distinct value."""
-    lookup = {value: theme_key(value) for value in themes.unique()}
-    return themes.map(lookup)
 
 
 def active_contents(contents: dict, what: str = "a diagram") -> dict[str, tuple[str, ...]]:
