@@ -84,10 +84,12 @@ alt="{{ output | get_metadata('alt', 'image/png') | escape_html }}">
 """nbconvert's lab template without the scripts it loads from the web (require.js, MathJax,
 Mermaid): a brief needs none of them, and the page must open offline.  Figures carry the
 alternative text the notebook gives them (``metadata={"image/png": {"alt": ...}}``)."""
-_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
-"""The kernel logs errors only: ipykernel 7.4 warns on every start that its local TCP sockets are
-not encrypted, a notice meant for remote kernels that would otherwise reach whoever runs
-``make brief``.  (IPC transport or CurveZMQ keys silence it too, but make the kernel log an
+_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
+"""The kernel logs nothing below CRITICAL.  Errors in the notebook still stop the brief (papermill
+raises them here); what this silences is kernel housekeeping: ipykernel 7.4 sometimes logs
+"KeyboardInterrupt caught in kernel" when the run shuts it down (seen once in a full test run),
+and it warns on every start that its local TCP sockets are not encrypted, a notice meant for
+remote kernels that would otherwise reach whoever runs ``make brief``.  (IPC transport or CurveZMQ keys silence it too, but make the kernel log an
 interrupt error at shutdown.)"""
 REMOVE_TAG = "remove_cell"
 """Cells with this tag (notes for whoever runs the notebook) are left out of the HTML brief."""

@@ -189,6 +189,23 @@ def test_make_brief_checks_before_running(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_error_in_the_notebook_still_stops_the_brief(tmp_path):
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('axis = "x"\nround = "2024"\nlang = "es"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("raise ValueError('broken brief cell')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "out"
+    with pytest.raises(PapermillExecutionError, match="broken brief cell"):
+        brief.make_brief(AXIS, "2024", "es", out, notebook=path)
+    assert not out.exists() or not list(out.glob("*.html"))
+
+
 def test_main_reports_usage_errors(capsys):
     with pytest.raises(SystemExit) as exc:
         brief.main(["--axis", "nope"])
