@@ -63,7 +63,7 @@ def write_markdown(rows: list[dict], info: dict, path: Path, targets: dict) -> N
                 "sessions) ran on the same cores during this run, so absolute times are pessimistic and "
                 "noisy; the ratios compare variants interleaved within each repetition, under the same load.", ""]
     out += ["## Ingest", "",
-            "Same workbooks, same run, interleaved: **ours** = `mcr_analysis.io.load_submissions` (calamine "
+            "Same workbooks, same run, interleaved: **ours** = `mcr_analysis.ingest.load_submissions` (calamine "
             "read, header detection, vocabulary matching, validation, tidy table); **openpyxl** = the obvious "
             "baseline, `pandas.read_excel(engine=\"openpyxl\", sheet_name=None)` on every workbook with the "
             "header row given, then plain column renaming (no validation, no tidy table); **calamine** = "

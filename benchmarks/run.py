@@ -58,7 +58,7 @@ def _peak_mb() -> float:
 
 
 def _ingest_ours(data: Path, save: str | None) -> dict:
-    from mcr_analysis.io import load_submissions
+    from mcr_analysis.ingest import load_submissions
 
     start = time.perf_counter()
     result = load_submissions(data)
@@ -72,7 +72,7 @@ def _ingest_openpyxl(data: Path) -> dict:
     """The obvious baseline: read_excel every sheet with openpyxl, then rename the columns."""
     import pandas as pd
 
-    from mcr_analysis._sheets import header_aliases
+    from mcr_analysis.ingest.header import header_aliases
     from mcr_analysis.taxonomy import normalize_label
 
     files = json.loads((data / "manifest.json").read_text(encoding="utf-8"))["files"]

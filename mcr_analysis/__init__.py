@@ -23,9 +23,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     # ingest
-    "load_submissions": "io",
-    "read_tidy": "io",
-    "LoadResult": "io",
+    "load_submissions": "ingest",
+    "read_tidy": "ingest",
+    "LoadResult": "ingest",
     "write_ingest_outputs": "report",
     "write_submission": "writers",
     # vocabulary

@@ -381,7 +381,7 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     if not notebook.is_file():
         raise FileNotFoundError(f"the brief notebook {notebook} does not exist")
     if round is None:
-        from mcr_analysis.io import load_submissions
+        from mcr_analysis.ingest import load_submissions
 
         round = latest_round(load_submissions(config.RAW_DIR).tidy["round"])
         if round is None:

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from mcr_analysis.io import load_submissions
+    from mcr_analysis.ingest import load_submissions
     from mcr_analysis.report import summary_text, write_ingest_outputs
 
     if not args.raw_dir.exists():
@@ -128,7 +128,7 @@ def _missing_tidy(args: argparse.Namespace) -> bool:
 
 def _scores(args: argparse.Namespace) -> int:
     from mcr_analysis.export import write_score_outputs
-    from mcr_analysis.io import read_tidy
+    from mcr_analysis.ingest import read_tidy
     from mcr_analysis.scores import score_tables
 
     if _missing_tidy(args):
@@ -142,7 +142,7 @@ def _scores(args: argparse.Namespace) -> int:
 
 def _appendix(args: argparse.Namespace) -> int:
     from mcr_analysis.appendix import build_appendix
-    from mcr_analysis.io import read_tidy
+    from mcr_analysis.ingest import read_tidy
 
     if _missing_tidy(args):
         return 2

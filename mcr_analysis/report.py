@@ -3,7 +3,7 @@
 :func:`write_ingest_outputs` writes, into one folder, ``mcr_tidy.csv``,
 ``mcr_tidy.parquet``, ``mcr_rejects.csv`` and ``mcr_validation_report.md``.
 CSV text that a spreadsheet would run as a formula is neutralised
-(:func:`mcr_analysis.safety.neutralise`; :func:`mcr_analysis.io.read_tidy`
+(:func:`mcr_analysis.safety.neutralise`; :func:`mcr_analysis.ingest.read_tidy`
 undoes it); the Parquet file keeps the values as loaded.  The same result gives
 the same bytes.  Report headings are Spanish by default, English with
 ``lang="en"`` (``labels.tsv``); reject reasons are in English.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mcr_analysis.io import LoadResult
+from mcr_analysis.ingest import LoadResult
 from mcr_analysis.safety import neutralise_frame
 from mcr_analysis.taxonomy import axes, participation, text
 
@@ -36,7 +36,7 @@ def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "e
     Parameters
     ----------
     result : LoadResult
-        What :func:`mcr_analysis.io.load_submissions` returned; not modified.
+        What :func:`mcr_analysis.ingest.load_submissions` returned; not modified.
     out_dir : str or Path
         Output folder.
     lang : {"es", "en"}
@@ -76,7 +76,7 @@ def missing_organisms(result: LoadResult) -> pd.DataFrame:
     Parameters
     ----------
     result : LoadResult
-        What :func:`mcr_analysis.io.load_submissions` returned; not modified.
+        What :func:`mcr_analysis.ingest.load_submissions` returned; not modified.
 
     Returns
     -------
@@ -133,7 +133,7 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
     Parameters
     ----------
     result : LoadResult
-        What :func:`mcr_analysis.io.load_submissions` returned; not modified.
+        What :func:`mcr_analysis.ingest.load_submissions` returned; not modified.
     lang : {"es", "en"}
         Language of the headings (reject reasons are in English).
 
@@ -201,7 +201,7 @@ def summary_text(result: LoadResult, out_dir: str | Path) -> str:
 
     Examples
     --------
-    >>> from mcr_analysis.io import load_submissions
+    >>> from mcr_analysis.ingest import load_submissions
     >>> import tempfile
     >>> print(summary_text(load_submissions(tempfile.mkdtemp()), "data/processed"))
     ingest: 0 files (0 loaded, 0 rejected, 0 unreadable); 0 tidy rows, 0 rejected rows, 0 sheets skipped

@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from mcr_analysis._sheets import canonical_headers
+from mcr_analysis.ingest.header import canonical_headers
 from mcr_analysis.taxonomy import LANGS, axes, criteria, normalize_label, organisms, text
 
 __all__ = ["LAYOUTS", "ORGANISM_IN", "write_submission", "axis_sheet_name"]

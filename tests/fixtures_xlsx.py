@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from mcr_analysis.io import LoadResult
+from mcr_analysis.ingest import LoadResult
 
 
 class Text(str):

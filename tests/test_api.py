@@ -48,7 +48,7 @@ def test_import_is_light_and_does_not_load_pyplot():
 
 
 def test_scores_never_import_pyplot():
-    code = ("import sys, mcr_analysis.scores, mcr_analysis.sets, mcr_analysis.io, mcr_analysis.export; "
+    code = ("import sys, mcr_analysis.scores, mcr_analysis.sets, mcr_analysis.ingest, mcr_analysis.export; "
             "print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -49,7 +49,7 @@ def test_synthetic_rows_rejects_bad_sizes():
 
 
 def test_generated_round_mixes_layouts_and_loads_without_rejects(tmp_path):
-    from mcr_analysis.io import load_submissions
+    from mcr_analysis.ingest import load_submissions
 
     gen = _module("generate")
     manifest = gen.write_round(160, tmp_path)

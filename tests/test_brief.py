@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import make_tidy
 
-from mcr_analysis import appendix, brief, config, io, plots, scores, taxonomy
+from mcr_analysis import appendix, brief, config, ingest, plots, scores, taxonomy
 from mcr_analysis.taxonomy import MCRDataError
 
 AXIS = "seguridad_alimentaria"
@@ -154,7 +154,7 @@ def test_theme_shared_only_across_criteria_closes_the_table():
 
 
 def test_shared_matches_scores_table_on_sample_data():
-    tidy = io.load_submissions(config.RAW_DIR).tidy
+    tidy = ingest.load_submissions(config.RAW_DIR).tidy
     reference = scores.shared_themes_table(tidy)
     for axis in taxonomy.axes().ids:
         mine = brief.brief_tables(tidy, axis)["shared"]
@@ -227,7 +227,7 @@ def test_make_brief_writes_html_with_sections_and_figures(tmp_path, capfd):
     assert headings == [("1", title)] + [("2", taxonomy.text(k, lang)) for k in keys]
     assert taxonomy.text("sample_data_note", lang) in html
     # One image per non-empty criterion of the axis plus the Jaccard heat map, all embedded.
-    tidy = io.load_submissions(config.RAW_DIR).tidy
+    tidy = ingest.load_submissions(config.RAW_DIR).tidy
     n_cells = sum(cell["axis"] == axis for cell in appendix.plan_cells(tidy, "2024"))
     tags = re.findall(r"<img ([^>]*)>", html)
     images = [(re.search(r'src="([^"]{0,22})', tag)[1], re.search(r'alt="([^"]*)"', tag)[1]) for tag in tags]

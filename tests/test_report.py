@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from fixtures_xlsx import Text, build_workbook
 
-from mcr_analysis import io, report
+from mcr_analysis import ingest, report
 
 HEAD = ["Eje", "Criterio", "Tema", "Iniciativa"]
 
@@ -22,30 +22,30 @@ def _raw(tmp_path):
 
 
 def test_outputs_are_written_neutralised_and_read_back(tmp_path):
-    result = io.load_submissions(_raw(tmp_path))
+    result = ingest.load_submissions(_raw(tmp_path))
     out = tmp_path / "out" / "nested"
     paths = report.write_ingest_outputs(result, out)
     assert [p.name for p in paths] == list(report.OUTPUT_NAMES) and all(p.is_file() for p in paths)
     csv_text = paths[0].read_text(encoding="utf-8")
     assert "'=HYPERLINK" in csv_text and ",'+1," in csv_text and ",'-2," in csv_text and "'@SUM(A1)" in csv_text
-    assert csv_text.splitlines()[0] == ",".join(io.TIDY_COLUMNS)
+    assert csv_text.splitlines()[0] == ",".join(ingest.TIDY_COLUMNS)
     rejects = pd.read_csv(paths[2], dtype=str, keep_default_na=False)
-    assert list(rejects.columns) == io.REJECT_COLUMNS and rejects["value"].tolist() == ["Proyectoz"]
+    assert list(rejects.columns) == ingest.REJECT_COLUMNS and rejects["value"].tolist() == ["Proyectoz"]
     # the Parquet keeps the values as loaded; read_tidy restores them from the CSV
     assert pd.read_parquet(paths[1])["theme"].tolist()[0] == "=HYPERLINK(\"http://x\")"
-    pd.testing.assert_frame_equal(io.read_tidy(paths[0]), result.tidy)
-    pd.testing.assert_frame_equal(io.read_tidy(paths[1]), result.tidy)
+    pd.testing.assert_frame_equal(ingest.read_tidy(paths[0]), result.tidy)
+    pd.testing.assert_frame_equal(ingest.read_tidy(paths[1]), result.tidy)
 
 
 def test_outputs_are_byte_for_byte_deterministic(tmp_path):
     raw = _raw(tmp_path)
-    first = [p.read_bytes() for p in report.write_ingest_outputs(io.load_submissions(raw), tmp_path / "a")]
-    second = [p.read_bytes() for p in report.write_ingest_outputs(io.load_submissions(raw), tmp_path / "b")]
+    first = [p.read_bytes() for p in report.write_ingest_outputs(ingest.load_submissions(raw), tmp_path / "a")]
+    second = [p.read_bytes() for p in report.write_ingest_outputs(ingest.load_submissions(raw), tmp_path / "b")]
     assert first == second
 
 
 def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organisms(tmp_path):
-    result = io.load_submissions(_raw(tmp_path))
+    result = ingest.load_submissions(_raw(tmp_path))
     text = report.validation_report(result)
     assert text.startswith("# Informe de validación de la ingesta\n")
     assert "| 2024/OTCA.xlsx | 2024 | OTCA | filename | loaded | 3 | 2 | 1 |  |" in text
@@ -61,7 +61,7 @@ def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organi
 
 
 def test_missing_organisms_per_round_and_axis(tmp_path):
-    result = io.load_submissions(_raw(tmp_path))
+    result = ingest.load_submissions(_raw(tmp_path))
     missing = report.missing_organisms(result)
     from mcr_analysis.taxonomy import participation
     expected = participation()[["axis", "organism"]].drop_duplicates()
@@ -72,12 +72,12 @@ def test_missing_organisms_per_round_and_axis(tmp_path):
 
 def test_report_caps_rejects_per_file(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "MAX_REJECTS_PER_FILE", 0)
-    text = report.validation_report(io.load_submissions(_raw(tmp_path)))
+    text = report.validation_report(ingest.load_submissions(_raw(tmp_path)))
     assert "… y 1 más en mcr_rejects.csv" in text
 
 
 def test_summary_text_uses_relative_paths(tmp_path, monkeypatch):
-    result = io.load_submissions(_raw(tmp_path))
+    result = ingest.load_submissions(_raw(tmp_path))
     monkeypatch.chdir(tmp_path)
     summary = report.summary_text(result, tmp_path / "out")
     assert summary.splitlines() == [
@@ -89,7 +89,7 @@ def test_report_counts_reject_kinds_per_file(tmp_path):
     build_workbook(tmp_path / "SELA.xlsx", {"M": [HEAD, ["Energía sostenible", "Proyectoz", "a", "i"],
                                                   ["Energía sostenible", "Normaz", "b", "j"],
                                                   ["Energía", "Normas", "c", "k"]]})
-    text = report.validation_report(io.load_submissions(tmp_path))
+    text = report.validation_report(ingest.load_submissions(tmp_path))
     # two unknown criteria (different values) count as one kind; the ambiguous axis as another
     assert "\n- ambiguous axis: 1\n- unknown criterion: 2\n" in text
 
@@ -101,7 +101,7 @@ def test_reason_kind_drops_quoted_values_and_numbers():
 
 
 def test_output_folder_that_is_a_file_is_named(tmp_path):
-    result = io.load_submissions(_raw(tmp_path))
+    result = ingest.load_submissions(_raw(tmp_path))
     (tmp_path / "taken").write_text("x", encoding="utf-8")
     for out in (tmp_path / "taken", tmp_path / "taken" / "sub"):
         with pytest.raises(NotADirectoryError, match=rf"{out.name} cannot be the output folder: .*taken is a file"):

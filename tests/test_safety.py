@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fixtures_xlsx import assert_accounted, build_workbook, replace_in_zip
 
-from mcr_analysis import io, safety
+from mcr_analysis import ingest, safety
 from mcr_analysis.taxonomy import MCRDataError
 
 
@@ -72,7 +72,7 @@ def test_compression_ratio_bomb_is_refused_by_the_loader(tmp_path):
     with pytest.raises(MCRDataError, match=r"entry 'xl/media/bomb\.bin' expands 8388608 bytes from \d+, a "
                                            r"ratio over the limit 1000"):
         safety.check_archive(path)
-    result = io.load_submissions(tmp_path)
+    result = ingest.load_submissions(tmp_path)
     assert result.tidy.empty and result.files.loc[0, "status"] == "unreadable"
     assert "possible zip bomb" in result.rejects.loc[0, "reason"]
     assert_accounted(tmp_path, result)
@@ -100,7 +100,7 @@ def _billion_laughs(tmp_path):
 
 def test_billion_laughs_in_shared_strings_is_not_expanded(tmp_path):
     _billion_laughs(tmp_path)
-    result = io.load_submissions(tmp_path)
+    result = ingest.load_submissions(tmp_path)
     loaded = "".join(result.tidy["theme"]) + "".join(result.rejects["reason"])
     assert len(loaded) < 10_000  # 10**9 "ha" would be 2 GB
     assert "root:" not in loaded  # no external entity read
@@ -147,7 +147,7 @@ def test_macro_workbook_gives_cached_values_and_its_vba_part_is_never_run(tmp_pa
         z.writestr("xl/vbaProject.bin", b"Attribute VB_Name = \"ThisWorkbook\"\nSub Workbook_Open()\n"
                                         b"Open \"pwned.txt\" For Output As #1\nEnd Sub\n")
     xlsm = path.rename(tmp_path / "CAN_macros.xlsm")
-    result = io.load_submissions(xlsm)
+    result = ingest.load_submissions(xlsm)
     assert result.tidy[["organism", "theme", "initiative"]].values.tolist() == [["CAN", "", "macro"]]
     assert result.rejects.empty and not any(tmp_path.rglob("pwned.txt"))
     assert_accounted(tmp_path, result)

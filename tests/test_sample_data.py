@@ -25,7 +25,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from mcr_analysis import sets, taxonomy
-from mcr_analysis.io import load_submissions
+from mcr_analysis.ingest import load_submissions
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "external" / "sample_matrices.tsv"

@@ -9,7 +9,7 @@ from fixtures_xlsx import assert_accounted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcr_analysis import io, writers
+from mcr_analysis import ingest, writers
 from mcr_analysis.taxonomy import axes, criteria, organisms
 
 CONTENT = ["organism", "axis", "matrix", "criterion", "theme", "initiative", "description", "year", "status",
@@ -113,7 +113,7 @@ def test_written_submissions_load_back_exactly(tmp_path_factory, case):
     folder = tmp_path_factory.mktemp("roundtrip")
     name = f"{rows['organism'].iloc[0]}_matriz.xlsx" if options["organism_in"] == "filename" else "sub.xlsx"
     where = writers.write_submission(rows, folder / name, **options)
-    result = io.load_submissions(folder)
+    result = ingest.load_submissions(folder)
     assert result.rejects.empty, result.rejects.to_dict("records")
     assert_accounted(folder, result)
     expected = rows.copy()

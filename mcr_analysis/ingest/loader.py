@@ -10,46 +10,23 @@ The organism comes from an organism column, else a metadata cell such as
 
 Nothing is lost: every non-empty data row of every readable sheet ends up in
 the tidy table or in the rejects table (one reject row per problem found).
-
-Examples
---------
->>> TIDY_COLUMNS[:5]
-['round', 'organism', 'axis', 'matrix', 'criterion']
->>> REJECT_COLUMNS
-['source_file', 'source_sheet', 'source_row', 'column', 'value', 'reason']
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import gc
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import python_calamine
 
-from mcr_analysis import _sheets, safety
-from mcr_analysis.taxonomy import MCRDataError, criteria, normalize_label, organisms
+from mcr_analysis.ingest import header as _header, readers, sheet as _sheet
+from mcr_analysis.ingest.tables import FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, _coerce
+from mcr_analysis.taxonomy import criteria, normalize_label, organisms
 
-__all__ = ["TIDY_COLUMNS", "REJECT_COLUMNS", "FILE_COLUMNS", "SHEET_COLUMNS",
-           "LoadResult", "load_submissions", "read_tidy", "organism_from_filename"]
+__all__ = ["LoadResult", "load_submissions", "organism_from_filename"]
 
-TIDY_COLUMNS = [
-    "round", "organism", "axis", "matrix", "criterion", "theme", "initiative",
-    "description", "year", "status", "partners", "source_file", "source_sheet", "source_row",
-]
-REJECT_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
-FILE_COLUMNS = ["source_file", "round", "organism", "organism_from", "status", "rows_read",
-                "rows_loaded", "rows_rejected", "tidy_rows", "reason"]
-SHEET_COLUMNS = ["source_file", "source_sheet", "status", "layout", "header_row", "rows_read",
-                 "reason", "ignored_columns", "notes"]
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-"""Files read as workbooks; ``.xls`` and ``~$`` lock files are reported, other files ignored."""
-_READ_AHEAD = 2
-"""Workbooks read ahead of the one being validated."""
 _CONTENT = ["organism", "axis", "matrix", "criterion", "theme", "initiative",
             "description", "year", "status", "partners"]
 
@@ -129,66 +106,17 @@ def _file_reject(rel: str, reason: str) -> dict:
             "reason": reason}
 
 
-def _unreadable(path: Path) -> str:
-    """Reason a file cannot be read as a workbook, or ``""``."""
-    if path.name.startswith("~$"):
-        return "Excel lock file (~$...), not a submission; close the workbook in Excel and remove it"
-    if path.suffix.lower() == ".xls":
-        return "legacy .xls workbook is not supported; save it as .xlsx (Excel Workbook)"
-    try:
-        safety.check_archive(path)
-    except MCRDataError as exc:
-        return str(exc)
-    return ""
-
-
-def _read(path: Path) -> tuple[list[tuple[str, list[list], list]], str]:
-    """``(name, grid, merged ranges)`` of each worksheet of ``path``, or ``[]`` and why it cannot be read."""
-    reason = _unreadable(path)
-    if reason:
-        return [], reason
-    try:
-        with python_calamine.CalamineWorkbook.from_path(path) as book:
-            grids = []
-            for meta in book.sheets_metadata:
-                if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                    continue
-                sheet = book.get_sheet_by_name(meta.name)
-                grids.append((meta.name, sheet.to_python(skip_empty_area=False),
-                              sheet.merged_cell_ranges or []))
-    except Exception as exc:  # calamine raises several error types for broken files
-        return [], f"not a readable workbook: {type(exc).__name__}: {exc}"
-    return grids, ""
-
-
-def _read_ahead(files: list[Path]):
-    """Yield :func:`_read` of each file in order, reading the next ones in a background thread.
-
-    python-calamine releases the GIL while it parses a workbook, so the next
-    workbooks are read while this thread validates the current one; at most
-    :data:`_READ_AHEAD` workbooks wait in memory.  Errors other than an
-    unreadable file propagate as without the thread.
-    """
-    with ThreadPoolExecutor(max_workers=_READ_AHEAD, thread_name_prefix="mcr-read") as pool:
-        pending = collections.deque(pool.submit(_read, f) for f in files[:_READ_AHEAD])
-        for i in range(len(files)):
-            grids = pending.popleft().result()
-            if i + _READ_AHEAD < len(files):
-                pending.append(pool.submit(_read, files[i + _READ_AHEAD]))
-            yield grids
-
-
 def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
-    """Tidy columns, reject records, file record and sheet records of one file read by :func:`_read`."""
+    """Tidy columns, reject records, file record and sheet records of one file read by :func:`readers.read`."""
     grids, reason = read
     info = {"source_file": rel, "round": round_, "organism": "", "organism_from": "",
             "status": "unreadable", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0,
             "tidy_rows": 0, "reason": reason}
     if reason:
         return None, [_file_reject(rel, reason)], info, []
-    headers = [(name, grid, merges, _sheets.find_header(grid, merges)) for name, grid, merges in grids]
+    headers = [(name, grid, merges, _header.find_header(grid, merges)) for name, grid, merges in grids]
     # organism: per-sheet metadata, any sheet's metadata, the file name
-    metas = [(_sheets.metadata_organism(g, h.row if h else _sheets.HEADER_SCAN_ROWS)) for _n, g, _m, h in headers]
+    metas = [(_header.metadata_organism(g, h.row if h else _header.HEADER_SCAN_ROWS)) for _n, g, _m, h in headers]
     default, source, why = None, "", []
     for value in metas:
         if value:
@@ -210,7 +138,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
                  "header_row": None, "rows_read": 0, "reason": "", "ignored_columns": "", "notes": ""}
         sheet_infos.append(sinfo)
         if header is None:
-            sinfo["reason"] = (f"no recognisable header in the first {_sheets.HEADER_SCAN_ROWS} rows "
+            sinfo["reason"] = (f"no recognisable header in the first {_header.HEADER_SCAN_ROWS} rows "
                                "(expected columns such as Eje/Axis, Criterio/Criterion, Tema/Theme, Iniciativa)")
             continue
         found = sorted(header.fields) + [f"marks:{c}" for c in header.mark_columns.values()]
@@ -222,7 +150,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         own = organisms().match(meta) if meta else None
         if own is not None and own.id:
             sheet_org = own.id
-        rows = _sheets.parse_sheet(grid, merges, header, name, sheet_org, no_org)
+        rows = _sheet.parse_sheet(grid, merges, header, name, sheet_org, no_org)
         sinfo.update(status="read", layout=rows.layout, header_row=header.row + 1, rows_read=rows.rows_read,
                      ignored_columns="; ".join(header.ignored),
                      notes="; ".join(f"row {r}: {t}" for r, t in rows.notes))
@@ -286,7 +214,7 @@ def _files(path: Path) -> tuple[Path, list[Path]]:
     if not path.is_dir():
         raise FileNotFoundError(f"{path} does not exist; expected a folder of .xlsx submissions or one .xlsx file")
     files = [p for p in path.rglob("*") if p.is_file() and (
-        p.suffix.lower() in WORKBOOK_SUFFIXES + (".xls",) or p.name.startswith("~$"))]
+        p.suffix.lower() in readers.WORKBOOK_SUFFIXES + (".xls",) or p.name.startswith("~$"))]
     return path, sorted(files, key=lambda p: p.relative_to(path).as_posix())
 
 
@@ -341,7 +269,7 @@ def _load_all(files: list[Path], base: Path) -> LoadResult:
     """The four frames of :class:`LoadResult` for ``files``, relative to ``base``."""
     columns: dict[str, list] = {c: [] for c in TIDY_COLUMNS}
     rejects, infos, sheets = [], [], []
-    for file, read in zip(files, _read_ahead(files)):
+    for file, read in zip(files, readers.read_ahead(files)):
         rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
         parts = rel.split("/")
         round_ = parts[0] if len(parts) > 1 else ""
@@ -367,19 +295,6 @@ def _finish_tidy(columns: dict[str, list]) -> pd.DataFrame:
     return _coerce(tidy.take(rows).reset_index(drop=True))
 
 
-def _coerce(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Contract dtypes: text as str with "" for missing, year Int64, source_row int64."""
-    out = tidy.copy()
-    for c in TIDY_COLUMNS:
-        if c == "year":
-            out[c] = pd.to_numeric(out[c], errors="raise").astype("Int64")
-        elif c == "source_row":
-            out[c] = out[c].astype("int64")
-        else:
-            out[c] = out[c].fillna("").astype(str)
-    return out
-
-
 def _finish_rejects(records: list[dict]) -> pd.DataFrame:
     if not records:
         return _empty_rejects()
@@ -397,57 +312,4 @@ def _finish_sheets(records: list[dict]) -> pd.DataFrame:
     frame["header_row"] = frame["header_row"].astype("Int64")
     frame["rows_read"] = frame["rows_read"].astype("int64")
     return frame
-
-
-def read_tidy(path: str | Path) -> pd.DataFrame:
-    """Read a tidy table written by ``mcr ingest`` (``.csv`` or ``.parquet``).
-
-    Parameters
-    ----------
-    path : str or Path
-        ``mcr_tidy.csv`` or ``mcr_tidy.parquet``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The tidy table (:data:`TIDY_COLUMNS`): text as ``str`` with ``""``
-        for missing, ``year`` as Int64 and ``source_row`` as int64; CSV text
-        neutralised against formula injection
-        (:func:`mcr_analysis.safety.neutralise`) is restored.
-
-    Raises
-    ------
-    FileNotFoundError
-        When ``path`` does not exist.
-    MCRDataError
-        When columns are missing or unexpected, or a value has the wrong type.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from mcr_analysis.report import write_ingest_outputs
-    >>> csv_path = write_ingest_outputs(load_submissions(tempfile.mkdtemp()), tempfile.mkdtemp())[0]
-    >>> read_tidy(csv_path).columns.tolist() == TIDY_COLUMNS
-    True
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist; run 'mcr ingest' first to write the tidy table")
-    if path.suffix.lower() == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        frame = frame.map(safety.unneutralise) if len(frame) else frame
-    missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in TIDY_COLUMNS]
-    if missing or extra:
-        raise MCRDataError(f"{path}: not a tidy MCR table; missing columns {missing}, unexpected columns "
-                           f"{extra}; expected exactly {', '.join(TIDY_COLUMNS)}")
-    try:
-        year = frame["year"].replace("", None) if frame["year"].dtype == object else frame["year"]
-        frame = frame.assign(year=pd.to_numeric(year), source_row=pd.to_numeric(frame["source_row"]))
-        return _coerce(frame[TIDY_COLUMNS])
-    except (ValueError, TypeError) as exc:
-        raise MCRDataError(f"{path}: year must be whole numbers or empty and source_row whole numbers "
-                           f"({exc})") from None
 

@@ -1,4 +1,4 @@
-"""Tests of mcr_analysis.io: every layout, every reject reason, nothing lost."""
+"""Tests of mcr_analysis.ingest: every layout, every reject reason, nothing lost."""
 
 from __future__ import annotations
 
@@ -10,20 +10,21 @@ import pandas as pd
 import pytest
 from fixtures_xlsx import assert_accounted, build_messy_folder, build_workbook, keys, replace_in_zip
 
-from mcr_analysis import io
+from mcr_analysis import ingest
+from mcr_analysis.ingest import loader, readers
 from mcr_analysis.taxonomy import MCRDataError
 
 LONG_ES = ["Organismo", "Eje", "Criterio", "Tema", "Iniciativa", "Descripción", "Año", "Estado", "Socios"]
 
 
-def load(root: Path) -> io.LoadResult:
+def load(root: Path) -> ingest.LoadResult:
     """Load ``root`` and check the accounting (applied to every fixture)."""
-    result = io.load_submissions(root)
+    result = ingest.load_submissions(root)
     assert_accounted(root, result)
     return result
 
 
-def reasons(result: io.LoadResult) -> list[str]:
+def reasons(result: ingest.LoadResult) -> list[str]:
     return list(result.rejects["reason"])
 
 
@@ -38,7 +39,7 @@ def test_long_layout_gives_one_tidy_row_per_initiative(tmp_path):
     ]})
     result = load(tmp_path)
     tidy = result.tidy
-    assert list(tidy.columns) == io.TIDY_COLUMNS
+    assert list(tidy.columns) == ingest.TIDY_COLUMNS
     assert tidy[["round", "organism", "axis", "criterion", "theme", "initiative", "source_file",
                  "source_sheet", "source_row"]].values.tolist() == [
         ["2024", "CAN", "transfronteriza", "proyectos", "Pasos de frontera", "CEBAF", "2024/matriz.xlsx",
@@ -56,7 +57,7 @@ def test_long_layout_gives_one_tidy_row_per_initiative(tmp_path):
 
 def test_tidy_then_rejects_unpack(tmp_path):
     build_workbook(tmp_path / "CAN.xlsx", {"M": [["Eje", "Criterio", "Tema"], ["Energía sostenible", "Normas", "x"]]})
-    tidy, rejects = io.load_submissions(tmp_path / "CAN.xlsx")
+    tidy, rejects = ingest.load_submissions(tmp_path / "CAN.xlsx")
     assert tidy["source_file"].tolist() == ["CAN.xlsx"] and tidy["round"].tolist() == [""]
     assert rejects.empty
 
@@ -394,7 +395,7 @@ def test_rounds_are_first_subfolders_and_paths_are_relative_posix(tmp_path):
 def test_loading_is_deterministic(tmp_path):
     _good(tmp_path / "2024" / "OTCA.xlsx")
     _good(tmp_path / "2024" / "AEC.xlsx")
-    a, b = io.load_submissions(tmp_path), io.load_submissions(tmp_path)
+    a, b = ingest.load_submissions(tmp_path), ingest.load_submissions(tmp_path)
     pd.testing.assert_frame_equal(a.tidy, b.tidy)
     pd.testing.assert_frame_equal(a.rejects, b.rejects)
     assert a.tidy["organism"].tolist() == ["AEC", "OTCA"]
@@ -402,7 +403,7 @@ def test_loading_is_deterministic(tmp_path):
 
 def test_missing_path_raises(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nowhere does not exist; expected a folder of \.xlsx"):
-        io.load_submissions(tmp_path / "nowhere")
+        ingest.load_submissions(tmp_path / "nowhere")
 
 
 # --- a messy folder, as a new user would try it --------------------------------------------------
@@ -511,23 +512,23 @@ def test_read_tidy_checks_columns(tmp_path):
     pd.DataFrame({"round": ["2024"], "organism": ["CAN"], "extra": [1]}).to_csv(bad, index=False)
     with pytest.raises(MCRDataError, match=r"missing columns \['axis', .*'source_row'\], unexpected columns "
                                            r"\['extra'\]"):
-        io.read_tidy(bad)
+        ingest.read_tidy(bad)
     with pytest.raises(FileNotFoundError, match="run 'mcr ingest' first"):
-        io.read_tidy(tmp_path / "none.csv")
+        ingest.read_tidy(tmp_path / "none.csv")
 
 
 def test_read_tidy_rejects_bad_year(tmp_path, tidy_small):
     path = tmp_path / "t.csv"
     tidy_small.assign(year="soon").to_csv(path, index=False)
     with pytest.raises(MCRDataError, match="year must be whole numbers or empty"):
-        io.read_tidy(path)
+        ingest.read_tidy(path)
     tidy_small.to_csv(path, index=False)
-    pd.testing.assert_frame_equal(io.read_tidy(path), tidy_small.astype({"source_row": "int64"}))
+    pd.testing.assert_frame_equal(ingest.read_tidy(path), tidy_small.astype({"source_row": "int64"}))
 
 
 def test_organism_from_filename_reasons():
-    assert io.organism_from_filename("matriz.xlsx") == (None, "the file name 'matriz.xlsx' names no known organism")
-    assert io.organism_from_filename("CAN y SICA.xlsx")[1] == (
+    assert ingest.organism_from_filename("matriz.xlsx") == (None, "the file name 'matriz.xlsx' names no known organism")
+    assert ingest.organism_from_filename("CAN y SICA.xlsx")[1] == (
         "the file name 'CAN y SICA.xlsx' names several organisms (CAN, SICA)")
 
 
@@ -547,7 +548,7 @@ def test_gc_paused_restores_the_collector_state_even_on_error(enabled):
     try:
         (gc.enable if enabled else gc.disable)()
         with pytest.raises(ValueError, match="boom"):
-            with io._gc_paused():
+            with loader._gc_paused():
                 assert not gc.isenabled()
                 raise ValueError("boom")
         assert gc.isenabled() is enabled
@@ -557,7 +558,7 @@ def test_gc_paused_restores_the_collector_state_even_on_error(enabled):
 
 def test_load_submissions_leaves_the_collector_enabled(tmp_path):
     assert gc.isenabled()
-    io.load_submissions(tmp_path)
+    ingest.load_submissions(tmp_path)
     assert gc.isenabled()
 
 
@@ -567,8 +568,8 @@ def test_read_ahead_yields_each_file_read_in_order(tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
     files.insert(2, broken)
-    assert list(io._read_ahead(files)) == [io._read(f) for f in files]
-    assert list(io._read_ahead([])) == []
+    assert list(readers.read_ahead(files)) == [readers.read(f) for f in files]
+    assert list(readers.read_ahead([])) == []
 
 
 def test_read_ahead_propagates_unexpected_errors(tmp_path, monkeypatch):
@@ -579,9 +580,9 @@ def test_read_ahead_propagates_unexpected_errors(tmp_path, monkeypatch):
             raise RuntimeError(f"cannot read {path.name}")
         return [], "stub"
 
-    monkeypatch.setattr(io, "_read", read)
+    monkeypatch.setattr(readers, "read", read)
     seen = []
     with pytest.raises(RuntimeError, match=r"cannot read 2\.xlsx"):
-        for item in io._read_ahead(files):
+        for item in readers.read_ahead(files):
             seen.append(item)
     assert seen == [([], "stub")] * 2

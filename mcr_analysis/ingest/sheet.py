@@ -1,206 +1,30 @@
-"""One worksheet of a submission: header detection, notes, layouts, row validation.
+"""One worksheet of a submission: data rows, notes, layouts, row validation.
 
-Internal to :mod:`mcr_analysis.io`.  A sheet arrives as a grid of cached cell
-values (python-calamine, absolute 0-based coordinates, formulas never
+Internal to :mod:`mcr_analysis.ingest`.  A sheet arrives as a grid of cached
+cell values (python-calamine, absolute 0-based coordinates, formulas never
 evaluated); vertical merged ranges are filled down their first column, so an
 axis or criterion written once for a block counts for every row it spans.
 
-The header is the row, among the first :data:`HEADER_SCAN_ROWS`, with the most
-cells naming a known column (``headers.tsv``) or a criterion (the columns of a
-mark matrix).  Rows below it are data rows, except fully empty rows and notes
-(a one-cell row starting with a note word such as "Nota:", or a one-cell row
-after the table and a blank row).
+Rows below the header (:mod:`mcr_analysis.ingest.header`) are data rows,
+except fully empty rows and notes (a one-cell row starting with a note word
+such as "Nota:", or a one-cell row after the table and a blank row).
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from importlib import resources
+from dataclasses import dataclass
 
+from mcr_analysis.ingest.cells import (
+    YEAR_RANGE, _empty, cell_text, column_letter, fill_merged, fold_mark, marks, package_table, parse_year,
+)
+from mcr_analysis.ingest.header import Header, _note_words
 from mcr_analysis.taxonomy import axes, criteria, normalize_label, organisms
 
-HEADER_SCAN_ROWS = 30
-"""How many rows from the top of a sheet are searched for the header."""
-MIN_HEADER_CELLS = 2
-"""A header must have at least this many recognised cells."""
-YEAR_RANGE = (1900, 2100)
-"""Accepted years, inclusive."""
 FIELDS = ("organism", "axis", "matrix", "criterion", "theme", "initiative",
           "description", "year", "status", "partners")
 TEXT_FIELDS = ("theme", "initiative", "description", "status", "partners")
-
-
-def _table(name: str) -> list[dict[str, str]]:
-    with resources.files("mcr_analysis.data").joinpath(name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
-@functools.cache
-def header_aliases() -> dict[str, str]:
-    """Folded header alias -> field (``headers.tsv``, note words excluded)."""
-    return {normalize_label(r["alias"]): r["field"] for r in _table("headers.tsv") if r["field"] != "note"}
-
-
-@functools.cache
-def canonical_headers(lang: str) -> dict[str, str]:
-    """Field -> the header text written in ``lang`` (``headers.tsv`` column ``canonical``)."""
-    return {r["field"]: r["alias"] for r in _table("headers.tsv") if r["canonical"] == lang}
-
-
-@functools.cache
-def _note_words() -> tuple[str, ...]:
-    return tuple(normalize_label(r["alias"]) for r in _table("headers.tsv") if r["field"] == "note")
-
-
-def fold_mark(value: object) -> str:
-    """Fold a mark cell: text without accents, case-folded, stripped."""
-    text = unicodedata.normalize("NFKD", cell_text(value))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
-
-
-@functools.cache
-def marks() -> dict[str, bool]:
-    """Folded mark -> marked? (``marks.tsv``)."""
-    return {fold_mark(r["mark"]): r["marked"] == "yes" for r in _table("marks.tsv")}
-
-
-def cell_text(value: object) -> str:
-    """Text of a cached cell value: strings stripped, whole floats without ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value).strip()
-
-
-def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def column_letter(index: int) -> str:
-    """Excel letter of a 0-based column index (``0 -> 'A'``, ``27 -> 'AB'``)."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def fill_merged(grid: list[list], merges: list) -> list[list]:
-    """A new grid where each vertical merged range's value fills its first column.
-
-    Only rows are copied that change; ``grid`` is not modified.
-    """
-    out = list(grid)
-    for (r1, c1), (r2, _c2) in merges or ():
-        if r2 <= r1 or r1 >= len(grid):
-            continue
-        value = grid[r1][c1]
-        for r in range(r1 + 1, min(r2, len(grid) - 1) + 1):
-            if _empty(out[r][c1]):
-                if out[r] is grid[r]:
-                    out[r] = list(grid[r])
-                out[r][c1] = value
-    return out
-
-
-@dataclass
-class Header:
-    """A detected header row (0-based ``row``)."""
-
-    row: int
-    fields: dict[str, int] = field(default_factory=dict)
-    mark_columns: dict[int, str] = field(default_factory=dict)
-    names: dict[int, str] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)
-
-
-def _criterion_id(key: str) -> str | None:
-    cands = criteria().index.get(key)
-    if cands and len({c[0] for c in cands}) == 1:
-        return cands[0][0]
-    return None
-
-
-def find_header(grid: list[list], merges: list = ()) -> Header | None:
-    """The header row among the first rows of ``grid``, or ``None``.
-
-    Vertical ``merges`` are filled first, so a two-row header whose "Eje" and
-    "Tema" cells are merged down beside a row of criterion names (under a
-    merged "Criterio" group cell) is found on its second row.
-    """
-    grid = fill_merged(grid[:HEADER_SCAN_ROWS], merges)
-    aliases = header_aliases()
-    best, best_score = None, MIN_HEADER_CELLS - 1
-    known: dict[str, bool] = {}  # cell text -> names a column or criterion (data rows repeat values)
-    for r in range(min(HEADER_SCAN_ROWS, len(grid))):
-        score = 0
-        for value in grid[r]:
-            if isinstance(value, str):
-                if value not in known:
-                    key = normalize_label(value)
-                    known[value] = bool(key and (key in aliases or _criterion_id(key)))
-                score += known[value]
-        if score > best_score:
-            best, best_score = r, score
-    if best is None:
-        return None
-    header = Header(best)
-    for c, value in enumerate(grid[best]):
-        name = cell_text(value)
-        if not name:
-            continue
-        header.names[c] = name
-        key = normalize_label(name)
-        fld = aliases.get(key)
-        crit = None if fld else _criterion_id(key)
-        if fld and fld not in header.fields:
-            header.fields[fld] = c
-        elif crit and crit not in header.mark_columns.values():
-            header.mark_columns[c] = crit
-        else:
-            header.ignored.append(name)
-    return header
-
-
-_META = re.compile(r"^\s*([^:：]{2,40}?)\s*[:：]\s*(\S.*?)\s*$")
-
-
-def metadata_organism(grid: list[list], stop: int) -> str:
-    """The organism named in a metadata cell in rows ``[0, stop)``, as written, or ``""``.
-
-    Recognises "Organismo: X" in one cell, or "Organismo" then X in a cell to its right.
-    """
-    aliases = header_aliases()
-    for r in range(min(stop, len(grid))):
-        row = grid[r]
-        for c, value in enumerate(row):
-            if not isinstance(value, str):
-                continue
-            m = _META.match(value)
-            if m and aliases.get(normalize_label(m.group(1))) == "organism":
-                return m.group(2)
-            if aliases.get(normalize_label(value)) == "organism":
-                rest = [cell_text(v) for v in row[c + 1:] if not _empty(v)]
-                if rest:
-                    return rest[0]
-    return ""
 
 
 def _is_note_text(text: str) -> bool:
@@ -247,24 +71,6 @@ def split_rows(raw: list[list], filled: list[list], header_row: int) -> tuple[li
                 continue
         data.append(r)
     return data, notes
-
-
-def parse_year(value: object) -> int | None | bool:
-    """Year of a cell: an int, ``None`` when empty, ``False`` when invalid."""
-    if _empty(value):
-        return None
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*\d{4}(?:\.0*)?\s*", value):
-        number = float(value)
-    else:
-        return False
-    if number.is_integer() and YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
-        return int(number)
-    return False
-
 
 
 
@@ -467,4 +273,4 @@ def _expand_marks(rows: list[list], header: Header, problem) -> list[tuple[int, 
 
 @functools.cache
 def _marks_display() -> dict[str, bool]:
-    return {r["mark"]: r["marked"] == "yes" for r in _table("marks.tsv")}
+    return {r["mark"]: r["marked"] == "yes" for r in package_table("marks.tsv")}

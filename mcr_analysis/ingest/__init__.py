@@ -1,0 +1,23 @@
+"""The ingest: organisms' submissions in, tidy table, rejects, files and sheets out.
+
+Parts, one module each:
+
+- :mod:`~mcr_analysis.ingest.readers`: a file on disk to grids of cached cell values;
+- :mod:`~mcr_analysis.ingest.cells`: cell values (text, marks, years, merged ranges);
+- :mod:`~mcr_analysis.ingest.header`: the header row, its fields, metadata cells;
+- :mod:`~mcr_analysis.ingest.sheet`: the data rows of one sheet, validated;
+- :mod:`~mcr_analysis.ingest.loader`: a folder of files to :class:`LoadResult`;
+- :mod:`~mcr_analysis.ingest.tables`: the column contracts and :func:`read_tidy`.
+
+Examples
+--------
+>>> from mcr_analysis import ingest
+>>> ingest.TIDY_COLUMNS[:3]
+['round', 'organism', 'axis']
+"""
+
+from mcr_analysis.ingest.loader import LoadResult, load_submissions, organism_from_filename
+from mcr_analysis.ingest.tables import FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, read_tidy
+
+__all__ = ["TIDY_COLUMNS", "REJECT_COLUMNS", "FILE_COLUMNS", "SHEET_COLUMNS",
+           "LoadResult", "load_submissions", "read_tidy", "organism_from_filename"]

@@ -1,0 +1,99 @@
+"""The tables the ingest writes and reads back: column contracts and :func:`read_tidy`.
+
+Examples
+--------
+>>> TIDY_COLUMNS[:5]
+['round', 'organism', 'axis', 'matrix', 'criterion']
+>>> REJECT_COLUMNS
+['source_file', 'source_sheet', 'source_row', 'column', 'value', 'reason']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from mcr_analysis import safety
+from mcr_analysis.taxonomy import MCRDataError
+
+__all__ = ["TIDY_COLUMNS", "REJECT_COLUMNS", "FILE_COLUMNS", "SHEET_COLUMNS", "read_tidy"]
+
+TIDY_COLUMNS = [
+    "round", "organism", "axis", "matrix", "criterion", "theme", "initiative",
+    "description", "year", "status", "partners", "source_file", "source_sheet", "source_row",
+]
+REJECT_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
+FILE_COLUMNS = ["source_file", "round", "organism", "organism_from", "status", "rows_read",
+                "rows_loaded", "rows_rejected", "tidy_rows", "reason"]
+SHEET_COLUMNS = ["source_file", "source_sheet", "status", "layout", "header_row", "rows_read",
+                 "reason", "ignored_columns", "notes"]
+
+
+def _coerce(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Contract dtypes: text as str with "" for missing, year Int64, source_row int64."""
+    out = tidy.copy()
+    for c in TIDY_COLUMNS:
+        if c == "year":
+            out[c] = pd.to_numeric(out[c], errors="raise").astype("Int64")
+        elif c == "source_row":
+            out[c] = out[c].astype("int64")
+        else:
+            out[c] = out[c].fillna("").astype(str)
+    return out
+
+
+
+def read_tidy(path: str | Path) -> pd.DataFrame:
+    """Read a tidy table written by ``mcr ingest`` (``.csv`` or ``.parquet``).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``mcr_tidy.csv`` or ``mcr_tidy.parquet``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy table (:data:`TIDY_COLUMNS`): text as ``str`` with ``""``
+        for missing, ``year`` as Int64 and ``source_row`` as int64; CSV text
+        neutralised against formula injection
+        (:func:`mcr_analysis.safety.neutralise`) is restored.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist.
+    MCRDataError
+        When columns are missing or unexpected, or a value has the wrong type.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from mcr_analysis.ingest import load_submissions
+    >>> from mcr_analysis.report import write_ingest_outputs
+    >>> csv_path = write_ingest_outputs(load_submissions(tempfile.mkdtemp()), tempfile.mkdtemp())[0]
+    >>> read_tidy(csv_path).columns.tolist() == TIDY_COLUMNS
+    True
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist; run 'mcr ingest' first to write the tidy table")
+    if path.suffix.lower() == ".parquet":
+        frame = pd.read_parquet(path)
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = frame.map(safety.unneutralise) if len(frame) else frame
+    missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in TIDY_COLUMNS]
+    if missing or extra:
+        raise MCRDataError(f"{path}: not a tidy MCR table; missing columns {missing}, unexpected columns "
+                           f"{extra}; expected exactly {', '.join(TIDY_COLUMNS)}")
+    try:
+        year = frame["year"].replace("", None) if frame["year"].dtype == object else frame["year"]
+        frame = frame.assign(year=pd.to_numeric(year), source_row=pd.to_numeric(frame["source_row"]))
+        return _coerce(frame[TIDY_COLUMNS])
+    except (ValueError, TypeError) as exc:
+        raise MCRDataError(f"{path}: year must be whole numbers or empty and source_row whole numbers "
+                           f"({exc})") from None
+
