@@ -114,7 +114,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
             "tidy_rows": 0, "reason": reason}
     if reason:
         return None, [_file_reject(rel, reason)], info, []
-    headers = [(name, grid, merges, _header.find_header(grid, merges)) for name, grid, merges in grids]
+    headers = [(g.name, g.grid, g.merges, _header.find_header(g.grid, g.merges)) for g in grids]
     # organism: per-sheet metadata, any sheet's metadata, the file name
     metas = [(_header.metadata_organism(g, h.row if h else _header.HEADER_SCAN_ROWS)) for _n, g, _m, h in headers]
     default, source, why = None, "", []

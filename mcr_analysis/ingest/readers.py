@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
@@ -20,6 +21,41 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 """Files read as workbooks; ``.xls`` and ``~$`` lock files are reported, other files ignored."""
 _READ_AHEAD = 2
 """Workbooks read ahead of the one being validated."""
+
+
+@dataclass
+class SheetGrid:
+    """One worksheet as read from a file: the contract between the readers and the loader.
+
+    Attributes
+    ----------
+    name : str
+        Sheet name as written in the file.
+    grid : list of list
+        Cached cell values, absolute 0-based coordinates (row 0 is the sheet's
+        first row), rectangular; ``""`` for an empty cell.
+    merges : list
+        Merged ranges as ``((row1, col1), (row2, col2))``, 0-based, inclusive.
+    visible : bool
+        False for a hidden or very hidden sheet.
+    hidden_columns : frozenset of int
+        0-based indices of columns hidden in the file (when the format says).
+    uncached_formulas : dict
+        ``{(row, col): formula text}`` of formula cells that have no saved value
+        (their ``grid`` cell is ``""``); never evaluated.
+    stray_cells : list
+        ``(row, col, value)`` of cells left out of ``grid`` because they lie far
+        outside the block that holds the data (the grid is bounded by the
+        data, never by a sheet's claimed dimension).
+    """
+
+    name: str
+    grid: list
+    merges: list = field(default_factory=list)
+    visible: bool = True
+    hidden_columns: frozenset = frozenset()
+    uncached_formulas: dict = field(default_factory=dict)
+    stray_cells: list = field(default_factory=list)
 
 
 def unreadable(path: Path) -> str:
@@ -35,8 +71,8 @@ def unreadable(path: Path) -> str:
     return ""
 
 
-def read(path: Path) -> tuple[list[tuple[str, list[list], list]], str]:
-    """``(name, grid, merged ranges)`` of each worksheet of ``path``, or ``[]`` and why it cannot be read."""
+def read(path: Path) -> tuple[list[SheetGrid], str]:
+    """A :class:`SheetGrid` per worksheet of ``path``, or ``[]`` and why it cannot be read."""
     reason = unreadable(path)
     if reason:
         return [], reason
@@ -47,8 +83,9 @@ def read(path: Path) -> tuple[list[tuple[str, list[list], list]], str]:
                 if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                     continue
                 sheet = book.get_sheet_by_name(meta.name)
-                grids.append((meta.name, sheet.to_python(skip_empty_area=False),
-                              sheet.merged_cell_ranges or []))
+                grids.append(SheetGrid(meta.name, sheet.to_python(skip_empty_area=False),
+                                       sheet.merged_cell_ranges or [],
+                                       visible=meta.visible == python_calamine.SheetVisibleEnum.Visible))
     except Exception as exc:  # calamine raises several error types for broken files
         return [], f"not a readable workbook: {type(exc).__name__}: {exc}"
     return grids, ""
