@@ -12,8 +12,10 @@ round, in the book's order (axes, then criteria, as in the vocabulary), into
 * ``appendix.pdf``: all diagrams bound one per page, for the editors;
 * ``summary/``: the convergence heat map and one Jaccard heat map per axis.
 
-Figures are rendered in parallel (spawned processes), each cell drawn once and
-saved in every format; ``appendix.pdf`` binds the same one-page PDFs with pypdf
+Figures are rendered in parallel (spawned processes, with an unusable
+``SOURCE_DATE_EPOCH`` removed from their environment), each cell drawn once and
+saved in every format, all files written as one set under the folder's lock
+(:mod:`mcr_analysis.outputs`); ``appendix.pdf`` binds the same one-page PDFs with pypdf
 (no second drawing).  Fixed metadata make two runs give byte-identical SVG and
 PDF files.
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mcr_analysis import heatmaps, plots, safety, taxonomy
+from mcr_analysis import heatmaps, outputs, plots, taxonomy
 from mcr_analysis.sets import cell_contents, latest_round
 
 __all__ = ["MANIFEST_COLUMNS", "THEMES_COLUMNS", "FORMATS", "plan_cells", "build_appendix"]
@@ -140,32 +142,22 @@ def _warm_up() -> None:
     Figure()
 
 
-def _prepare(tidy, round, out_dir, formats, lang, kind, source_line):
-    """Plan the cells, make the output folder, remove stale files; return the task arguments."""
-    cells = plan_cells(tidy, round)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
-    summary = (tidy, cells[0]["round"], out / "summary", formats, lang)
-    return cells, summary, (str(out), formats, lang, kind, source_line)
-
-
-def _render_cell(cell: dict, out_dir: str, formats: tuple[str, ...], lang: str, kind: str,
-                 source_line: str | None) -> dict:
+def _render_cell(cell: dict, paths: dict[str, str], lang: str, kind: str, source_line: str | None) -> dict:
     """Draw one cell once (runs in a worker process) and save it in every format.
 
-    Returns its kind, note, overflow and the bytes of its one-page PDF, which
+    ``paths`` maps each format to the (temporary) file to write.  Returns its
+    kind, note, overflow and the bytes of its one-page PDF, which
     :func:`_bind_pdf` binds into ``appendix.pdf`` without drawing it again.
     """
     with plots.style():
         drawn = _draw(cell, lang, kind, source_line)
-        for fmt in formats:
+        for fmt, path in paths.items():
             if fmt != "pdf":
-                plots.save_figure(drawn.fig, Path(out_dir) / f"{cell['stem']}.{fmt}", fmt)
+                plots.save_figure(drawn.fig, path, fmt)
         page = io.BytesIO()
         drawn.fig.savefig(page, format="pdf", metadata=plots.save_metadata("pdf"))
-    if "pdf" in formats:
-        (Path(out_dir) / f"{cell['stem']}.pdf").write_bytes(page.getvalue())
+    if "pdf" in paths:
+        Path(paths["pdf"]).write_bytes(page.getvalue())
     return {"kind": drawn.kind, "note": drawn.note, "page": page.getvalue(),
             "overflow": sorted(zip(drawn.overflow["region"], drawn.overflow["theme"]))}
 
@@ -182,42 +174,50 @@ def _bind_pdf(pages: list[bytes], path: Path) -> None:
         writer.write(fh)
 
 
-def _write_summary(tidy: pd.DataFrame, round_: str, folder: Path, formats, lang: str) -> list[Path]:
-    """Convergence heat map and one Jaccard heat map per axis into ``folder``."""
+def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, formats, lang: str) -> list[str]:
+    """Convergence heat map and one Jaccard heat map per axis into ``folder``.
+
+    Each file ``NAME`` is written as ``folder/<prefix>NAME`` (the output set's
+    temporary name); returns the names.
+    """
     from matplotlib.figure import Figure
 
     from mcr_analysis import scores
 
-    folder.mkdir(parents=True, exist_ok=True)
+    Path(folder).mkdir(parents=True, exist_ok=True)
     rows = tidy.loc[tidy["round"].astype(str) == round_]
     conv = scores.convergence_table(rows)
     pairwise = scores.pairwise_table(rows)
     written = []
+
+    def save(fig, stem):
+        for fmt in formats:
+            plots.save_figure(fig, Path(folder) / f"{prefix}{stem}.{fmt}", fmt)
+            written.append(f"{stem}.{fmt}")
+
     with plots.style():
         fig = Figure(figsize=(6.3, 5.2), layout="constrained")
         heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot())
-        written += [plots.save_figure(fig, folder / f"convergence.{fmt}", fmt) for fmt in formats]
+        save(fig, "convergence")
         for axis in taxonomy.axes().ids:
             sel = pairwise.loc[(pairwise["axis"] == axis) & (pairwise["criterion"] == "*")]
             if sel.empty:
                 continue
             fig = Figure(figsize=(6.3, 4.72), layout="constrained")
             heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot())
-            written += [plots.save_figure(fig, folder / f"jaccard_{axis}.{fmt}", fmt) for fmt in formats]
+            save(fig, f"jaccard_{axis}")
     return written
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8, ``\\n`` line ends, formula-like text neutralised (:mod:`mcr_analysis.safety`)."""
-    safety.neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-
-
-def _remove_stale(out_dir: Path) -> None:
-    for folder, pattern in ((out_dir, _STALE), (out_dir / "summary", _STALE_SUMMARY)):
+def _stale(out_dir: Path) -> list[str]:
+    """Diagram and summary files of a previous run (removed when the new set is committed)."""
+    found = []
+    for sub, pattern in (("", _STALE), ("summary", _STALE_SUMMARY)):
+        folder = out_dir / sub
         if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.is_file() and pattern.match(path.name):
-                    path.unlink()
+            found += [(Path(sub) / p.name).as_posix() for p in sorted(folder.iterdir())
+                      if p.is_file() and pattern.match(p.name)]
+    return found
 
 
 def _themes_rows(cell: dict, overflow: list) -> list[dict]:
@@ -250,8 +250,10 @@ def build_appendix(
     tidy : pandas.DataFrame
         The tidy table; not modified.
     out_dir : path
-        Output folder (created); diagram files of a previous run (``NN_*.svg|pdf|png``)
-        are removed first.
+        Output folder (created).  Every file is written as one output set
+        (:func:`mcr_analysis.outputs.output_set`): an interrupted run leaves
+        the previous appendix as it was; diagram and summary files of a
+        previous run that the new one does not write are removed with it.
     formats : sequence of {"svg", "pdf", "png"}
     lang : {"es", "en"}
     kind : {"auto", "venn", "upset"}
@@ -277,34 +279,47 @@ def build_appendix(
     """
     formats = _check_options(formats, lang, kind, jobs)
     workers = jobs or os.cpu_count() or 1
-    if workers <= 1:
-        cells, summary, args = _prepare(tidy, round, out_dir, formats, lang, kind, source_line)
-        results = [_render_cell(cell, *args) for cell in cells]
-        _write_summary(*summary)
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            # The workers start (and import matplotlib) while this process plans the cells.
-            warm = [pool.submit(_warm_up) for _ in range(workers)]
-            cells, summary, args = _prepare(tidy, round, out_dir, formats, lang, kind, source_line)
-            # The summary heat maps are the longest task: first, so the cells even out the end.
-            later = pool.submit(_write_summary, *summary)
-            futures = [pool.submit(_render_cell, cell, *args) for cell in cells]
-            results = [f.result() for f in futures]
-            later.result()
-            for w in warm:
-                w.result()
     out = Path(out_dir)
-    _bind_pdf([res["page"] for res in results], out / "appendix.pdf")
-    manifest = pd.DataFrame([
-        {"number": cell["number"], "axis": cell["axis"], "criterion": cell["criterion"],
-         "title": plots.cell_title(cell["axis"], cell["criterion"], lang), "kind": res["kind"],
-         "organisms": ";".join(cell["contents"]),
-         "n_themes": len(set().union(*cell["contents"].values())),
-         "files": ";".join(f"{cell['stem']}.{fmt}" for fmt in formats)}
-        for cell, res in zip(cells, results)
-    ], columns=MANIFEST_COLUMNS)
-    themes = pd.DataFrame([row for cell, res in zip(cells, results)
-                           for row in _themes_rows(cell, res["overflow"])], columns=THEMES_COLUMNS)
-    _write_csv(manifest, out / "manifest.csv")
-    _write_csv(themes, out / "themes.csv")
+    with outputs.sanitized_epoch(), outputs.output_set(out) as outs:
+        if workers <= 1:
+            cells = plan_cells(tidy, round)
+            results = [_render_cell(cell, _cell_paths(outs, cell, formats), lang, kind, source_line)
+                       for cell in cells]
+            summary = _write_summary(tidy, cells[0]["round"], str(out / "summary"), outs.prefix, formats, lang)
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                # The workers start (and import matplotlib) while this process plans the cells.
+                warm = [pool.submit(_warm_up) for _ in range(workers)]
+                cells = plan_cells(tidy, round)
+                # The summary heat maps are the longest task: first, so the cells even out the end.
+                later = pool.submit(_write_summary, tidy, cells[0]["round"], str(out / "summary"), outs.prefix,
+                                    formats, lang)
+                futures = [pool.submit(_render_cell, cell, _cell_paths(outs, cell, formats), lang, kind,
+                                       source_line) for cell in cells]
+                results = [f.result() for f in futures]
+                summary = later.result()
+                for w in warm:
+                    w.result()
+        for name in summary:
+            outs.path(f"summary/{name}")
+        _bind_pdf([res["page"] for res in results], outs.path("appendix.pdf"))
+        manifest = pd.DataFrame([
+            {"number": cell["number"], "axis": cell["axis"], "criterion": cell["criterion"],
+             "title": plots.cell_title(cell["axis"], cell["criterion"], lang), "kind": res["kind"],
+             "organisms": ";".join(cell["contents"]),
+             "n_themes": len(set().union(*cell["contents"].values())),
+             "files": ";".join(f"{cell['stem']}.{fmt}" for fmt in formats)}
+            for cell, res in zip(cells, results)
+        ], columns=MANIFEST_COLUMNS)
+        themes = pd.DataFrame([row for cell, res in zip(cells, results)
+                               for row in _themes_rows(cell, res["overflow"])], columns=THEMES_COLUMNS)
+        outs.write_csv("manifest.csv", manifest)
+        outs.write_csv("themes.csv", themes)
+        for name in _stale(out):
+            outs.remove(name)
     return manifest
+
+
+def _cell_paths(outs: outputs.OutputSet, cell: dict, formats) -> dict[str, str]:
+    """The temporary file of each format of ``cell`` in the output set."""
+    return {fmt: str(outs.path(f"{cell['stem']}.{fmt}")) for fmt in formats}

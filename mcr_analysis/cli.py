@@ -13,6 +13,8 @@ import argparse
 import sys
 
 from mcr_analysis.commands import COMMANDS
+from mcr_analysis.commands._common import UsageError, check_environment, usage_error
+from mcr_analysis.outputs import OutputBusyError
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = ["main", "build_parser"]
@@ -37,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = {c.NAME: c for c in COMMANDS}[args.command]
     try:
+        check_environment(args.command)
         return command.run(args)
+    except (UsageError, OutputBusyError) as exc:
+        return usage_error(args.command, str(exc))
     except (MCRDataError, FileNotFoundError) as exc:
         print(f"mcr {args.command}: error: {exc}", file=sys.stderr)
         return 1

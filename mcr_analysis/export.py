@@ -40,7 +40,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from mcr_analysis import scores as sc
 from mcr_analysis import taxonomy
-from mcr_analysis.safety import neutralise, neutralise_frame
+from mcr_analysis.outputs import epoch_problem, output_set
+from mcr_analysis.safety import neutralise
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = [
@@ -165,25 +166,27 @@ def write_score_csvs(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> li
         When a table or column is missing (all listed at once).
     """
     _check(tables, CSV_FILES)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, filename in CSV_FILES.items():
-        frame = neutralise_frame(tables[name][TABLE_COLUMNS[name]])
-        path = out_dir / filename
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n",
-                     float_format=FLOAT_FORMAT, na_rep="")
-        written.append(path)
-    return written
+    with output_set(out_dir) as outs:
+        return _stage_csvs(tables, outs)
+
+
+def _stage_csvs(tables: dict[str, pd.DataFrame], outs) -> list[Path]:
+    return [outs.write_csv(filename, tables[name][TABLE_COLUMNS[name]], float_format=FLOAT_FORMAT)
+            for name, filename in CSV_FILES.items()]
 
 
 def _stamp() -> dt.datetime:
-    """The fixed time of generated files: ``SOURCE_DATE_EPOCH`` or :data:`DEFAULT_EPOCH` (UTC)."""
+    """The fixed time of generated files: ``SOURCE_DATE_EPOCH`` or :data:`DEFAULT_EPOCH` (UTC).
+
+    The command line has already treated an unusable value as unset
+    (:func:`mcr_analysis.outputs.epoch_problem`); called from Python, an
+    unusable value is an error.
+    """
+    problem = epoch_problem()
+    if problem is not None:
+        raise MCRDataError(problem)
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        epoch = int(raw) if raw else DEFAULT_EPOCH
-    except ValueError:
-        raise MCRDataError(f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds") from None
+    epoch = int(raw) if raw else DEFAULT_EPOCH
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
 
 
@@ -264,6 +267,14 @@ def write_scores_workbook(tables: dict[str, pd.DataFrame], path: str | Path, lan
     pathlib.Path
         ``path``.
     """
+    path = Path(path)
+    data = _workbook_bytes(tables, lang)
+    with output_set(path.parent) as outs:
+        outs.write_bytes(path.name, data)
+    return path
+
+
+def _workbook_bytes(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
     _check(tables, TABLE_COLUMNS)
     column_label("round", lang)  # checks lang
     book = Workbook()
@@ -278,10 +289,7 @@ def write_scores_workbook(tables: dict[str, pd.DataFrame], path: str | Path, lan
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_restamp(buffer.getvalue(), stamp))
-    return path
+    return _restamp(buffer.getvalue(), stamp)
 
 
 def _restamp(data: bytes, stamp: dt.datetime) -> bytes:
@@ -322,6 +330,8 @@ def write_score_outputs(tables: dict[str, pd.DataFrame], out_dir: str | Path, la
         When a table or column is missing (all listed at once).
     """
     _check(tables, TABLE_COLUMNS)
-    written = write_score_csvs(tables, out_dir)
-    written.append(write_scores_workbook(tables, Path(out_dir) / XLSX_FILE, lang))
+    data = _workbook_bytes(tables, lang)
+    with output_set(out_dir) as outs:
+        written = _stage_csvs(tables, outs)
+        written.append(outs.write_bytes(XLSX_FILE, data))
     return written

@@ -11,6 +11,7 @@ the same bytes.  Report headings are Spanish by default, English with
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from pathlib import Path
@@ -18,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis.ingest import LoadResult
-from mcr_analysis.safety import neutralise_frame
-from mcr_analysis.taxonomy import axes, participation, text
+from mcr_analysis.outputs import output_set
+from mcr_analysis.taxonomy import MCRDataError, axes, participation, text
 
-__all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "validation_report", "missing_organisms", "reason_kind",
+__all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "validation_report", "missing_organisms", "reason_kind",
            "summary_text"]
 
 OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md")
@@ -30,8 +31,12 @@ MAX_REJECTS_PER_FILE = 200
 """Rejects listed per file in the Markdown report (all of them are in mcr_rejects.csv)."""
 
 
-def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "es") -> list[Path]:
-    """Write the ingest outputs (:data:`OUTPUT_NAMES`) into ``out_dir`` (created if missing).
+def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "es", force: bool = True) -> list[Path]:
+    """Write the ingest outputs (:data:`OUTPUT_NAMES`) into ``out_dir`` (created if missing), as one set.
+
+    The four files are written to temporary files and replaced together under
+    the folder's lock (:func:`mcr_analysis.outputs.output_set`): an interrupted
+    run leaves the previous set as it was.
 
     Parameters
     ----------
@@ -41,6 +46,9 @@ def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "e
         Output folder.
     lang : {"es", "en"}
         Language of the validation report's headings.
+    force : bool
+        When False, a result with no tidy row never replaces a previous
+        non-empty ``mcr_tidy.csv`` (``mcr ingest`` passes False unless ``--force``).
 
     Returns
     -------
@@ -51,23 +59,49 @@ def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "e
     ------
     NotADirectoryError
         When ``out_dir`` (or a folder above it) is an existing file.
+    MCRDataError
+        When ``force`` is False, nothing was loaded and ``out_dir`` holds a
+        non-empty tidy table (nothing is written then).
+    mcr_analysis.outputs.OutputBusyError
+        When another run is writing into ``out_dir``.
     """
     out = Path(out_dir)
     blocker = next((p for p in (out, *out.parents) if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         raise NotADirectoryError(f"{out} cannot be the output folder: {blocker} is a file; expected a folder "
                                  "(it is created if missing)")
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / name for name in OUTPUT_NAMES]
-    _write_csv(neutralise_frame(result.tidy), paths[0])
-    result.tidy.to_parquet(paths[1], index=False)
-    _write_csv(neutralise_frame(result.rejects), paths[2])
-    paths[3].write_text(validation_report(result, lang), encoding="utf-8", newline="\n")
-    return paths
+    with output_set(out) as outs:
+        previous = previous_tidy_rows(out / OUTPUT_NAMES[0])
+        if not force and result.tidy.empty and previous:
+            raise MCRDataError(
+                f"no row was loaded, so {out / OUTPUT_NAMES[0]} (a previous table with {previous} rows) was "
+                "kept and nothing was written; fix the files listed above, or pass --force to replace it "
+                "with an empty table")
+        outs.write_csv(OUTPUT_NAMES[0], result.tidy)
+        result.tidy.to_parquet(outs.path(OUTPUT_NAMES[1]), index=False)
+        outs.write_csv(OUTPUT_NAMES[2], result.rejects)
+        outs.write_text(OUTPUT_NAMES[3], validation_report(result, lang))
+    return [out / name for name in OUTPUT_NAMES]
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+def previous_tidy_rows(path: str | Path) -> int:
+    """Data rows of an existing tidy CSV at ``path`` (0 when missing or unreadable).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> previous_tidy_rows(path)
+    0
+    >>> _ = path.write_text('theme\\n"a\\nb"\\nc\\n', encoding="utf-8")
+    >>> previous_tidy_rows(path)
+    2
+    """
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return 0
 
 
 def missing_organisms(result: LoadResult) -> pd.DataFrame:

@@ -1,13 +1,27 @@
-"""Helpers shared by the subcommands of ``mcr``: argument types and usage-error checks."""
+"""Helpers shared by the subcommands of ``mcr``: argument types and usage-error checks.
+
+Every path mistake is found here, before any work starts, and reported as a
+usage error (exit status 2) that says what to do: :class:`UsageError` raised by
+a check is printed by :func:`mcr_analysis.cli.main` as ``mcr COMMAND: error: ...``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from mcr_analysis import config
 
-__all__ = ["formats", "jobs", "missing_tidy", "usage_error"]
+__all__ = ["UsageError", "formats", "jobs", "out_path", "missing_tidy", "usage_error", "check_environment",
+           "check_out", "read_tidy_arg"]
+
+TIDY_SUFFIXES = (".csv", ".parquet")
+
+
+class UsageError(Exception):
+    """A mistake in the command's arguments or environment; the message says what to do."""
 
 
 def usage_error(command: str, message: str) -> int:
@@ -39,10 +53,76 @@ def jobs(value: str) -> int:
     return n
 
 
+def out_path(value: str) -> Path:
+    """Argument type of ``--out`` (and path arguments): a non-blank path.
+
+    ``Path("")`` would silently be the working directory.
+    """
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"empty path {value!r}: give a folder, e.g. --out data/processed")
+    return Path(value)
+
+
+def check_environment(command: str) -> None:
+    """Treat an unusable ``SOURCE_DATE_EPOCH`` (empty, blank, not a whole number) as unset, with a note.
+
+    Done once, before any work, for every command; a padded value is stripped.
+    Worker processes started later inherit the cleaned environment.
+    """
+    from mcr_analysis.outputs import epoch_problem
+
+    problem = epoch_problem()
+    if problem is not None:
+        print(f"mcr {command}: note: {problem}; ignored (treated as unset, so the default date is used)",
+              file=sys.stderr)
+        del os.environ["SOURCE_DATE_EPOCH"]
+    elif "SOURCE_DATE_EPOCH" in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"].strip()
+
+
+def check_out(out: Path, raw: Path | None) -> None:
+    """Check that ``out`` can be the output folder; raise :class:`UsageError` saying what to do.
+
+    It must be a folder or creatable as one (no file in the way, an existing
+    ancestor we can write to) and, when ``raw`` is given, not inside the raw
+    folder (its files would be read back as submissions).  Nothing is created.
+    """
+    blocker = next((p for p in (out, *out.parents) if p.exists() or p.is_symlink()), None)
+    if blocker is not None and not blocker.is_dir():
+        where = "is a file" if blocker == out else f"cannot be created: {blocker} is a file"
+        raise UsageError(f"--out {out} {where}; expected a folder (it is created if missing); "
+                         "choose another --out")
+    if blocker is not None and not os.access(blocker, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: cannot write in {blocker} (permission denied); "
+                         "choose a folder you can write to with --out")
+    if raw is not None and Path(raw).is_dir():
+        here, raw_dir = out.resolve(), Path(raw).resolve()
+        if here == raw_dir or here.is_relative_to(raw_dir):
+            raise UsageError(f"--out {out} is inside the raw folder {raw}, whose files are read as "
+                             "submissions; choose an output folder outside it, e.g. --out data/processed")
+
+
 def missing_tidy(args: argparse.Namespace) -> bool:
     """Whether ``args.tidy`` is missing (then the usage error is printed)."""
-    if args.tidy.is_file():
+    if args.tidy.exists():
         return False
     usage_error(args.command, f"{args.tidy} does not exist; expected the tidy table "
                 "written by 'mcr ingest' (run it first, or pass --tidy FILE)")
     return True
+
+
+def read_tidy_arg(tidy: Path):
+    """Read the ``--tidy`` table; a file that is not a tidy table is a :class:`UsageError`."""
+    from mcr_analysis.ingest import read_tidy
+    from mcr_analysis.taxonomy import MCRDataError
+
+    if tidy.is_dir():
+        raise UsageError(f"--tidy {tidy} is a folder; expected the file mcr_tidy.csv (or mcr_tidy.parquet) "
+                         "written by 'mcr ingest'")
+    if tidy.suffix.lower() not in TIDY_SUFFIXES:
+        raise UsageError(f"--tidy {tidy} is not a tidy table (expected a .csv or .parquet file); pass the "
+                         "mcr_tidy.csv written by 'mcr ingest'")
+    try:
+        return read_tidy(tidy)
+    except MCRDataError as exc:
+        raise UsageError(f"{exc}; pass --tidy with the mcr_tidy.csv written by 'mcr ingest'") from None

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import formats, jobs, missing_tidy
+from mcr_analysis.commands._common import check_out, formats, jobs, missing_tidy, out_path, read_tidy_arg
 
 NAME = "appendix"
 HELP = "draw one diagram per non-empty axis x criterion cell"
@@ -15,9 +14,9 @@ KINDS = ("auto", "venn", "upset")
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr appendix``."""
-    p.add_argument("--tidy", type=Path, default=config.TIDY_CSV,
+    p.add_argument("--tidy", type=out_path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
-    p.add_argument("--out", type=Path, default=config.APPENDIX_DIR,
+    p.add_argument("--out", type=out_path, default=config.APPENDIX_DIR,
                    help="output folder; default: figures/appendix")
     p.add_argument("--formats", type=formats, default=config.DEFAULT_FORMATS,
                    help="comma-separated among svg,pdf,png; default: all three")
@@ -34,13 +33,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``mcr appendix``; return the exit status."""
     from mcr_analysis.appendix import build_appendix
-    from mcr_analysis.ingest import read_tidy
+    from mcr_analysis.outputs import folder_lock
 
     if missing_tidy(args):
         return 2
-    manifest = build_appendix(
-        read_tidy(args.tidy), args.out, formats=args.formats, lang=args.lang,
-        kind=args.kind, jobs=args.jobs, source_line=args.source_line,
-    )
+    check_out(args.out, config.RAW_DIR)
+    tidy = read_tidy_arg(args.tidy)
+    with folder_lock(args.out):
+        manifest = build_appendix(
+            tidy, args.out, formats=args.formats, lang=args.lang,
+            kind=args.kind, jobs=args.jobs, source_line=args.source_line,
+        )
     print(f"wrote {len(manifest)} diagrams, manifest.csv and appendix.pdf to {args.out}")
     return 0

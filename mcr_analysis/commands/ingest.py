@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import usage_error
+from mcr_analysis.commands._common import UsageError, check_out, out_path
 
 NAME = "ingest"
 HELP = "load the Excel submissions into the tidy and rejects tables"
@@ -15,27 +14,49 @@ HELP = "load the Excel submissions into the tidy and rejects tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr ingest``."""
-    p.add_argument("raw_dir", nargs="?", type=Path, default=config.RAW_DIR,
+    p.add_argument("raw_dir", nargs="?", type=out_path, default=config.RAW_DIR,
                    help="folder (or one .xlsx file) of submissions; default: data/raw")
-    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
+    p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
                    help="output folder; default: data/processed")
     p.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
+    p.add_argument("--force", action="store_true",
+                   help="write the outputs even when no row was loaded, replacing a previous non-empty tidy table")
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
                    help="language of the validation report; default: es")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``mcr ingest``; return the exit status."""
-    from mcr_analysis.ingest import load_submissions
-    from mcr_analysis.report import summary_text, write_ingest_outputs
+    """Run ``mcr ingest``; return the exit status.
 
-    if not args.raw_dir.exists():
-        return usage_error("ingest", f"{args.raw_dir} does not exist; expected a folder of "
-                           ".xlsx submissions or one .xlsx file")
-    if args.out.exists() and not args.out.is_dir():
-        return usage_error("ingest", f"--out {args.out} is a file; expected a folder")
-    result = load_submissions(args.raw_dir)
-    write_ingest_outputs(result, args.out, lang=args.lang)
+    An ingest that loads no row keeps a previous non-empty tidy table and exits
+    1 (``--force`` replaces it).  The outputs are written as one set under the
+    output folder's lock (:mod:`mcr_analysis.outputs`).
+    """
+    from mcr_analysis.ingest import load_submissions, readers
+    from mcr_analysis.outputs import folder_lock
+    from mcr_analysis.report import summary_text, write_ingest_outputs
+    from mcr_analysis.taxonomy import MCRDataError
+
+    raw = args.raw_dir
+    if not raw.exists():
+        raise UsageError(f"{raw} does not exist; expected a folder of .xlsx submissions or one .xlsx file")
+    if raw.is_file() and raw.suffix.lower() not in (*readers.WORKBOOK_SUFFIXES, ".xls"):
+        raise UsageError(f"{raw} is not a workbook; expected a folder of .xlsx submissions or one .xlsx file")
+    if not raw.is_file() and not raw.is_dir():
+        raise UsageError(f"{raw} is neither a folder nor a file; expected a folder of .xlsx submissions "
+                         "or one .xlsx file")
+    check_out(args.out, raw if raw.is_dir() else None)
+    with folder_lock(args.out):
+        result = load_submissions(raw)
+        try:
+            write_ingest_outputs(result, args.out, lang=args.lang, force=args.force)
+        except MCRDataError as exc:
+            print(summary_text(result, args.out).splitlines()[0], file=sys.stderr)
+            files = result.files
+            for row in files.loc[files["reason"] != "", ["source_file", "reason"]].itertuples(index=False):
+                print(f"  {row.source_file}: {row.reason}", file=sys.stderr)
+            print(f"mcr ingest: error: {exc}", file=sys.stderr)
+            return 1
     print(summary_text(result, args.out))
     if args.strict and len(result.rejects):
         print(f"mcr ingest: --strict: {len(result.rejects)} rejected rows", file=sys.stderr)

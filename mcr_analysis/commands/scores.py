@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import missing_tidy
+from mcr_analysis.commands._common import check_out, missing_tidy, out_path, read_tidy_arg
 
 NAME = "scores"
 HELP = "convergence, pairwise and shared-theme tables"
@@ -14,9 +13,9 @@ HELP = "convergence, pairwise and shared-theme tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr scores``."""
-    p.add_argument("--tidy", type=Path, default=config.TIDY_CSV,
+    p.add_argument("--tidy", type=out_path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
-    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
+    p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
                    help="output folder; default: data/processed")
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
                    help="language of the analysts' workbook mcr_scores.xlsx; default: es")
@@ -25,13 +24,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``mcr scores``; return the exit status."""
     from mcr_analysis.export import write_score_outputs
-    from mcr_analysis.ingest import read_tidy
+    from mcr_analysis.outputs import folder_lock
     from mcr_analysis.scores import score_tables
 
     if missing_tidy(args):
         return 2
-    tables = score_tables(read_tidy(args.tidy))
-    written = write_score_outputs(tables, args.out, lang=args.lang)
+    check_out(args.out, config.RAW_DIR)
+    tidy = read_tidy_arg(args.tidy)
+    with folder_lock(args.out):
+        written = write_score_outputs(score_tables(tidy), args.out, lang=args.lang)
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -79,21 +79,28 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist; run 'mcr ingest' first to write the tidy table")
-    if path.suffix.lower() == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        frame = frame.map(safety.unneutralise) if len(frame) else frame
+    parquet = path.suffix.lower() == ".parquet"
+    try:
+        if parquet:
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            frame = frame.rename(columns=safety.unneutralise)
+            frame = frame.map(safety.unneutralise) if len(frame) else frame
+    except (UnicodeDecodeError, ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        detail = " ".join(str(exc).split())[:160]
+        raise MCRDataError(f"{path}: not a tidy MCR table: it cannot be read as "
+                           f"{'Parquet' if parquet else 'a UTF-8 CSV file'} ({type(exc).__name__}: {detail}); "
+                           "expected the mcr_tidy.csv or mcr_tidy.parquet written by 'mcr ingest'") from None
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     extra = [c for c in frame.columns if c not in TIDY_COLUMNS]
     if missing or extra:
         raise MCRDataError(f"{path}: not a tidy MCR table; missing columns {missing}, unexpected columns "
                            f"{extra}; expected exactly {', '.join(TIDY_COLUMNS)}")
     try:
-        year = frame["year"].replace("", None) if frame["year"].dtype == object else frame["year"]
+        year = frame["year"].map(lambda v: None if isinstance(v, str) and not v.strip() else v)
         frame = frame.assign(year=pd.to_numeric(year), source_row=pd.to_numeric(frame["source_row"]))
         return _coerce(frame[TIDY_COLUMNS])
     except (ValueError, TypeError) as exc:
         raise MCRDataError(f"{path}: year must be whole numbers or empty and source_row whole numbers "
                            f"({exc})") from None
-
