@@ -10,6 +10,13 @@ of line boxes (every line its own width, see
 the narrow tip of a region; font sizes go down in 0.5 pt steps to the
 minimum, and the first candidate that fits wins.  Otherwise the region shows
 its count ("n temas") and its themes go to the companion table.
+
+The work is bounded whatever the length of a theme: a theme is written in a
+figure as :func:`shorten` gives it (at most :data:`MAX_FIGURE_CHARS`
+characters, cut between words with an ellipsis), so a region tries at most
+``len(sizes) * (max(max_lines, wrap_width) + 1)`` placements, each of a text
+of bounded length.  The full text stays in the tables (``themes.csv``, the
+overflow table of the drawing).
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from matplotlib.textpath import TextToPath
 from mcr_analysis.taxonomy import text
 
 BULLET = "• "
+MAX_FIGURE_CHARS = 200
+"""Longest theme written in a figure; longer ones are cut with :data:`ELLIPSIS` (tables keep them whole)."""
+ELLIPSIS = "…"
 LINE_SPACING = 1.2  # matplotlib's default ``linespacing``
 _MIN_WRAP = 8
 _TEXT_TO_PATH = TextToPath()
@@ -83,6 +93,30 @@ def width_pt(line: str, size: float, weight: str = "normal") -> float:
     """Width in points of ``line`` in the default sans-serif font at ``size`` points."""
     prop = FontProperties(size=size, weight=weight)
     return _TEXT_TO_PATH.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+
+def shorten(theme: str, limit: int = MAX_FIGURE_CHARS) -> str:
+    """``theme`` as written in a figure: spacing collapsed, cut to ``limit`` characters with an ellipsis.
+
+    The cut falls after the last whole word that fits (inside a word only
+    when the first word alone is too long).
+
+    Examples
+    --------
+    >>> shorten("Pasos  de frontera")
+    'Pasos de frontera'
+    >>> shorten("Pasos de frontera integrados", 20)
+    'Pasos de frontera…'
+    >>> shorten("x" * 30, 10)
+    'xxxxxxxxx…'
+    """
+    text_ = " ".join(str(theme).split())
+    if len(text_) <= limit:
+        return text_
+    head = text_[: limit - len(ELLIPSIS) + 1]
+    cut = head.rfind(" ")
+    head = head[:cut] if cut > 0 else head[: limit - len(ELLIPSIS)]
+    return head.rstrip() + ELLIPSIS
 
 
 def balanced_lines(theme: str, n_lines: int) -> tuple[str, ...]:
@@ -147,14 +181,25 @@ def candidates(themes: tuple[str, ...], wrap_width: int, max_lines: int) -> list
     """The wrappings tried for a region, best first (fewest lines first); none is empty.
 
     One theme: balanced wraps into 1, 2, ... lines.  Several themes: bullet
-    lists wrapped at ``wrap_width`` characters and narrower, down to 8.
+    lists wrapped at ``wrap_width`` characters and narrower, down to 8 (none
+    when there are more themes than ``max_lines``).  Themes are shortened
+    first (:func:`shorten`), so there are at most ``max(max_lines, wrap_width)``
+    candidates, each of bounded length.
+
+    Examples
+    --------
+    >>> [len(c) for c in candidates(("palabra " * 5000,), 30, 3)]
+    [1, 2, 3]
+    >>> candidates(("palabra " * 5000,), 30, 1)[0][0][-3:]
+    'ra…'
     """
     out: list[tuple[str, ...]] = []
+    themes = tuple(shorten(t) for t in themes)
     if len(themes) == 1:
         words = len(themes[0].split())
         for n in range(1, min(words, max_lines) + 1):
             out.append(balanced_lines(themes[0], n))
-    else:
+    elif len(themes) <= max_lines:  # one line per theme at least
         for width in range(max(wrap_width, _MIN_WRAP), _MIN_WRAP - 1, -1):
             lines = bullet_lines(themes, width)
             if len(lines) <= max_lines:

@@ -250,10 +250,12 @@ def _table_lines(overflow: pd.DataFrame, lang: str, kind: str = "venn") -> list[
     """Wrapped lines of the companion table: one paragraph per region (or intersection)."""
     if overflow.empty:
         return []
+    from mcr_analysis._venn_text import shorten
+
     header = "themes_by_region" if kind == "venn" else "themes_by_intersection"
     lines = [taxonomy.text(header, lang) + ":"]
     for region, group in overflow.groupby("region", sort=False):
-        themes = "; ".join(group["theme"])
+        themes = "; ".join(shorten(t) for t in group["theme"])  # whole text in themes.csv
         head = f"{region} ({len(group)}): " if region else ""
         lines += textwrap.wrap(head + themes, _TABLE_WRAP, subsequent_indent="    ",
                                break_on_hyphens=False) or [head]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from mcr_analysis.ingest import LoadResult
 from mcr_analysis.outputs import output_set
+from mcr_analysis.safety import neutralise
 from mcr_analysis.taxonomy import MCRDataError, axes, participation, text
 
 __all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "validation_report", "missing_organisms", "reason_kind",
@@ -129,10 +130,31 @@ def missing_organisms(result: LoadResult) -> pd.DataFrame:
                              kind="mergesort").reset_index(drop=True)
 
 
+_MD_ESCAPES = {"\\": "\\\\", "|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\t": " "}
+_MD_ESCAPES.update({chr(c): chr(0x2400 + c) for c in range(32) if chr(c) not in _MD_ESCAPES})
+_MD_ESCAPES["\x7f"] = "\u2421"
+_MD_TABLE = str.maketrans(_MD_ESCAPES)
+
+
 def _cell(value: object) -> str:
+    r"""A value as Markdown text, safe in a table cell.
+
+    Formula-like text gets a leading apostrophe, as in the CSV files
+    (:func:`mcr_analysis.safety.neutralise`); ``\``, ``|`` and backticks are
+    escaped, ``<``/``>`` written as entities (no HTML reaches the reader), line
+    breaks and tabs become spaces and other control characters their visible
+    symbols (U+2400 block).
+
+    Examples
+    --------
+    >>> print(_cell('=HYPERLINK("http://x","a|b")'))
+    '=HYPERLINK("http://x","a\|b")
+    >>> print(_cell("=cmd|' /C calc'!A0"), _cell("<b>`x`</b>\x00"), _cell(None), _cell(3))
+    '=cmd\|' /C calc'!A0 &lt;b&gt;\`x\`&lt;/b&gt;␀  3
+    """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    return str(neutralise(str(value))).translate(_MD_TABLE)
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:

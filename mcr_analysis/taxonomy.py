@@ -371,27 +371,57 @@ def _synonyms() -> dict[str, str]:
     frame = _read_tsv("theme_synonyms.tsv")
     out: dict[str, str] = {}
     for variant, canonical in zip(frame["variant"], frame["canonical"]):
-        key = normalize_label(variant)
-        if key in out and out[key] != normalize_label(canonical):
+        key = _theme_fold(variant)
+        if key in out and out[key] != _theme_fold(canonical):
             raise MCRDataError(f"theme_synonyms.tsv: variant {variant!r} maps to two canonicals")
-        out[key] = normalize_label(canonical)
+        out[key] = _theme_fold(canonical)
     return out
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _theme_fold(value: object) -> str:
+    """Fold a theme: no accents, lower case, runs of non-alphanumerics as one space, any script.
+
+    Like :func:`normalize_label` for Latin text, but letters and digits of
+    every script are kept (a CJK theme keeps its characters).  Text with no
+    letter or digit at all keeps its symbols (emoji, signs: Unicode categories
+    S*), everything else as one space, so an emoji-only theme has a non-empty
+    key while a placeholder made of punctuation ("-", "…") still has none.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    raw = str(value)
+    text_ = unicodedata.normalize("NFKD", raw)
+    text_ = "".join(ch for ch in text_ if not unicodedata.combining(ch))
+    key = _NOT_ALNUM.sub(" ", text_.casefold()).strip()
+    if key:
+        return key
+    symbols = "".join(ch if unicodedata.category(ch).startswith("S") else " "
+                      for ch in unicodedata.normalize("NFKC", raw).casefold())
+    return " ".join(symbols.split())
 
 
 def theme_key(theme: object) -> str:
     """Identity of a theme for set analysis.
 
     Two themes are the same when they differ only in case, accents, punctuation
-    or spacing, or when ``theme_synonyms.tsv`` maps one to the other.
+    or spacing, or when ``theme_synonyms.tsv`` maps one to the other.  Letters
+    and digits of any script count; a theme without any (emoji, symbols) is its
+    symbols, so an emoji-only theme has a non-empty key; punctuation alone
+    ("-", a placeholder) is no theme.
 
     Examples
     --------
     >>> theme_key("VUCE") == theme_key("Ventanillas únicas de comercio exterior")
     True
-    >>> theme_key(None)
-    ''
+    >>> theme_key("水资源 管理"), theme_key("🌊🌽"), theme_key("Agua 水") == theme_key("Agua 火")
+    ('水资源 管理', '🌊🌽', False)
+    >>> theme_key(None), theme_key("  "), theme_key("-"), theme_key("❤️ y ❤")
+    ('', '', '', 'y')
     """
-    key = normalize_label(theme)
+    key = _theme_fold(theme)
     return _synonyms().get(key, key)
 
 
