@@ -128,11 +128,12 @@ def _acquire(folder: Path, wait: float) -> int:
 
 
 @contextlib.contextmanager
-def folder_lock(folder: str | os.PathLike, wait: float = LOCK_WAIT) -> Iterator[Path]:
+def folder_lock(folder: str | os.PathLike, wait: float | None = None) -> Iterator[Path]:
     """Hold the lock of output ``folder`` (created if missing) for the ``with`` block.
 
     Re-entrant within a process.  On entry, a set left half-renamed by an
-    interrupted run is completed (:func:`recover`).
+    interrupted run is completed (:func:`recover`).  ``wait`` defaults to
+    :data:`LOCK_WAIT` seconds.
 
     Raises
     ------
@@ -149,7 +150,7 @@ def folder_lock(folder: str | os.PathLike, wait: float = LOCK_WAIT) -> Iterator[
         finally:
             _held[key][1] -= 1
         return
-    fd = _acquire(folder, wait) if fcntl is not None else None
+    fd = _acquire(folder, LOCK_WAIT if wait is None else wait) if fcntl is not None else None
     _held[key] = [fd, 1]
     try:
         recover(folder)
@@ -284,7 +285,7 @@ class OutputSet:
 
 
 @contextlib.contextmanager
-def output_set(folder: str | os.PathLike, wait: float = LOCK_WAIT) -> Iterator[OutputSet]:
+def output_set(folder: str | os.PathLike, wait: float | None = None) -> Iterator[OutputSet]:
     """Lock ``folder``, collect a set of outputs, and replace them together when the block ends.
 
     If the block raises (or the process is interrupted), the staged files are
