@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
+import warnings
 from dataclasses import dataclass
 
 from matplotlib.font_manager import FontProperties
@@ -92,7 +93,9 @@ def count_text(n: int, lang: str, short: bool = False) -> str:
 def width_pt(line: str, size: float, weight: str = "normal") -> float:
     """Width in points of ``line`` in the default sans-serif font at ``size`` points."""
     prop = FontProperties(size=size, weight=weight)
-    return _TEXT_TO_PATH.get_text_width_height_descent(line, prop, ismath=False)[0]
+    with warnings.catch_warnings():  # glyphs the font lacks are measured as its placeholder box
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+        return _TEXT_TO_PATH.get_text_width_height_descent(line, prop, ismath=False)[0]
 
 
 def shorten(theme: str, limit: int = MAX_FIGURE_CHARS) -> str:

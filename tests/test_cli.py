@@ -88,3 +88,158 @@ def test_ingest_of_a_messy_folder_reports_every_problem(tmp_path, capsys):
     assert any(line.startswith(f"| 2024 | {axis} | AEC") for line in report.splitlines())
     assert cli.main(["ingest", str(raw), "--out", str(out), "--strict"]) == 1
     assert capsys.readouterr().err == "mcr ingest: --strict: 16 rejected rows\n"
+
+
+# ----------------------------------------------------------------------------- issue 10: outputs and paths
+def _ingest(tmp_path, capsys, bad=False):
+    out = tmp_path / "processed"
+    assert cli.main(["ingest", str(_raw(tmp_path, bad=bad)), "--out", str(out)]) == 0
+    capsys.readouterr()
+    return out
+
+
+def test_ingest_that_loads_nothing_keeps_the_previous_table_and_exits_1(tmp_path, capsys):
+    out = _ingest(tmp_path, capsys)
+    before = {n: (out / n).read_bytes() for n in OUTPUT_NAMES}
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "CAN.xlsx").write_bytes(b"not a zip")
+    assert cli.main(["ingest", str(broken), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "ingest: 1 files (0 loaded, 0 rejected, 1 unreadable); 0 tidy rows" in err
+    assert "CAN.xlsx: CAN.xlsx: not a readable workbook" in err
+    assert (f"mcr ingest: error: no row was loaded, so {out / 'mcr_tidy.csv'} (a previous table with 1 rows) "
+            "was kept and nothing was written; fix the files listed above, or pass --force") in err
+    assert {n: (out / n).read_bytes() for n in OUTPUT_NAMES} == before
+    # --force replaces it on purpose.
+    assert cli.main(["ingest", str(broken), "--out", str(out), "--force"]) == 0
+    assert (out / "mcr_tidy.csv").read_text(encoding="utf-8").count("\n") == 1  # header only
+
+
+def test_ingest_of_a_file_that_is_not_a_workbook_is_a_usage_error(tmp_path, capsys):
+    out = _ingest(tmp_path, capsys)
+    before = (out / "mcr_tidy.csv").read_bytes()
+    readme = tmp_path / "README.md"
+    readme.write_text("# hello", encoding="utf-8")
+    assert cli.main(["ingest", str(readme), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"mcr ingest: error: {readme} is not a workbook; expected a folder of "
+                                       ".xlsx submissions or one .xlsx file\n")
+    assert (out / "mcr_tidy.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["ingest", "scores", "appendix"])
+def test_out_below_or_at_a_file_is_a_usage_error(tmp_path, capsys, command):
+    out = _ingest(tmp_path, capsys)
+    taken = tmp_path / "taken.txt"
+    taken.write_text("x", encoding="utf-8")
+    head = [command, str(_raw(tmp_path))] if command == "ingest" else [command, "--tidy", str(out / "mcr_tidy.csv")]
+    assert cli.main([*head, "--out", str(taken)]) == 2
+    assert capsys.readouterr().err == (f"mcr {command}: error: --out {taken} is a file; expected a folder (it is "
+                                       "created if missing); choose another --out\n")
+    assert cli.main([*head, "--out", str(taken / "sub")]) == 2
+    assert capsys.readouterr().err == (f"mcr {command}: error: --out {taken / 'sub'} cannot be created: {taken} is "
+                                       "a file; expected a folder (it is created if missing); choose another --out\n")
+    assert taken.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.parametrize("command", ["ingest", "scores", "appendix"])
+def test_empty_out_is_a_usage_error(tmp_path, capsys, command):
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, "--out", ""])
+    assert exc.value.code == 2
+    assert "argument --out: empty path '': give a folder, e.g. --out data/processed" in capsys.readouterr().err
+
+
+def test_out_folder_that_cannot_be_written_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    from mcr_analysis.commands import _common
+
+    monkeypatch.setattr(_common.os, "access", lambda path, mode: False)
+    out = tmp_path / "locked" / "out"
+    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"mcr ingest: error: --out {out}: cannot write in {tmp_path} (permission "
+                                       "denied); choose a folder you can write to with --out\n")
+    assert not (tmp_path / "locked").exists()
+
+
+@pytest.mark.parametrize("command", ["scores", "appendix"])
+def test_tidy_that_is_not_a_table_is_a_usage_error(tmp_path, capsys, command):
+    png = tmp_path / "figure.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n", encoding="utf-8")
+    wrong = tmp_path / "other.csv"
+    wrong.write_text("a,b\n1,2\n", encoding="utf-8")
+    out = tmp_path / "o"
+    cases = [
+        (png, f"{png}: not a tidy MCR table: it cannot be read as a UTF-8 CSV file (UnicodeDecodeError"),
+        (readme, f"--tidy {readme} is not a tidy table (expected a .csv or .parquet file); pass the mcr_tidy.csv"),
+        (wrong, f"{wrong}: not a tidy MCR table; missing columns ['round',"),
+        (tmp_path, f"--tidy {tmp_path} is a folder; expected the file mcr_tidy.csv"),
+    ]
+    for path, message in cases:
+        assert cli.main([command, "--tidy", str(path), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"mcr {command}: error: ") and "Traceback" not in err
+        assert message in err, err
+        assert "written by 'mcr ingest'" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["scores", "appendix"])
+def test_out_inside_the_raw_folder_is_refused(tmp_path, capsys, monkeypatch, command):
+    from mcr_analysis import config
+
+    out = _ingest(tmp_path, capsys)
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    inside = tmp_path / "raw" / "2024" / "out"
+    assert cli.main([command, "--tidy", str(out / "mcr_tidy.csv"), "--out", str(inside)]) == 2
+    assert capsys.readouterr().err == (
+        f"mcr {command}: error: --out {inside} is inside the raw folder {tmp_path / 'raw'}, whose files are read "
+        "as submissions; choose an output folder outside it, e.g. --out data/processed\n")
+    assert not inside.exists()
+
+
+@pytest.mark.parametrize("value", ["", "   ", "abc", "1.5"])
+def test_unusable_source_date_epoch_is_treated_as_unset_by_every_command(tmp_path, capsys, monkeypatch, value):
+    out = _ingest(tmp_path, capsys)
+    note = (f"note: SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds; ignored (treated as unset, so "
+            "the default date is used)\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 0
+    assert capsys.readouterr().err == f"mcr ingest: {note}"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert cli.main(["scores", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(tmp_path / "s")]) == 0
+    assert capsys.readouterr().err == f"mcr scores: {note}"
+    unset = (tmp_path / "s" / "mcr_scores.xlsx").read_bytes()
+    assert "SOURCE_DATE_EPOCH" not in __import__("os").environ  # removed before any work, for the workers too
+    for epoch, same in (("1735689600", True), ("1700000000", False)):  # the default date, another date
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        assert cli.main(["scores", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(tmp_path / epoch)]) == 0
+        assert ((tmp_path / epoch / "mcr_scores.xlsx").read_bytes() == unset) is same
+
+
+def test_a_second_run_into_a_busy_folder_stops_with_a_usage_error(tmp_path, capsys, monkeypatch):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from mcr_analysis import outputs
+
+    out = _ingest(tmp_path, capsys)
+    before = (out / "mcr_tidy.csv").read_bytes()
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys\nfrom mcr_analysis import outputs\nwith outputs.folder_lock(sys.argv[1]):\n"
+            "    print('held', flush=True)\n    sys.stdin.readline()\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(outputs, "LOCK_WAIT", 0.1)
+        assert cli.main(["ingest", str(_raw(tmp_path, bad=True)), "--out", str(out)]) == 2
+        assert capsys.readouterr().err == (
+            f"mcr ingest: error: {out} is being written by another mcr run (its lock .mcr.lock is held); wait for "
+            "that run to finish and try again, or choose another output folder with --out\n")
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert (out / "mcr_tidy.csv").read_bytes() == before
