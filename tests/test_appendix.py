@@ -194,3 +194,56 @@ def test_no_theme_of_the_sample_data_is_dropped_from_the_figures():
                     for shape, organism in zip(lay.shapes, lay.organisms):
                         assert (shape.contains(px, py) == (organism in key)).all(), (cell["stem"], key)
         assert drawn.title.get_text().replace("—\n", "— ") == plots.cell_title(cell["axis"], cell["criterion"])
+
+
+# ----------------------------------------------------------------------------- issue 10
+def test_an_interrupted_build_leaves_the_previous_appendix_untouched(tidy_three, tmp_path, monkeypatch):
+    out = tmp_path / "appendix"
+    appendix.build_appendix(tidy_three, out, formats=("svg",), jobs=1)
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    real, drawn = appendix._render_cell, []
+
+    def fail_on_the_third_cell(cell, paths, *args):
+        drawn.append(cell["stem"])
+        if len(drawn) == 3:
+            raise KeyboardInterrupt("interrupted")
+        return real(cell, paths, *args)
+
+    monkeypatch.setattr(appendix, "_render_cell", fail_on_the_third_cell)
+    with pytest.raises(KeyboardInterrupt):
+        appendix.build_appendix(tidy_three, out, formats=("svg", "png"), lang="en", jobs=1)
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after == before  # same files, same bytes: no new PNG, no temporary or lock file
+
+
+def test_stale_diagrams_go_only_when_the_new_set_is_written(tidy_three, tmp_path):
+    out = tmp_path / "appendix"
+    appendix.build_appendix(tidy_three, out, formats=("svg",), jobs=1)
+    one = tidy_three[tidy_three["axis"] == "cadenas_valor"]
+    appendix.build_appendix(one, out, formats=("svg",), jobs=1)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "01_cadenas_valor__reuniones.svg", "appendix.pdf", "manifest.csv", "summary", "themes.csv"]
+    assert sorted(p.name for p in (out / "summary").iterdir()) == ["convergence.svg"]
+
+
+def test_emoji_cjk_and_very_long_themes_are_in_the_manifest_and_themes_csv(tmp_path):
+    long = ("Integración fronteriza " * 1500)[:32_767]
+    tidy = make_tidy([
+        ("CAN", "transfronteriza", "normas", "🌊🌽"),
+        ("SICA", "transfronteriza", "normas", "🌊🌽"),
+        ("SICA", "transfronteriza", "normas", "水资源管理"),
+        ("CAN", "transfronteriza", "normas", long),
+    ])
+    manifest = appendix.build_appendix(tidy, tmp_path, formats=("svg",), jobs=1)
+    assert manifest["n_themes"].tolist() == [3]
+    themes = pd.read_csv(tmp_path / "themes.csv", dtype=str, keep_default_na=False)
+    assert sorted(zip(themes["theme"], themes["region"])) == sorted(
+        [("🌊🌽", "CAN;SICA"), ("水资源管理", "SICA"), (long, "CAN")])
+
+
+def test_an_unusable_source_date_epoch_does_not_reach_the_workers(tidy_three, tmp_path, monkeypatch):
+    # numpy's f2py (imported with scipy by matplotlib-venn) reads it as an int in every worker.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a date")
+    manifest = appendix.build_appendix(tidy_three, tmp_path, formats=("svg",), jobs=2)
+    assert manifest["kind"].tolist() == ["venn"] * 3
+    assert __import__("os").environ["SOURCE_DATE_EPOCH"] == "not a date"  # restored for the caller

@@ -227,3 +227,34 @@ def test_cli_scores_lang_en_writes_an_english_workbook_and_the_same_csv(tmp_path
     assert [c.value for c in book["Convergence"][1]][:3] == ["Round", "Axis", "Criterion"]
     for name in export.CSV_FILES.values():  # the CSV files hold ids, whatever the language
         assert (tmp_path / "en" / name).read_bytes() == (tmp_path / "es" / name).read_bytes(), name
+
+
+# ----------------------------------------------------------------------------- issue 10
+def test_control_characters_in_shared_themes_round_trip_through_the_csv(tmp_path):
+    theme = "Pasos\rde\x00frontera"
+    tables = scores.score_tables(make_tidy([("CAN", AX, "normas", theme, "a\rb"), ("SICA", AX, "normas", theme)]))
+    paths = export.write_score_outputs(tables, tmp_path)
+    shared = pd.read_csv(paths[2], dtype=str, keep_default_na=False)
+    assert len(shared) == 2  # normas and "*": the carriage return did not split a row
+    assert shared["theme"].tolist() == [theme, theme]
+    assert shared["initiatives"].tolist() == [
+        "CAN: a\rb (2024/CAN.xlsx:2) | SICA: SICA Pasos\rde\x00frontera (2024/SICA.xlsx:3)"] * 2
+
+
+def test_a_failing_workbook_leaves_the_previous_score_files_untouched(tables, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    export.write_score_outputs(tables, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    fewer = scores.score_tables(make_tidy(ROWS[:2]))
+
+    def broken(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(export, "_restamp", broken)
+    with pytest.raises(OSError, match="No space left on device"):
+        export.write_score_outputs(fewer, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    monkeypatch.undo()
+    export.write_score_outputs(fewer, out)
+    assert (out / "mcr_scores.csv").read_bytes() != before["mcr_scores.csv"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)

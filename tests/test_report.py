@@ -106,3 +106,30 @@ def test_output_folder_that_is_a_file_is_named(tmp_path):
     for out in (tmp_path / "taken", tmp_path / "taken" / "sub"):
         with pytest.raises(NotADirectoryError, match=rf"{out.name} cannot be the output folder: .*taken is a file"):
             report.write_ingest_outputs(result, out)
+
+
+# ----------------------------------------------------------------------------- issue 10
+def test_report_shows_formula_payloads_neutralised_and_escaped(tmp_path):
+    build_workbook(tmp_path / "2024" / "OTCA.xlsx", {"M": [
+        HEAD, ["Energía sostenible", Text("=cmd|' /C calc'!A0"), "t", "i"],
+        ["Energía sostenible", Text('=HYPERLINK("http://x","<b>a</b>")'), "t", "i"]]})
+    text = report.validation_report(ingest.load_submissions(tmp_path))
+    assert "| M | 2 | Criterio | '=cmd\\|' /C calc'!A0 | unknown criterion" in text
+    assert "| M | 3 | Criterio | '=HYPERLINK(\"http://x\",\"&lt;b&gt;a&lt;/b&gt;\") | unknown criterion" in text
+    assert "| =" not in text and "<b>" not in text
+
+
+def test_an_empty_result_does_not_replace_a_previous_table_unless_forced(tmp_path):
+    out = tmp_path / "out"
+    report.write_ingest_outputs(ingest.load_submissions(_raw(tmp_path)), out)
+    before = {n: (out / n).read_bytes() for n in report.OUTPUT_NAMES}
+    empty = ingest.load_submissions(tmp_path / "nothing_here" if (tmp_path / "nothing_here").mkdir() is None
+                                    else None)
+    with pytest.raises(report.MCRDataError, match=r"no row was loaded, so .*mcr_tidy.csv \(a previous table with "
+                                                  r"2 rows\) was kept and nothing was written; .*--force"):
+        report.write_ingest_outputs(empty, out, force=False)
+    assert {n: (out / n).read_bytes() for n in report.OUTPUT_NAMES} == before
+    report.write_ingest_outputs(empty, out, force=True)
+    assert report.previous_tidy_rows(out / "mcr_tidy.csv") == 0
+    report.write_ingest_outputs(empty, out, force=False)  # nothing left to protect: written
+    assert sorted(p.name for p in out.iterdir()) == sorted(report.OUTPUT_NAMES)

@@ -6,6 +6,7 @@ import itertools
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -373,3 +374,57 @@ def test_shift_moves_a_mask_by_whole_cells():
     moved = geo._shift(ok, 1, -2)  # out[iy, ix] = ok[iy - 2, ix + 1]
     assert np.argwhere(moved).tolist() == [[4, 2]]
     assert not geo._shift(ok, 10, 0).any()
+
+
+# ----------------------------------------------------------------------------- long themes (issue 10)
+LONG = ("Integración fronteriza " * 1500)[:32_767]
+
+
+def test_shorten_cuts_between_words_with_an_ellipsis():
+    assert vtext.shorten("Pasos   de\nfrontera") == "Pasos de frontera"
+    assert vtext.shorten("Pasos de frontera integrados", 20) == "Pasos de frontera…"
+    assert vtext.shorten("Pasos de frontera", 17) == "Pasos de frontera"  # exactly the limit: whole
+    assert vtext.shorten("Supercalifragilístico", 8) == "Superca…"  # one word too long: cut inside it
+    cut = vtext.shorten(LONG)
+    # 8 x "Integración fronteriza " is 184 characters; the 9th "Integración" ends at 195.
+    assert len(cut) == 196 and cut.endswith("fronteriza Integración…") and LONG.startswith(cut[:-1])
+
+
+def test_a_32767_character_theme_is_fitted_with_bounded_work(monkeypatch):
+    calls = []
+    real = geo.RegionFitter.place_block
+
+    def counting(self, boxes):
+        calls.append(len(boxes))
+        return real(self, boxes)
+
+    monkeypatch.setattr(geo.RegionFitter, "place_block", counting)
+    lay = venn_layout({"CAN": {LONG}, "SICA": {LONG, "Aduanas"}})
+    # 3 regions; 4 font sizes (7 to 5.5 pt); the long theme has at most 14 candidate wrappings
+    # (max_lines) plus one count label per size: at most 3 * 4 * (14 + 1) placements, each of
+    # at most 14 lines.
+    assert 0 < len(calls) <= 3 * 4 * 15 and max(calls) <= 14
+    region = lay.regions[("CAN", "SICA")]
+    assert region.themes == (LONG,)  # the full text stays with the region (and in the overflow)
+    if region.lines is not None:
+        assert " ".join(region.lines).endswith("…") and len(" ".join(region.lines)) <= vtext.MAX_FIGURE_CHARS
+    else:
+        assert list(lay.overflow["theme"]) == [LONG]
+
+
+def test_candidates_of_a_long_theme_are_shortened_and_many_themes_give_no_list():
+    options = vtext.candidates((LONG,), 30, 14)
+    assert len(options) == 14 and all(len(" ".join(o)) <= vtext.MAX_FIGURE_CHARS for o in options)
+    assert vtext.candidates(tuple(f"t{i}" for i in range(15)), 30, 14) == []  # 15 bullets > 14 lines
+    assert vtext.candidates(("a", "b"), 30, 14)[0] == ("• a", "• b")
+
+
+def test_companion_table_shortens_long_themes_and_keeps_the_rest():
+    from mcr_analysis import plots
+
+    overflow = pd.DataFrame({"region": ["CAN ∩ SICA", "CAN ∩ SICA"], "theme": [LONG, "Aduanas"]})
+    lines = plots._table_lines(overflow, "es")
+    assert lines[0] == "Temas por región del diagrama:"
+    # "CAN ∩ SICA (2): " + the 196-character cut theme + "; Aduanas": 221 characters in 3 lines of 100
+    assert len(lines) == 4
+    assert " ".join(lines).endswith("Integración…; Aduanas")
