@@ -403,8 +403,11 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     title = taxonomy.text("brief_title", lang).format(axis=taxonomy.axis_label(axis, lang))
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{title} ({round})"}})
+    from mcr_analysis.outputs import output_set
+
     path = out_dir / brief_filename(axis, round, lang)
-    path.write_text(body, encoding="utf-8")
+    with output_set(out_dir) as outs:  # temporary file + rename, under the folder's lock
+        outs.write_text(path.name, body)
     return path
 
 

@@ -243,3 +243,39 @@ def test_a_second_run_into_a_busy_folder_stops_with_a_usage_error(tmp_path, caps
         holder.kill()
         holder.communicate()
     assert (out / "mcr_tidy.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["ingest", ""], "argument raw_dir: empty path '': give the path of an existing file or folder"),
+    (["scores", "--tidy", " "], "argument --tidy: empty path ' ': give the path of an existing file or folder"),
+    (["appendix", "--tidy", ""], "argument --tidy: empty path '': give the path of an existing file or folder"),
+])
+def test_empty_input_paths_are_usage_errors(capsys, argv, message):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_ingest_out_inside_the_folder_it_reads_is_refused(tmp_path, capsys):
+    raw = _raw(tmp_path)
+    assert cli.main(["ingest", str(raw), "--out", str(raw / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"mcr ingest: error: --out {raw / 'out'} is inside the raw folder {raw}, whose files are read as "
+        "submissions; choose an output folder outside it, e.g. --out data/processed\n")
+    assert not (raw / "out").exists()
+
+
+def test_scores_reads_a_tidy_table_only_after_an_interrupted_set_is_finished(tmp_path, capsys):
+    from mcr_analysis import outputs
+
+    out = _ingest(tmp_path, capsys)
+    good = (out / "mcr_tidy.csv").read_bytes()
+    # An ingest killed during its renames: the new table is complete under its temporary name.
+    (out / "mcr_tidy.csv").write_text("half", encoding="utf-8")
+    (out / f"{outputs.TEMP_PREFIX}1-x-mcr_tidy.csv").write_bytes(good)
+    (out / outputs.JOURNAL_NAME).write_text(f"rename\t{outputs.TEMP_PREFIX}1-x-mcr_tidy.csv\tmcr_tidy.csv\n",
+                                            encoding="utf-8")
+    assert cli.main(["scores", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(tmp_path / "s")]) == 0
+    assert (out / "mcr_tidy.csv").read_bytes() == good
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_NAMES)

@@ -123,8 +123,8 @@ def test_an_empty_result_does_not_replace_a_previous_table_unless_forced(tmp_pat
     out = tmp_path / "out"
     report.write_ingest_outputs(ingest.load_submissions(_raw(tmp_path)), out)
     before = {n: (out / n).read_bytes() for n in report.OUTPUT_NAMES}
-    empty = ingest.load_submissions(tmp_path / "nothing_here" if (tmp_path / "nothing_here").mkdir() is None
-                                    else None)
+    (tmp_path / "nothing_here").mkdir()
+    empty = ingest.load_submissions(tmp_path / "nothing_here")
     with pytest.raises(report.MCRDataError, match=r"no row was loaded, so .*mcr_tidy.csv \(a previous table with "
                                                   r"2 rows\) was kept and nothing was written; .*--force"):
         report.write_ingest_outputs(empty, out, force=False)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mcr_analysis import config
 
-__all__ = ["UsageError", "formats", "jobs", "out_path", "missing_tidy", "usage_error", "check_environment",
+__all__ = ["UsageError", "formats", "jobs", "out_path", "in_path", "missing_tidy", "usage_error", "check_environment",
            "check_out", "read_tidy_arg"]
 
 TIDY_SUFFIXES = (".csv", ".parquet")
@@ -54,12 +54,16 @@ def jobs(value: str) -> int:
 
 
 def out_path(value: str) -> Path:
-    """Argument type of ``--out`` (and path arguments): a non-blank path.
-
-    ``Path("")`` would silently be the working directory.
-    """
+    """Argument type of ``--out``: a non-blank path (``Path("")`` would silently be the working directory)."""
     if not value.strip():
         raise argparse.ArgumentTypeError(f"empty path {value!r}: give a folder, e.g. --out data/processed")
+    return Path(value)
+
+
+def in_path(value: str) -> Path:
+    """Argument type of the paths a command reads (``RAW_DIR``, ``--tidy``): a non-blank path."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"empty path {value!r}: give the path of an existing file or folder")
     return Path(value)
 
 
@@ -122,6 +126,11 @@ def read_tidy_arg(tidy: Path):
     if tidy.suffix.lower() not in TIDY_SUFFIXES:
         raise UsageError(f"--tidy {tidy} is not a tidy table (expected a .csv or .parquet file); pass the "
                          "mcr_tidy.csv written by 'mcr ingest'")
+    from mcr_analysis.outputs import JOURNAL_NAME, folder_lock
+
+    if (tidy.parent / JOURNAL_NAME).is_file():  # an interrupted ingest: finish its set before reading
+        with folder_lock(tidy.parent):
+            pass
     try:
         return read_tidy(tidy)
     except MCRDataError as exc:

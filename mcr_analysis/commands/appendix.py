@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import check_out, formats, jobs, missing_tidy, out_path, read_tidy_arg
+from mcr_analysis.commands._common import check_out, formats, in_path, jobs, missing_tidy, out_path, read_tidy_arg
 
 NAME = "appendix"
 HELP = "draw one diagram per non-empty axis x criterion cell"
@@ -14,7 +14,7 @@ KINDS = ("auto", "venn", "upset")
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr appendix``."""
-    p.add_argument("--tidy", type=out_path, default=config.TIDY_CSV,
+    p.add_argument("--tidy", type=in_path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
     p.add_argument("--out", type=out_path, default=config.APPENDIX_DIR,
                    help="output folder; default: figures/appendix")

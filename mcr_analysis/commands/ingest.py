@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import UsageError, check_out, out_path
+from mcr_analysis.commands._common import UsageError, check_out, in_path, out_path
 
 NAME = "ingest"
 HELP = "load the Excel submissions into the tidy and rejects tables"
@@ -14,7 +14,7 @@ HELP = "load the Excel submissions into the tidy and rejects tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr ingest``."""
-    p.add_argument("raw_dir", nargs="?", type=out_path, default=config.RAW_DIR,
+    p.add_argument("raw_dir", nargs="?", type=in_path, default=config.RAW_DIR,
                    help="folder (or one .xlsx file) of submissions; default: data/raw")
     p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
                    help="output folder; default: data/processed")

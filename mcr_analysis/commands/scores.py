@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import check_out, missing_tidy, out_path, read_tidy_arg
+from mcr_analysis.commands._common import check_out, in_path, missing_tidy, out_path, read_tidy_arg
 
 NAME = "scores"
 HELP = "convergence, pairwise and shared-theme tables"
@@ -13,7 +13,7 @@ HELP = "convergence, pairwise and shared-theme tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr scores``."""
-    p.add_argument("--tidy", type=out_path, default=config.TIDY_CSV,
+    p.add_argument("--tidy", type=in_path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
     p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
                    help="output folder; default: data/processed")
