@@ -23,8 +23,8 @@ from mcr_analysis.outputs import output_set
 from mcr_analysis.safety import neutralise
 from mcr_analysis.taxonomy import MCRDataError, axes, participation, text
 
-__all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "validation_report", "missing_organisms", "reason_kind",
-           "summary_text"]
+__all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "validation_report", "missing_organisms",
+           "reason_kind", "summary_text"]
 
 OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md")
 _KIND = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*")

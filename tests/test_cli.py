@@ -202,8 +202,8 @@ def test_out_inside_the_raw_folder_is_refused(tmp_path, capsys, monkeypatch, com
 @pytest.mark.parametrize("value", ["", "   ", "abc", "1.5"])
 def test_unusable_source_date_epoch_is_treated_as_unset_by_every_command(tmp_path, capsys, monkeypatch, value):
     out = _ingest(tmp_path, capsys)
-    note = (f"note: SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds; ignored (treated as unset, so "
-            "the default date is used)\n")
+    note = (f"note: SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds; ignored, treated as unset "
+            "(set it to a whole number of seconds, or unset it)\n")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 0
     assert capsys.readouterr().err == f"mcr ingest: {note}"

@@ -77,8 +77,8 @@ def check_environment(command: str) -> None:
 
     problem = epoch_problem()
     if problem is not None:
-        print(f"mcr {command}: note: {problem}; ignored (treated as unset, so the default date is used)",
-              file=sys.stderr)
+        print(f"mcr {command}: note: {problem}; ignored, treated as unset "
+              "(set it to a whole number of seconds, or unset it)", file=sys.stderr)
         del os.environ["SOURCE_DATE_EPOCH"]
     elif "SOURCE_DATE_EPOCH" in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"].strip()
