@@ -179,13 +179,13 @@ def _stamp() -> dt.datetime:
     """The fixed time of generated files: ``SOURCE_DATE_EPOCH`` or :data:`DEFAULT_EPOCH` (UTC).
 
     The command line has already treated an unusable value as unset
-    (:func:`mcr_analysis.outputs.epoch_problem`); called from Python, an
-    unusable value is an error.
+    (:func:`mcr_analysis.outputs.epoch_problem`); called from Python, an empty
+    or blank value counts as unset and any other unusable value is an error.
     """
-    problem = epoch_problem()
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    problem = epoch_problem({"SOURCE_DATE_EPOCH": raw}) if raw else None
     if problem is not None:
         raise MCRDataError(problem)
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     epoch = int(raw) if raw else DEFAULT_EPOCH
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
 

@@ -188,11 +188,18 @@ def recover(folder: str | os.PathLike) -> list[str]:
                 (folder / rest).unlink(missing_ok=True)
         _fsync_dir(folder)
         journal.unlink()
-    for leftover in sorted(folder.rglob(TEMP_PREFIX + "*")):
-        if leftover.is_file():
-            leftover.unlink()
+    for leftover in _temp_files(folder, TEMP_PREFIX):
+        leftover.unlink()
     (folder / (JOURNAL_NAME + ".tmp")).unlink(missing_ok=True)
     return done
+
+
+def _temp_files(folder: Path, prefix: str) -> list[Path]:
+    """Temporary files named ``prefix*`` in ``folder`` and its direct sub-folders (outputs go no deeper)."""
+    if not folder.is_dir():
+        return []
+    found = [*folder.glob(prefix + "*"), *folder.glob(f"*/{prefix}*")]
+    return sorted(p for p in found if p.is_file())
 
 
 class OutputSet:
@@ -279,9 +286,8 @@ class OutputSet:
         """Remove every staged temporary file (the previous set stays as it was)."""
         for temp in self._staged.values():
             temp.unlink(missing_ok=True)
-        if self.folder.is_dir():  # also files written by workers but not yet staged
-            for temp in self.folder.rglob(self.prefix + "*"):
-                temp.unlink(missing_ok=True)
+        for temp in _temp_files(self.folder, self.prefix):  # also files written by workers, not yet staged
+            temp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
