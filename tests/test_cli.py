@@ -279,3 +279,27 @@ def test_scores_reads_a_tidy_table_only_after_an_interrupted_set_is_finished(tmp
     assert cli.main(["scores", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(tmp_path / "s")]) == 0
     assert (out / "mcr_tidy.csv").read_bytes() == good
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_NAMES)
+
+
+@pytest.mark.parametrize("command", ["ingest", "scores", "appendix"])
+def test_out_folder_the_system_refuses_to_create_is_a_usage_error(tmp_path, capsys, command):
+    tidy = _ingest(tmp_path, capsys) / "mcr_tidy.csv"
+    out = tmp_path / ("x" * 300)  # longer than any file system allows for one name
+    head = [command, str(_raw(tmp_path))] if command == "ingest" else [command, "--tidy", str(tidy)]
+    assert cli.main([*head, "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"mcr {command}: error: --out {out}: cannot create the folder (File name too "
+                                       "long); choose a folder you can write to with --out\n")
+
+
+def test_ingest_of_a_name_too_long_for_the_system_is_a_usage_error(tmp_path, capsys):
+    raw = tmp_path / ("r" * 300)
+    assert cli.main(["ingest", str(raw), "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err == (f"mcr ingest: error: {raw} does not exist; expected a folder of .xlsx "
+                                       "submissions or one .xlsx file\n")
+
+
+@pytest.mark.parametrize("command", ["scores", "appendix"])
+def test_tidy_name_too_long_for_the_system_is_a_usage_error(tmp_path, capsys, command):
+    tidy = tmp_path / ("t" * 300 + ".csv")
+    assert cli.main([command, "--tidy", str(tidy), "--out", str(tmp_path / "o")]) == 2
+    assert f"mcr {command}: error: {tidy} does not exist; expected the tidy table" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from pathlib import Path
 from mcr_analysis import config
 
 __all__ = ["UsageError", "formats", "jobs", "out_path", "in_path", "missing_tidy", "usage_error", "check_environment",
-           "check_out", "read_tidy_arg"]
+           "exists", "check_out", "make_out", "read_tidy_arg"]
 
 TIDY_SUFFIXES = (".csv", ".parquet")
 
@@ -84,6 +84,14 @@ def check_environment(command: str) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"].strip()
 
 
+def exists(path: Path) -> bool:
+    """Whether ``path`` exists (a dangling symlink counts); a name the system cannot look up does not."""
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:  # e.g. a name longer than the file system allows
+        return False
+
+
 def check_out(out: Path, raw: Path | None) -> None:
     """Check that ``out`` can be the output folder; raise :class:`UsageError` saying what to do.
 
@@ -91,7 +99,7 @@ def check_out(out: Path, raw: Path | None) -> None:
     ancestor we can write to) and, when ``raw`` is given, not inside the raw
     folder (its files would be read back as submissions).  Nothing is created.
     """
-    blocker = next((p for p in (out, *out.parents) if p.exists() or p.is_symlink()), None)
+    blocker = next((p for p in (out, *out.parents) if exists(p)), None)
     if blocker is not None and not blocker.is_dir():
         where = "is a file" if blocker == out else f"cannot be created: {blocker} is a file"
         raise UsageError(f"--out {out} {where}; expected a folder (it is created if missing); "
@@ -106,9 +114,19 @@ def check_out(out: Path, raw: Path | None) -> None:
                              "submissions; choose an output folder outside it, e.g. --out data/processed")
 
 
+def make_out(out: Path) -> Path:
+    """Create output folder ``out`` (after :func:`check_out`); an OS refusal is a :class:`UsageError`."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot create the folder ({exc.strerror or exc}); "
+                         "choose a folder you can write to with --out") from None
+    return out
+
+
 def missing_tidy(args: argparse.Namespace) -> bool:
     """Whether ``args.tidy`` is missing (then the usage error is printed)."""
-    if args.tidy.exists():
+    if exists(args.tidy):
         return False
     usage_error(args.command, f"{args.tidy} does not exist; expected the tidy table "
                 "written by 'mcr ingest' (run it first, or pass --tidy FILE)")

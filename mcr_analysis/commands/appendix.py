@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import check_out, formats, in_path, jobs, missing_tidy, out_path, read_tidy_arg
+from mcr_analysis.commands._common import (
+    check_out, formats, in_path, jobs, make_out, missing_tidy, out_path, read_tidy_arg,
+)
 
 NAME = "appendix"
 HELP = "draw one diagram per non-empty axis x criterion cell"
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     check_out(args.out, config.RAW_DIR)
     tidy = read_tidy_arg(args.tidy)
-    with folder_lock(args.out):
+    with folder_lock(make_out(args.out)):
         manifest = build_appendix(
             tidy, args.out, formats=args.formats, lang=args.lang,
             kind=args.kind, jobs=args.jobs, source_line=args.source_line,

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import UsageError, check_out, in_path, out_path
+from mcr_analysis.commands._common import UsageError, check_out, exists, in_path, make_out, out_path
 
 NAME = "ingest"
 HELP = "load the Excel submissions into the tidy and rejects tables"
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from mcr_analysis.taxonomy import MCRDataError
 
     raw = args.raw_dir
-    if not raw.exists():
+    if not exists(raw):
         raise UsageError(f"{raw} does not exist; expected a folder of .xlsx submissions or one .xlsx file")
     if raw.is_file() and raw.suffix.lower() not in (*readers.WORKBOOK_SUFFIXES, ".xls"):
         raise UsageError(f"{raw} is not a workbook; expected a folder of .xlsx submissions or one .xlsx file")
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{raw} is neither a folder nor a file; expected a folder of .xlsx submissions "
                          "or one .xlsx file")
     check_out(args.out, raw if raw.is_dir() else None)
-    with folder_lock(args.out):
+    with folder_lock(make_out(args.out)):
         result = load_submissions(raw)
         try:
             write_ingest_outputs(result, args.out, lang=args.lang, force=args.force)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
-from mcr_analysis.commands._common import check_out, in_path, missing_tidy, out_path, read_tidy_arg
+from mcr_analysis.commands._common import check_out, in_path, make_out, missing_tidy, out_path, read_tidy_arg
 
 NAME = "scores"
 HELP = "convergence, pairwise and shared-theme tables"
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     check_out(args.out, config.RAW_DIR)
     tidy = read_tidy_arg(args.tidy)
-    with folder_lock(args.out):
+    with folder_lock(make_out(args.out)):
         written = write_score_outputs(score_tables(tidy), args.out, lang=args.lang)
     for path in written:
         print(f"wrote {path}")
