@@ -167,11 +167,17 @@ def test_tidy_that_is_not_a_table_is_a_usage_error(tmp_path, capsys, command):
     png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
     readme = tmp_path / "README.md"
     readme.write_text("# x\n", encoding="utf-8")
+    fake = tmp_path / "figure.parquet"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\nxxxx")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
     wrong = tmp_path / "other.csv"
     wrong.write_text("a,b\n1,2\n", encoding="utf-8")
     out = tmp_path / "o"
     cases = [
         (png, f"{png}: not a tidy MCR table: it cannot be read as a UTF-8 CSV file (UnicodeDecodeError"),
+        (fake, f"{fake}: not a tidy MCR table: it cannot be read as Parquet (ArrowInvalid: "),
+        (empty, f"{empty}: not a tidy MCR table: it cannot be read as a UTF-8 CSV file (EmptyDataError: "),
         (readme, f"--tidy {readme} is not a tidy table (expected a .csv or .parquet file); pass the mcr_tidy.csv"),
         (wrong, f"{wrong}: not a tidy MCR table; missing columns ['round',"),
         (tmp_path, f"--tidy {tmp_path} is a folder; expected the file mcr_tidy.csv"),
@@ -181,7 +187,7 @@ def test_tidy_that_is_not_a_table_is_a_usage_error(tmp_path, capsys, command):
         err = capsys.readouterr().err
         assert err.startswith(f"mcr {command}: error: ") and "Traceback" not in err
         assert message in err, err
-        assert "written by 'mcr ingest'" in err
+        assert err.count("written by 'mcr ingest'") == 1
     assert not out.exists()
 
 

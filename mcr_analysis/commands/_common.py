@@ -152,4 +152,5 @@ def read_tidy_arg(tidy: Path):
     try:
         return read_tidy(tidy)
     except MCRDataError as exc:
-        raise UsageError(f"{exc}; pass --tidy with the mcr_tidy.csv written by 'mcr ingest'") from None
+        hint = "" if "'mcr ingest'" in str(exc) else "; pass --tidy with the mcr_tidy.csv written by 'mcr ingest'"
+        raise UsageError(f"{exc}{hint}") from None
