@@ -177,6 +177,7 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p), i) for p, i in [
     (r"^header on row (?P<row>\d+) has no criterion column", "r_no_criterion_column"),
     (r"^template list sheet", "r_template_lists"),
     (r"^template instructions sheet", "r_template_instructions"),
+    (r"^review sheet written by .mcr check.", "r_review_sheet"),
 ]]
 
 

@@ -52,7 +52,7 @@ from mcr_analysis.submission_messages import LANGS, msg, vocabulary_lang
 from mcr_analysis.taxonomy import MCRDataError, axes, criteria, organisms, participation
 
 __all__ = ["FIELDS", "HEADER_ROW", "STATUS_IDS", "build_template", "write_template", "template_path",
-           "template_organisms", "expected_axes", "prefill_rows", "list_values", "save_workbook"]
+           "is_round", "template_organisms", "expected_axes", "prefill_rows", "list_values", "save_workbook"]
 
 FIELDS = ("organism", "axis", "matrix", "criterion", "theme", "initiative", "description", "year", "status",
           "partners")
@@ -80,6 +80,15 @@ _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _THIN = Side(style="thin", color="8EA9DB")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _FIXED_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def is_round(value: str) -> bool:
+    """Whether ``value`` can name a round (a folder name such as ``2025`` or ``2025-2``).
+
+    >>> is_round("2025"), is_round("../x")
+    (True, False)
+    """
+    return bool(_ROUND.match(str(value)))
 
 
 def _check_lang(lang: str) -> None:
@@ -174,7 +183,7 @@ def build_template(organism: str, round_: str, lang: str = "es", prefill: pd.Dat
     """
     _check_lang(lang)
     _fields_of(organism)
-    if not _ROUND.match(str(round_)):
+    if not is_round(round_):
         raise MCRDataError(f"invalid round {round_!r}; expected a folder name such as 2025")
     vlang = vocabulary_lang(lang)
     values = list_values(organism, lang)

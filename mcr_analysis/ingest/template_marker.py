@@ -35,6 +35,7 @@ VERSION = 1
 SKIP_REASONS = {
     "list": "template list sheet (the values of the drop-down lists, not data)",
     "instructions": "template instructions sheet (not data)",
+    "review": "review sheet written by 'mcr check' (the problems found, not data)",
 }
 """Kind of non-data sheet -> the reason the loader reports for it."""
 _MAX_BYTES = 64 * 1024
