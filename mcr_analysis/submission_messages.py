@@ -236,8 +236,12 @@ def _arguments(id_: str, m: re.Match, reason: str, lang: str) -> dict:
     elif id_ == "r_duplicate":
         sheet = g.pop("sheet", None)
         g["sheet"] = msg("r_of_sheet", lang, sheet=sheet) if sheet is not None else ""
-    elif id_ in ("r_unreadable", "r_zip_bomb"):
-        g["detail"] = reason
+    elif id_ == "r_unreadable":
+        m2 = re.search(r"not a zip archive: ([^)]*)\)|not a readable workbook: (.*)$|(xl/workbook\.xml)", reason)
+        g["detail"] = next((d for d in m2.groups() if d), "") if m2 else ""
+    elif id_ == "r_zip_bomb":
+        numbers = re.findall(r"\d+", reason.split(": ", 1)[-1])
+        g["detail"] = f"{numbers[0]} > {numbers[-1]}" if numbers else ""
     return g
 
 
