@@ -18,7 +18,9 @@ Examples
 >>> folder.mkdir()
 >>> checked = check_file(write_template("CAN", "2025", folder / "CAN.xlsx"))
 >>> checked.round, checked.errors, checked.data_rows
-('2025', 0, 0)
+('2025', 1, 0)
+>>> checked.problems[0].message
+'La matriz no tiene filas de datos: escriba al menos una iniciativa bajo el encabezado'
 """
 
 from __future__ import annotations
