@@ -168,9 +168,9 @@ def _frames(result: LoadResult):
         yield "error", rejects[rejects["severity"] != "warning"]
     else:
         yield "error", rejects
-    warnings = getattr(result, "warnings", None)
+    warnings = getattr(result, "warnings", None)  # issue 9 adds them, with a "message" column
     if isinstance(warnings, pd.DataFrame) and len(warnings):
-        yield "warning", warnings
+        yield "warning", warnings.rename(columns={"message": "reason"})
 
 
 def check_file(path: str | Path, lang: str = "es", round_: str | None = None) -> CheckResult:

@@ -175,6 +175,14 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p), i) for p, i in [
     (r"^no sheet with a recognisable header", "r_no_sheet"),
     (r"^no recognisable header in the first (?P<n>\d+) rows", "r_no_header"),
     (r"^header on row (?P<row>\d+) has no criterion column", "r_no_criterion_column"),
+    # warnings of the ingest work (issue 9), localised here ahead of its merge
+    (r"^unknown status " + _quoted("value", 1) + r": status_id left empty"
+     r"(?:; closest allowed value: (?P<id>\w+) \(" + _quoted("label", 2) + r"\))?", "w_unknown_status"),
+    (r"^date " + _quoted("value", 1) + r": kept its year, (?P<year>\d+)", "w_date_year"),
+    (r"^year range " + _quoted("value", 1) + r": kept the first year, (?P<year>\d+)", "w_year_range"),
+    (r"^" + _quoted("value", 1) + r" is not a year \(it reads as a status\)", "w_status_as_year"),
+    (r"^" + _quoted("value", 1) + r" gives no year", "w_no_year"),
+    (r"^unknown body " + _quoted("value", 1) + r": not an organism nor a body", "w_unknown_body"),
     (r"^template list sheet", "r_template_lists"),
     (r"^template instructions sheet", "r_template_instructions"),
     (r"^review sheet written by .mcr check.", "r_review_sheet"),
@@ -236,6 +244,14 @@ def _arguments(id_: str, m: re.Match, reason: str, lang: str) -> dict:
     elif id_ == "r_duplicate":
         sheet = g.pop("sheet", None)
         g["sheet"] = msg("r_of_sheet", lang, sheet=sheet) if sheet is not None else ""
+    elif id_ == "w_unknown_status":
+        from mcr_analysis.template import STATUS_IDS
+
+        labels = {s: msg(f"status_{s}", vocabulary_lang(lang)) for s in STATUS_IDS}
+        close = g.pop("id", None)
+        g.pop("label", None)
+        g["hint"] = msg("w_closest_status", lang, label=labels[close], id=close) if close in labels else ""
+        g["allowed"] = ", ".join(f"{label} ({s})" for s, label in labels.items())
     elif id_ == "r_unreadable":
         m2 = re.search(r"not a zip archive: ([^)]*)\)|not a readable workbook: (.*)$|(xl/workbook\.xml)", reason)
         g["detail"] = next((d for d in m2.groups() if d), "") if m2 else ""

@@ -117,7 +117,11 @@ def expected_axes(organism: str) -> dict[str, list[str]]:
 
 
 def _status_labels(lang: str) -> list[str]:
-    """Labels of the status list: the one place to switch to ``taxonomy.statuses()`` after the merge."""
+    """Labels of the status list: the one place to switch to ``taxonomy.statuses()`` after the merge.
+
+    The labels are those of ``statuses.tsv`` (issue 9); like the other lists, Spanish in a
+    Portuguese template.
+    """
     return [msg(f"status_{s}", vocabulary_lang(lang)) for s in STATUS_IDS]
 
 

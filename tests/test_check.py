@@ -225,3 +225,34 @@ def test_copy_never_overwrites_the_original(tmp_path):
     with pytest.raises(ValueError, match=r"CAN_revisado.xlsx: the reviewed copy would overwrite the checked file"):
         check.write_reviewed_copy(check.check_file(path), tmp_path / "out")
     assert path.read_bytes() == before
+
+
+def test_loader_warnings_become_yellow_comments(tmp_path, monkeypatch, capsys):
+    # the ingest work (issue 9) adds LoadResult.warnings (a "message" column): a status outside the vocabulary
+    import types
+
+    import pandas as pd
+
+    path = _filled_template(tmp_path / "2025", [[None, *GOOD[1:8], "Terminadísimo", None]])
+    real = check.load_submissions
+
+    def with_warnings(p):
+        result = real(p)
+        warnings = pd.DataFrame([{"source_file": "CAN.xlsx", "source_sheet": "Matriz", "source_row": FIRST,
+                                  "column": "Estado", "value": "Terminadísimo",
+                                  "message": "unknown status 'Terminadísimo': status_id left empty; closest allowed "
+                                             "value: completed ('Terminado'); allowed: planned, ongoing, completed, "
+                                             "cancelled (statuses.tsv lists their wordings)"}])
+        return types.SimpleNamespace(**{f: getattr(result, f) for f in ("tidy", "rejects", "files", "sheets")},
+                                     warnings=warnings)
+
+    monkeypatch.setattr(check, "load_submissions", with_warnings)
+    assert cli.main(["check", str(path), "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "CAN.xlsx: sin errores, 1 avisos en 1 filas de datos (ronda 2025)."
+    assert out[1] == ("  hoja «Matriz», celda I6: Estado desconocido: «Terminadísimo»; el más parecido: «Finalizado» "
+                      "(completed); valores permitidos: Planificado (planned), En curso (ongoing), Finalizado "
+                      "(completed), Cancelado (cancelled)")
+    book = openpyxl.load_workbook(tmp_path / "CAN_revisado.xlsx")
+    assert book["Matriz"]["I6"].fill.fgColor.rgb == "00FFEB9C" and book["Matriz"]["I6"].comment is not None
+    assert book["Problemas"]["A2"].value == "aviso"

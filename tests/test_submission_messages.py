@@ -135,3 +135,22 @@ def test_unknown_reason_is_kept_and_marked():
     assert localise_reason("something new", "es") == (
         "Problema (texto original del cargador, sin traducir): something new")
     assert localise_reason("something new", "en") == "Problem: something new"
+
+
+def test_warnings_of_the_ingest_work_are_translated():
+    # the wording of the warnings the ingest work (issue 9) adds: localised here ahead of its merge
+    status = ("unknown status 'Terminadísimo': status_id left empty; closest allowed value: completed "
+              "('Terminado'); allowed: planned, ongoing, completed, cancelled (statuses.tsv lists their wordings)")
+    assert localise_reason(status, "es") == (
+        "Estado desconocido: «Terminadísimo»; el más parecido: «Finalizado» (completed); valores permitidos: "
+        "Planificado (planned), En curso (ongoing), Finalizado (completed), Cancelado (cancelled)")
+    assert localise_reason("year range '2020-2022': kept the first year, 2020", "pt") == (
+        "Intervalo de anos «2020-2022»: fica o primeiro, 2020")
+    assert localise_reason("'s/f' gives no year: the year is left empty", "en") == (
+        "'s/f' gives no year: the year is left empty")
+    assert localise_reason("'En curso' is not a year (it reads as a status): the year is left empty", "es") == (
+        "«En curso» no es un año (parece un estado): el año queda vacío")
+    assert localise_reason("date '2021-03-01': kept its year, 2021", "es") == "Fecha «2021-03-01»: se toma su año, 2021"
+    assert localise_reason("unknown body 'X': not an organism nor a body of an integration system in bodies.tsv; "
+                           "the row stays with its organism and body is left empty", "es").startswith(
+        "Órgano desconocido «X»: no es un organismo ni un órgano")

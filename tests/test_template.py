@@ -82,7 +82,7 @@ def test_drop_down_lists_read_the_list_sheet(can_book):
     column = lambda c, n: [lists.cell(r, c).value for r in range(2, 2 + n)]  # noqa: E731
     assert column(1, 6) == [axes().label(a) for a in axes().ids]
     assert column(3, 6) == [criteria().label(c) for c in criteria().ids]
-    assert column(4, 4) == ["Planificada", "En curso", "Finalizada", "Cancelada"]
+    assert column(4, 4) == ["Planificado", "En curso", "Finalizado", "Cancelado"]
     assert column(5, 13) == [o for o in organisms().ids if o != "CAN"]
     assert column(6, 1) == ["Comunidad Andina"]
     assert column(2, 9)[:2] == ["Seguridad alimentaria y nutricional", "Riesgo de desastres"]
