@@ -151,7 +151,7 @@ def test_unread_sheet_is_a_note_not_a_problem(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == ("CAN.xlsx: sin problemas; 1 filas de datos listas para enviar (ronda 2025). "
                       "1 notas sobre hojas que no se leen.")
-    assert out[1].startswith("  hoja «Notas»: La hoja no se lee: Sin encabezado reconocible en las primeras 30 filas")
+    assert out[1].startswith("  hoja «Notas»: La hoja no se lee. Sin encabezado reconocible en las primeras 30 filas")
 
 
 def test_formulas_are_never_evaluated_and_text_stays_text(tmp_path):
