@@ -365,7 +365,7 @@ def _csv_rows(path: Path) -> list[list]:
 def _values_book(sheets: list[tuple[str, list[list]]]):
     from openpyxl import Workbook
 
-    from mcr_analysis.template import _text
+    from mcr_analysis.template import text_cell
 
     book = Workbook()
     book.remove(book.active)
@@ -374,7 +374,7 @@ def _values_book(sheets: list[tuple[str, list[list]]]):
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
                 if value not in ("", None):
-                    _text(ws.cell(r, c), value)
+                    text_cell(ws.cell(r, c), value)
     return book
 
 
@@ -413,7 +413,7 @@ def _problems_sheet(book, checked: CheckResult) -> str:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     from mcr_analysis.safety import neutralise
-    from mcr_analysis.template import _text
+    from mcr_analysis.template import text_cell
 
     lang = checked.lang
     base = msg("chk_sheet_problems", lang)
@@ -430,18 +430,18 @@ def _problems_sheet(book, checked: CheckResult) -> str:
     labels = {"error": msg("chk_error", lang), "warning": msg("chk_warning", lang), "info": msg("chk_info", lang)}
     for r, p in enumerate(checked.problems, start=2):
         ws.cell(r, 1, labels[p.severity]).fill = PatternFill("solid", fgColor=_FILLS[p.severity])
-        _text(ws.cell(r, 2), p.sheet or msg("chk_where_file", lang))
+        text_cell(ws.cell(r, 2), p.sheet or msg("chk_where_file", lang))
         place = ws.cell(r, 3)
         if p.cell and p.sheet in book.sheetnames:
             place.hyperlink = Hyperlink(ref=place.coordinate, location=f"{quote_sheetname(p.sheet)}!{p.cell}")
             place.value, place.font = p.cell, Font(color="0563C1", underline="single")
         elif p.row is not None:
             place.value = p.row
-        _text(ws.cell(r, 4), neutralise(p.column))
-        _text(ws.cell(r, 5), neutralise(p.value))
-        _text(ws.cell(r, 6), p.message)
+        text_cell(ws.cell(r, 4), neutralise(p.column))
+        text_cell(ws.cell(r, 5), neutralise(p.value))
+        text_cell(ws.cell(r, 6), p.message)
     if not checked.problems:
-        _text(ws.cell(2, 1), msg("chk_none", lang))
+        text_cell(ws.cell(2, 1), msg("chk_none", lang))
     for col, width in zip("ABCDEF", (10, 24, 10, 24, 30, 100)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"

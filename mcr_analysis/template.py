@@ -52,7 +52,7 @@ from mcr_analysis.submission_messages import LANGS, msg, vocabulary_lang
 from mcr_analysis.taxonomy import MCRDataError, axes, criteria, organisms, participation
 
 __all__ = ["FIELDS", "HEADER_ROW", "STATUS_IDS", "build_template", "write_template", "template_path",
-           "is_round", "template_organisms", "expected_axes", "prefill_rows", "list_values", "save_workbook"]
+           "is_round", "template_organisms", "expected_axes", "prefill_rows", "list_values", "save_workbook", "text_cell"]
 
 FIELDS = ("organism", "axis", "matrix", "criterion", "theme", "initiative", "description", "year", "status",
           "partners")
@@ -156,7 +156,7 @@ def prefill_rows(tidy: pd.DataFrame, organism: str, round_: str) -> pd.DataFrame
     return rows[list(FIELDS)].reset_index(drop=True).copy()
 
 
-def _fields_of(organism: str) -> None:
+def _check_organism(organism: str) -> None:
     if organism not in organisms().ids:
         raise MCRDataError(f"unknown organism {organism!r}; allowed: {', '.join(organisms().ids)}")
 
@@ -186,7 +186,7 @@ def build_template(organism: str, round_: str, lang: str = "es", prefill: pd.Dat
         For an unknown organism or language or an invalid round.
     """
     _check_lang(lang)
-    _fields_of(organism)
+    _check_organism(organism)
     if not is_round(round_):
         raise MCRDataError(f"invalid round {round_!r}; expected a folder name such as 2025")
     vlang = vocabulary_lang(lang)
@@ -216,15 +216,22 @@ def _list_sheet(ws, values: dict[str, list[str]], lang: str) -> dict[str, str]:
     for c, (field, items) in enumerate(values.items(), start=1):
         ws.cell(1, c, f"[{msg(f'field_{field}', lang)}]").font = _BOLD  # brackets: not a header alias
         for r, item in enumerate(items, start=2):
-            _text(ws.cell(r, c), item)
+            text_cell(ws.cell(r, c), item)
         col = get_column_letter(c)
         out[field] = f"${col}$2:${col}${len(items) + 1}"
         ws.column_dimensions[col].width = 40
     return out
 
 
-def _text(cell, value) -> None:
-    """Write ``value``; text stays text even when it starts with "=" (never a formula)."""
+def text_cell(cell, value) -> None:
+    """Write ``value`` in an openpyxl ``cell``; text stays text even when it starts with "=" (never a formula).
+
+    >>> from openpyxl import Workbook
+    >>> cell = Workbook().active["A1"]
+    >>> text_cell(cell, "=1+1")
+    >>> cell.value, cell.data_type
+    ('=1+1', 's')
+    """
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -257,9 +264,9 @@ def _data_sheet(ws, organism: str, round_: str, lang: str, rows: pd.DataFrame, l
     expected = [axes().label(a, vlang) for a in expected_axes(organism)]
     ws["A1"] = msg("tpl_title", lang, organism=label, round=round_)
     ws["A1"].font = Font(bold=True, size=14)
-    _text(ws["A2"], f"{heads['organism']}: {label}")  # the loader's metadata cell: organism of empty cells
-    _text(ws["A3"], f"{msg('tpl_round', lang)}: {round_}")
-    _text(ws["A4"], msg("tpl_expected", lang, organism=organism,
+    text_cell(ws["A2"], f"{heads['organism']}: {label}")  # the loader's metadata cell: organism of empty cells
+    text_cell(ws["A3"], f"{msg('tpl_round', lang)}: {round_}")
+    text_cell(ws["A4"], msg("tpl_expected", lang, organism=organism,
                         axes="; ".join(expected) or msg("tpl_expected_none", lang)))
     ws["A4"].font = Font(bold=True, color="C00000")
     for c, f in enumerate(FIELDS, start=1):
@@ -274,7 +281,7 @@ def _data_sheet(ws, organism: str, round_: str, lang: str, rows: pd.DataFrame, l
         for c, v in enumerate(line, start=1):
             cell = ws.cell(r, c)
             if v is not None:
-                _text(cell, v)
+                text_cell(cell, v)
             cell.protection, cell.alignment = unlocked, _WRAP
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
     ws.row_dimensions[HEADER_ROW].height = 30
@@ -353,7 +360,7 @@ def _instructions(ws, organism: str, lang: str, data_sheet: str) -> None:
     for r, (cells, style) in enumerate(lines, start=1):
         for c, v in enumerate(cells, start=1):
             cell = ws.cell(r, c)
-            _text(cell, v)
+            text_cell(cell, v)
             cell.alignment = _WRAP
             if style in ("title", "section", "head"):
                 cell.font = Font(bold=True, size=14 if style == "title" else 11)

@@ -250,7 +250,8 @@ def test_loader_warnings_become_yellow_comments(tmp_path, monkeypatch, capsys):
     assert cli.main(["check", str(path), "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "CAN.xlsx: sin errores, 1 avisos en 1 filas de datos (ronda 2025)."
-    assert out[1] == ("  hoja «Matriz», celda I6: Estado desconocido: «Terminadísimo»; el más parecido: «Finalizado» "
+    assert out[1] == ("  hoja «Matriz», celda I6: Estado desconocido: «Terminadísimo»; el más parecido: "
+                      "«Finalizado» "
                       "(completed); valores permitidos: Planificado (planned), En curso (ongoing), Finalizado "
                       "(completed), Cancelado (cancelled)")
     book = openpyxl.load_workbook(tmp_path / "CAN_revisado.xlsx")

@@ -150,7 +150,8 @@ def test_warnings_of_the_ingest_work_are_translated():
         "'s/f' gives no year: the year is left empty")
     assert localise_reason("'En curso' is not a year (it reads as a status): the year is left empty", "es") == (
         "«En curso» no es un año (parece un estado): el año queda vacío")
-    assert localise_reason("date '2021-03-01': kept its year, 2021", "es") == "Fecha «2021-03-01»: se toma su año, 2021"
+    assert localise_reason("date '2021-03-01': kept its year, 2021", "es") == (
+        "Fecha «2021-03-01»: se toma su año, 2021")
     assert localise_reason("unknown body 'X': not an organism nor a body of an integration system in bodies.tsv; "
                            "the row stays with its organism and body is left empty", "es").startswith(
         "Órgano desconocido «X»: no es un organismo ni un órgano")

@@ -39,7 +39,8 @@ def test_sheets_header_and_metadata_rows(can_book):
     assert ws["A3"].value == "Ronda: 2025"
     assert ws["A4"].value == ("Ejes que espera de CAN la tabla «Matrices y organismos participantes»: "
                               "Cadenas productivas de valor; Reducción del riesgo de desastres; Integración "
-                              "transfronteriza e infraestructura física; Interconexión eléctrica; Seguridad alimentaria")
+                              "transfronteriza e infraestructura física; Interconexión eléctrica; "
+                              "Seguridad alimentaria")
 
 
 def test_header_is_frozen_and_protected_data_cells_are_not(can_book):
