@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis.ingest import header as _header, readers, sheet as _sheet
+from mcr_analysis.ingest.template_marker import skipped_sheets
 from mcr_analysis.ingest.tables import FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, _coerce
 from mcr_analysis.taxonomy import criteria, normalize_label, organisms
 
@@ -133,10 +134,14 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
               + "; ".join(why)) if default is None else ""
     sheet_rows, sheet_infos, rejects = [], [], []
     tidy: dict[str, list] = {}
+    template_sheets = skipped_sheets(path)  # the MCR template's list/instructions sheets are not data
     for (name, grid, merges, header), meta in zip(headers, metas):
         sinfo = {"source_file": rel, "source_sheet": name, "status": "skipped", "layout": "",
                  "header_row": None, "rows_read": 0, "reason": "", "ignored_columns": "", "notes": ""}
         sheet_infos.append(sinfo)
+        if name in template_sheets:
+            sinfo["reason"] = template_sheets[name]
+            continue
         if header is None:
             sinfo["reason"] = (f"no recognisable header in the first {_header.HEADER_SCAN_ROWS} rows "
                                "(expected columns such as Eje/Axis, Criterio/Criterion, Tema/Theme, Iniciativa)")
