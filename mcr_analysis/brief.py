@@ -47,7 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import config, taxonomy
-from mcr_analysis.sets import latest_round, theme_keys
+from mcr_analysis.sets import expected_organisms, latest_round, theme_keys
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = [
@@ -110,7 +110,8 @@ def _join(values) -> str:
     return "; ".join(values)
 
 
-def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dict[str, pd.DataFrame]:
+def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None,
+                 participation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The tables of a seminar brief on one axis and round.
 
     Parameters
@@ -122,15 +123,20 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
         Axis id (``taxonomy.axes().ids``).
     round : str, optional
         Default: the latest round in ``tidy``.
+    participation : pandas.DataFrame, optional
+        Who is expected where, as :func:`mcr_analysis.sets.expected_organisms`
+        takes it; default the book's table with the project's own file.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         New frames keyed by :data:`BRIEF_TABLES`, ids as in the tidy table:
 
-        * ``participation``: one row per organism expected on the axis by the
-          participation table or with rows on it: ``organism``, ``expected``
-          (bool), ``n_initiatives`` (tidy rows), ``n_themes`` (distinct theme
+        * ``participation``: one row per organism of E(r, a)
+          (:func:`mcr_analysis.sets.expected_organisms`: listed by the
+          participation table for the round or with rows on the axis, the set
+          ``n_expected`` counts): ``organism``, ``expected`` (bool: the
+          participation table lists it), ``n_initiatives`` (tidy rows), ``n_themes`` (distinct theme
           keys), ``n_criteria`` and ``criteria`` (ids in book order, joined by
           "; "); sorted by organism.
         * ``scores``: the axis' rows of :func:`mcr_analysis.scores.convergence_table`
@@ -147,8 +153,8 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
         * ``single_actor``: the criteria of the vocabulary where fewer than two
           organisms have rows on the axis: ``criterion``, ``n_organisms`` (0 or 1),
           ``organisms``, ``n_initiatives``.
-        * ``absent``: organisms the participation table expects on the axis with
-          no row on it in the round: ``organism``, ``name``.
+        * ``absent``: organisms of E(r, a) with no row on the axis in the round
+          (listed by the participation table, silent): ``organism``, ``name``.
 
     Raises
     ------
@@ -166,11 +172,13 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
     rows["_key"] = theme_keys(rows["theme"])
     crit_ids = list(taxonomy.criteria().ids)
     crit_order = {c: i for i, c in enumerate(crit_ids)}
-    expected = sorted(set(taxonomy.participation().loc[lambda p: p["axis"] == axis, "organism"]))
+    e = expected_organisms(tidy.loc[tidy["round"].astype(str) == round], participation)
+    e = e.loc[e["axis"] == axis]
+    expected = sorted(e.loc[e["listed"], "organism"])
     present = sorted(set(rows["organism"]))
     return {
         "participation": _participation(rows, expected, present, crit_order),
-        "scores": _scores(tidy, round, axis),
+        "scores": _scores(tidy, round, axis, participation),
         "shared": _shared(rows, present, crit_order),
         "single_actor": _single_actor(rows, crit_ids),
         "absent": pd.DataFrame({"organism": [o for o in expected if o not in present],
@@ -191,10 +199,10 @@ def _participation(rows: pd.DataFrame, expected: list[str], present: list[str], 
         records, columns=["organism", "expected", "n_initiatives", "n_themes", "n_criteria", "criteria"])
 
 
-def _scores(tidy: pd.DataFrame, round: str, axis: str) -> pd.DataFrame:
+def _scores(tidy: pd.DataFrame, round: str, axis: str, participation=None) -> pd.DataFrame:
     from mcr_analysis.scores import convergence_table
 
-    scores = convergence_table(tidy)
+    scores = convergence_table(tidy.loc[tidy["round"].astype(str) == round], participation)
     chosen = scores.loc[(scores["round"].astype(str) == round) & (scores["axis"] == axis), SCORE_COLUMNS]
     return chosen.reset_index(drop=True)
 
