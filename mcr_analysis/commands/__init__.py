@@ -7,10 +7,11 @@ shows them.  A new subcommand is a new module and one line here.
 
 from __future__ import annotations
 
-from mcr_analysis.commands import appendix, ingest, scores
+from mcr_analysis.commands import appendix, compare, ingest, scores
 
 COMMANDS = [
     ingest,
     scores,
     appendix,
+    compare,
 ]
