@@ -341,10 +341,10 @@ def participation_changes(tidy: pd.DataFrame, round_from: str, round_to: str,
                           participation: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who went silent, who is new, who continues, per axis; and who sent the same rows again.
 
-    Returns a new frame with :data:`PARTICIPATION_COLUMNS`: one row per axis and
-    organism with rows on the axis in either round, or listed by the
-    participation table in the second (so an expected organism that sent
-    nothing in both rounds shows as ``silent`` with 0 and 0).  ``listed_*``: the
+    Returns a new frame with :data:`PARTICIPATION_COLUMNS`: for every axis with
+    rows in either round, one row per organism with rows on the axis in either
+    round or listed by the participation table in the second (so an expected
+    organism that sent nothing in both rounds shows as ``silent`` with 0 and 0).  ``listed_*``: the
     participation table of that round lists it; ``identical_submission``: its
     rows on the axis in the two rounds are the same multiset of
     :data:`COMPARED_FIELDS` (row order, file, sheet and row numbers aside).
@@ -355,7 +355,7 @@ def participation_changes(tidy: pd.DataFrame, round_from: str, round_to: str,
     expected = expected_organisms(both, participation)
     fields = [c for c in COMPARED_FIELDS if c in tidy and c != "axis"]
     records = []
-    for axis in taxonomy.axes().ids:
+    for axis in [a for a in taxonomy.axes().ids if (both["axis"] == a).any()]:
         sub = expected.loc[expected["axis"] == axis]
         for org in sorted(set(sub["organism"])):
             mine = sub.loc[sub["organism"] == org].set_index("round")
