@@ -7,7 +7,7 @@ import sys
 
 from mcr_analysis import config
 
-__all__ = ["formats", "jobs", "missing_tidy", "usage_error"]
+__all__ = ["formats", "jobs", "missing_tidy", "usage_error", "check_round"]
 
 
 def usage_error(command: str, message: str) -> int:
@@ -46,3 +46,15 @@ def missing_tidy(args: argparse.Namespace) -> bool:
     usage_error(args.command, f"{args.tidy} does not exist; expected the tidy table "
                 "written by 'mcr ingest' (run it first, or pass --tidy FILE)")
     return True
+
+
+def check_round(args: argparse.Namespace, tidy) -> bool:
+    """Whether ``args.round`` is ``None`` or a round of ``tidy`` (else the usage error is printed)."""
+    from mcr_analysis.sets import sort_rounds
+
+    rounds = sort_rounds(tidy["round"])
+    if args.round is None or str(args.round) in rounds:
+        return True
+    usage_error(args.command, f"--round {args.round!r} is not in {args.tidy}; rounds found: "
+                f"{', '.join(rounds) or 'none'}")
+    return False

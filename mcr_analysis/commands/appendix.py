@@ -18,7 +18,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tidy", type=Path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
     p.add_argument("--out", type=Path, default=config.APPENDIX_DIR,
-                   help="output folder; default: figures/appendix")
+                   help="output folder; default: figures/appendix (figures/appendix/<round>/ when the tidy "
+                        "table holds several rounds)")
+    p.add_argument("--round", default=None, help="round to draw (a sub-folder of data/raw); default: the latest")
     p.add_argument("--formats", type=formats, default=config.DEFAULT_FORMATS,
                    help="comma-separated among svg,pdf,png; default: all three")
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
@@ -38,9 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
     if missing_tidy(args):
         return 2
+    from mcr_analysis.appendix import round_folder
+    from mcr_analysis.commands._common import check_round
+
+    tidy = read_tidy(args.tidy)
+    if not check_round(args, tidy):
+        return 2
     manifest = build_appendix(
-        read_tidy(args.tidy), args.out, formats=args.formats, lang=args.lang,
-        kind=args.kind, jobs=args.jobs, source_line=args.source_line,
+        tidy, args.out, formats=args.formats, lang=args.lang,
+        kind=args.kind, jobs=args.jobs, source_line=args.source_line, round=args.round,
     )
-    print(f"wrote {len(manifest)} diagrams, manifest.csv and appendix.pdf to {args.out}")
+    print(f"wrote {len(manifest)} diagrams, manifest.csv and appendix.pdf to {round_folder(tidy, args.out, args.round)}")
     return 0

@@ -20,6 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output folder; default: data/processed")
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
                    help="language of the analysts' workbook mcr_scores.xlsx; default: es")
+    p.add_argument("--round", default=None,
+                   help="round to score (a sub-folder of data/raw), or 'all' for every round; default: the latest")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,9 +30,18 @@ def run(args: argparse.Namespace) -> int:
     from mcr_analysis.ingest import read_tidy
     from mcr_analysis.scores import score_tables
 
+    from mcr_analysis.commands._common import check_round
+    from mcr_analysis.sets import latest_round
+
     if missing_tidy(args):
         return 2
-    tables = score_tables(read_tidy(args.tidy))
+    tidy = read_tidy(args.tidy)
+    if args.round != "all":
+        if not check_round(args, tidy):
+            return 2
+        chosen = latest_round(tidy["round"]) if args.round is None else str(args.round)
+        tidy = tidy.loc[tidy["round"].astype(str) == chosen] if chosen is not None else tidy
+    tables = score_tables(tidy)
     written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
         print(f"wrote {path}")
