@@ -54,6 +54,8 @@ __all__ = [
     "BRIEF_TABLES",
     "NOTEBOOK",
     "brief_tables",
+    "previous_round_tables",
+    "previous_round_section",
     "labelled",
     "heading",
     "brief_filename",
@@ -244,6 +246,92 @@ def _single_actor(rows: pd.DataFrame, crit_ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["criterion", "n_organisms", "organisms", "n_initiatives"])
 
 
+def previous_round_tables(tidy: pd.DataFrame, axis: str, round: str | None = None,
+                          participation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame] | None:
+    """What changed on ``axis`` since the round before ``round``; ``None`` when there is no previous round.
+
+    Parameters are those of :func:`brief_tables`.  Returns new frames (ids, as
+    :func:`mcr_analysis.compare.compare_rounds` gives them, restricted to the
+    axis): ``participation``; ``scores`` (one row per criterion, ``"*"`` last:
+    ``coverage_from``, ``coverage_to``, ``convergence_index_from``,
+    ``convergence_index_to``); ``initiatives`` (per organism: ``n_added``,
+    ``n_removed``, ``n_changed``, ``n_unchanged``); ``themes``; ``statuses``
+    (transitions other than ``same``); plus the rounds as ``round_from`` and
+    ``round_to`` (one-cell frames are avoided: see the keys ``rounds``).
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"round": ["2024"], "organism": ["CAN"], "axis": ["transfronteriza"],
+    ...                      "criterion": ["normas"], "theme": ["x"], "initiative": ["y"]})
+    >>> previous_round_tables(tidy, "transfronteriza") is None
+    True
+    """
+    from mcr_analysis import compare
+    from mcr_analysis.sets import previous_round
+
+    _check_axis_lang(axis, "es")
+    rounds = sorted({str(r) for r in tidy["round"]})
+    round = latest_round(rounds) if round is None else str(round)
+    before = previous_round(rounds, round) if round in rounds else None
+    if before is None:
+        return None
+    tables = compare.compare_rounds(tidy, before, round, participation)
+    mine = {name: frame.loc[frame["axis"] == axis].reset_index(drop=True) for name, frame in tables.items()}
+    wide = mine["scores"].loc[mine["scores"]["metric"].isin(["coverage", "convergence_index"])]
+    wide = wide.pivot_table(index="criterion", columns="metric", values=["from", "to"], sort=False, dropna=False)
+    order = [c for c in [*taxonomy.criteria().ids, "*"] if c in wide.index]
+    scores_ = pd.DataFrame({"criterion": order})
+    for metric in ("coverage", "convergence_index"):
+        for side in ("from", "to"):
+            scores_[f"{metric}_{side}"] = wide[(side, metric)].reindex(order).to_numpy(dtype=float)
+    counts = mine["changes"].groupby(["organism", "change"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(compare.CHANGES), fill_value=0)
+    counts.columns = [f"n_{c}" for c in counts.columns]
+    statuses = mine["statuses"].loc[mine["statuses"]["direction"] != "same"].reset_index(drop=True)
+    return {
+        "rounds": pd.DataFrame({"round_from": [before], "round_to": [round]}),
+        "participation": mine["participation"][["organism", "change", "n_initiatives_from", "n_initiatives_to",
+                                                "identical_submission"]],
+        "scores": scores_,
+        "initiatives": counts.reset_index().astype({c: "int64" for c in counts.columns}),
+        "themes": mine["themes"][["criterion", "theme", "change", "k_from", "k_to"]],
+        "statuses": statuses[["status_from", "status_to", "n", "direction"]],
+    }
+
+
+def previous_round_section(tidy: pd.DataFrame, axis: str, round: str | None = None, lang: str = "es",
+                           participation: pd.DataFrame | None = None) -> list:
+    """The brief's section on the previous round, as Markdown strings and display tables, in order.
+
+    An empty list when ``round`` has no previous round in ``tidy`` (the brief
+    then shows nothing).  Tables are :func:`previous_round_tables` labelled with
+    :func:`mcr_analysis.compare_export.display_table`.
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"round": ["2024"], "organism": ["CAN"], "axis": ["transfronteriza"],
+    ...                      "criterion": ["normas"], "theme": ["x"], "initiative": ["y"]})
+    >>> previous_round_section(tidy, "transfronteriza")
+    []
+    """
+    from mcr_analysis.compare_export import display_table, label
+
+    _check_axis_lang(axis, lang)
+    tables = previous_round_tables(tidy, axis, round, participation)
+    if tables is None:
+        return []
+    before, after = tables["rounds"].iloc[0]
+    parts: list = ["## " + label("brief:previous", lang).format(previous=before),
+                   label("brief:previous_note", lang).format(previous=before, round=after)]
+    for name in ("participation", "scores", "initiatives", "themes"):
+        frame = tables[name]
+        parts.append(display_table(frame, name, lang) if len(frame) else label("fig:none", lang))
+    statuses = tables["statuses"]
+    parts.append(display_table(statuses, "statuses", lang) if len(statuses)
+                 else label("brief:statuses_none", lang))
+    return parts
+
+
 def labelled(frame: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     """A display copy of a brief or score table: headers, criteria and yes/no in ``lang``.
 
@@ -374,7 +462,8 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     Raises
     ------
     MCRDataError
-        When ``axis`` or ``lang`` is unknown (checked before any kernel starts).
+        When ``axis`` or ``lang`` is unknown, or ``round`` is not a sub-folder of
+        ``data/raw`` (checked before any kernel starts).
     FileNotFoundError
         When the notebook is missing.
     """
@@ -388,12 +477,16 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     notebook = Path(notebook) if notebook else config.PROJECT_ROOT / "notebooks" / NOTEBOOK
     if not notebook.is_file():
         raise FileNotFoundError(f"the brief notebook {notebook} does not exist")
+    found = sorted(p.name for p in config.RAW_DIR.iterdir() if p.is_dir()) if config.RAW_DIR.is_dir() else []
     if round is None:
         from mcr_analysis.ingest import load_submissions
 
         round = latest_round(load_submissions(config.RAW_DIR).tidy["round"])
         if round is None:
             raise MCRDataError(f"no round with data under {config.RAW_DIR}")
+    elif str(round) not in found:
+        raise MCRDataError(f"round {str(round)!r} is not a sub-folder of {relative(config.RAW_DIR)}; "
+                           f"rounds found: {', '.join(found) or 'none'}")
     round = str(round)
     out_dir = Path(out_dir) if out_dir else config.BRIEFS_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -421,7 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mcr_analysis.brief",
                                      description="Write the HTML seminar brief of one axis.")
     parser.add_argument("--axis", required=True, help=f"axis id: {', '.join(taxonomy.axes().ids)}")
-    parser.add_argument("--round", default=None, help="round (sub-folder of data/raw); default the latest")
+    parser.add_argument("--round", default=None,
+                        help="round (sub-folder of data/raw); default the latest.  With a previous round in "
+                             "data/raw the brief gains a section on what changed since it")
     parser.add_argument("--lang", default=config.DEFAULT_LANG, choices=taxonomy.LANGS)
     parser.add_argument("--out", default=None, help="output folder; default figures/briefs")
     args = parser.parse_args(argv)
