@@ -119,7 +119,7 @@ def display_table(frame: pd.DataFrame, name: str, lang: str = "es") -> pd.DataFr
     for col in ("change", "direction") + (("status_from", "status_to") if name == "statuses" else ()):
         if col in out:
             out[col] = out[col].map(lambda v: label(f"value:{v}", lang) if v else "")
-    for col in ("identical_submission", "listed_from", "listed_to"):
+    for col in ("identical_submission", "listed_from", "listed_to", "listed", "sent"):
         if col in out:
             out[col] = out[col].map(lambda v: label(f"value:{str(bool(v)).lower()}", lang))
     if "metric" in out:
