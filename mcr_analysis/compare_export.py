@@ -61,6 +61,11 @@ def _labels() -> dict[str, dict[str, str]]:
     with resources.files("mcr_analysis.data").joinpath("compare_labels.tsv").open(encoding="utf-8",
                                                                                   newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if rows and list(rows[0]) != ["key", "es", "en", "format"]:
+        raise MCRDataError(f"package table compare_labels.tsv: columns {list(rows[0])}; expected key, es, en, format")
+    empty = [r["key"] for r in rows if not (r["es"] or "").strip() or not (r["en"] or "").strip()]
+    if empty:
+        raise MCRDataError(f"package table compare_labels.tsv: keys without a Spanish or English text: {empty}")
     keys = [r["key"] for r in rows]
     dup = sorted({k for k in keys if keys.count(k) > 1})
     if dup:

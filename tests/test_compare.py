@@ -316,3 +316,21 @@ def test_simulated_round_lists_exactly_the_simulated_changes():
     advanced = out["statuses"].loc[out["statuses"]["direction"] == "advanced"]
     assert advanced[["axis", "status_from", "status_to", "n"]].values.tolist() == \
         [["transfronteriza", "ongoing", "completed", 2]]
+
+
+def test_every_label_row_has_both_languages_and_every_column_a_label():
+    labels = compare_export._labels()
+    for key, row in labels.items():
+        assert row["es"].strip() and row["en"].strip(), key
+    for name, columns in compare_export.TABLE_COLUMNS.items():
+        assert f"sheet:{name}" in labels
+        assert [c for c in columns if c not in labels] == [], name
+    for kind in (*compare.CHANGES, "silent", "new", "continuing", "became_shared", "stopped_shared",
+                 *compare.STATUS_ORDER, "cancelled", "advanced", "same", "regressed", "unknown"):
+        assert f"value:{kind}" in labels, kind
+    for field in compare.COMPARED_FIELDS:
+        assert f"field:{field}" in labels, field
+    with pytest.raises(MCRDataError, match="compare_labels.tsv has no label for 'nope'"):
+        compare_export.label("nope")
+    with pytest.raises(MCRDataError, match="unknown language 'fr'; allowed: es, en"):
+        compare_export.label("change", "fr")
