@@ -260,9 +260,13 @@ def _pair_fuzzy(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[tuple[int, i
         def rivals(best: float, others: list[float]) -> bool:
             return any(best - s <= AMBIGUITY_MARGIN for s in others)
 
+        used_i, used_j = set(), set()
         for (i, j), s in sorted(close.items(), key=lambda kv: (-kv[1], kv[0])):
-            others_i = [v for (a, b), v in close.items() if a == i and b != j]
-            others_j = [v for (a, b), v in close.items() if b == j and a != i]
+            if i in used_i or j in used_j:
+                continue
+            # rivals: other candidates of either row not already matched to a closer partner
+            others_i = [v for (a, b), v in close.items() if a == i and b != j and b not in used_j]
+            others_j = [v for (a, b), v in close.items() if b == j and a != i and a not in used_i]
             if any(v > s for v in others_i + others_j):
                 continue  # not the best for one of them: its own best pair decides
             if rivals(s, others_i) or rivals(s, others_j):
@@ -272,6 +276,8 @@ def _pair_fuzzy(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[tuple[int, i
                 notes_new.setdefault(j, "ambiguous: could be " + " or ".join(repr(c) for c in sorted(set(cands_j))))
                 continue
             pairs.append((i, j, s))
+            used_i.add(i)
+            used_j.add(j)
     return pairs, notes_old, notes_new
 
 

@@ -334,3 +334,24 @@ def test_every_label_row_has_both_languages_and_every_column_a_label():
         compare_export.label("nope")
     with pytest.raises(MCRDataError, match="unknown language 'fr'; allowed: es, en"):
         compare_export.label("change", "fr")
+
+
+def test_a_candidate_taken_by_a_closer_pair_is_no_rival():
+    # similarity = 2 * matching characters / total characters of the folded names:
+    # B "red de semillas bbbb" ~ Y "red de semillas bbb": 2*19/39 = 0.974; Y's other candidate A is at
+    # 2*15/34 = 0.882, 0.09 behind (more than the 0.05 margin), and B ~ X = 2*16/39 = 0.82 is below 0.85
+    # -> B-Y is matched first.  A "red de semillas" ~ X and ~ Y: 0.882 each, a tie; but Y is already B's,
+    # so A-X is not ambiguous.
+    tidy = pd.concat([
+        tidy_of("2024", [("CAN", AX, "proyectos", "T", "Red de semillas", ""),
+                         ("CAN", AX, "proyectos", "T", "Red de semillas BBBB", "")]),
+        tidy_of("2025", [("CAN", AX, "proyectos", "T", "Red de semillas CCC", ""),
+                         ("CAN", AX, "proyectos", "T", "Red de semillas BBB", "")]),
+    ])
+    assert compare.similarity("Red de semillas BBBB", "Red de semillas BBB") == pytest.approx(2 * 19 / 39)
+    changes = compare.initiative_changes(tidy, "2024", "2025")
+    assert changes[["initiative_from", "initiative_to", "change"]].values.tolist() == [
+        ["Red de semillas", "Red de semillas CCC", "changed"],
+        ["Red de semillas BBBB", "Red de semillas BBB", "changed"],
+    ]
+    assert changes["match_score"].tolist() == pytest.approx([30 / 34, 38 / 39])
