@@ -250,14 +250,8 @@ def previous_round_tables(tidy: pd.DataFrame, axis: str, round: str | None = Non
                           participation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame] | None:
     """What changed on ``axis`` since the round before ``round``; ``None`` when there is no previous round.
 
-    Parameters are those of :func:`brief_tables`.  Returns new frames (ids, as
-    :func:`mcr_analysis.compare.compare_rounds` gives them, restricted to the
-    axis): ``participation``; ``scores`` (one row per criterion, ``"*"`` last:
-    ``coverage_from``, ``coverage_to``, ``convergence_index_from``,
-    ``convergence_index_to``); ``initiatives`` (per organism: ``n_added``,
-    ``n_removed``, ``n_changed``, ``n_unchanged``); ``themes``; ``statuses``
-    (transitions other than ``same``); plus the rounds as ``round_from`` and
-    ``round_to`` (one-cell frames are avoided: see the keys ``rounds``).
+    Parameters are those of :func:`brief_tables`; the tables are those of
+    :func:`mcr_analysis.compare.axis_changes`.
 
     Examples
     --------
@@ -267,36 +261,9 @@ def previous_round_tables(tidy: pd.DataFrame, axis: str, round: str | None = Non
     True
     """
     from mcr_analysis import compare
-    from mcr_analysis.sets import previous_round
 
     _check_axis_lang(axis, "es")
-    rounds = sorted({str(r) for r in tidy["round"]})
-    round = latest_round(rounds) if round is None else str(round)
-    before = previous_round(rounds, round) if round in rounds else None
-    if before is None:
-        return None
-    tables = compare.compare_rounds(tidy, before, round, participation)
-    mine = {name: frame.loc[frame["axis"] == axis].reset_index(drop=True) for name, frame in tables.items()}
-    wide = mine["scores"].loc[mine["scores"]["metric"].isin(["coverage", "convergence_index"])]
-    wide = wide.pivot_table(index="criterion", columns="metric", values=["from", "to"], sort=False, dropna=False)
-    order = [c for c in [*taxonomy.criteria().ids, "*"] if c in wide.index]
-    scores_ = pd.DataFrame({"criterion": order})
-    for metric in ("coverage", "convergence_index"):
-        for side in ("from", "to"):
-            scores_[f"{metric}_{side}"] = wide[(side, metric)].reindex(order).to_numpy(dtype=float)
-    counts = mine["changes"].groupby(["organism", "change"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=list(compare.CHANGES), fill_value=0)
-    counts.columns = [f"n_{c}" for c in counts.columns]
-    statuses = mine["statuses"].loc[mine["statuses"]["direction"] != "same"].reset_index(drop=True)
-    return {
-        "rounds": pd.DataFrame({"round_from": [before], "round_to": [round]}),
-        "participation": mine["participation"][["organism", "change", "n_initiatives_from", "n_initiatives_to",
-                                                "identical_submission"]],
-        "scores": scores_,
-        "initiatives": counts.reset_index().astype({c: "int64" for c in counts.columns}),
-        "themes": mine["themes"][["criterion", "theme", "change", "k_from", "k_to"]],
-        "statuses": statuses[["status_from", "status_to", "n", "direction"]],
-    }
+    return compare.axis_changes(tidy, axis, round, participation)
 
 
 def previous_round_section(tidy: pd.DataFrame, axis: str, round: str | None = None, lang: str = "es",

@@ -44,14 +44,19 @@ Examples
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
 from mcr_analysis import _score_base as base
 from mcr_analysis import taxonomy
-from mcr_analysis.sets import expected_organisms, previous_round, sort_rounds, theme_keys
+from mcr_analysis.compare_match import (
+    AMBIGUITY_MARGIN,
+    COMPARED_FIELDS,
+    FUZZY_THRESHOLD,
+    match_rows,
+    similarity,
+)
+from mcr_analysis.sets import expected_organisms, latest_round, previous_round, sort_rounds, theme_keys
 from mcr_analysis.taxonomy import MCRDataError, normalize_label
 
 __all__ = [
@@ -75,12 +80,10 @@ __all__ = [
     "status_transitions",
     "shared_theme_changes",
     "compare_rounds",
+    "axis_changes",
 ]
 
 CHANGES = ("added", "removed", "changed", "unchanged")
-COMPARED_FIELDS = ["axis", "criterion", "matrix", "theme", "initiative", "description", "year", "status",
-                   "partners"]
-"""Fields compared between two matched rows (those the tidy table has); ``changed_fields`` names them."""
 _SIDE = ["initiative", "theme", "status", "source_file", "source_sheet", "source_row"]
 CHANGE_COLUMNS = (["round_from", "round_to", "organism", "axis", "criterion", "change"]
                   + [f"{c}_{s}" for c in _SIDE[:3] for s in ("from", "to")]
@@ -94,10 +97,6 @@ SCORE_CHANGE_COLUMNS = ["round_from", "round_to", "axis", "criterion", "metric",
 STATUS_COLUMNS = ["round_from", "round_to", "axis", "status_from", "status_to", "n", "direction"]
 THEME_COLUMNS = ["round_from", "round_to", "axis", "criterion", "theme", "change", "k_from", "k_to",
                  "organisms_from", "organisms_to"]
-FUZZY_THRESHOLD = 0.85
-"""Least :func:`similarity` for a reworded initiative to match (same organism and axis)."""
-AMBIGUITY_MARGIN = 0.05
-"""A second candidate this close to the best one makes a fuzzy match ambiguous (not made)."""
 STATUS_ORDER = {"planned": 0, "ongoing": 1, "completed": 2}
 """The follow-up ladder; ``cancelled`` stands apart."""
 _STATUS_TEXT = {
@@ -110,30 +109,6 @@ _STATUS_TEXT = {
     "cancelled": ("cancelado", "cancelada", "suspendido", "suspendida", "cancelled", "canceled", "suspended"),
 }
 _STATUS_LOOKUP = {text: sid for sid, texts in _STATUS_TEXT.items() for text in texts}
-
-
-def similarity(a: object, b: object) -> float:
-    """How alike two initiative names are, from 0 to 1.
-
-    The larger of :class:`difflib.SequenceMatcher` ratios of the folded names
-    (:func:`~mcr_analysis.taxonomy.normalize_label`) and of their words sorted
-    (so a reordering costs nothing).
-
-    Examples
-    --------
-    >>> similarity("Plan Andino", "plan andino")
-    1.0
-    >>> round(similarity("Observatorio de Inteligencia Económica", "Observatorio de inteligencia económica regional"), 3)
-    0.894
-    >>> similarity("Red de puertos", "Norma fitosanitaria") < 0.5
-    True
-    """
-    x, y = normalize_label(a), normalize_label(b)
-    if not x or not y:
-        return 0.0
-    plain = difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
-    xs, ys = " ".join(sorted(x.split())), " ".join(sorted(y.split()))
-    return max(plain, difflib.SequenceMatcher(None, xs, ys, autojunk=False).ratio())
 
 
 def status_id(text: object) -> str:
@@ -218,69 +193,6 @@ def _text_rows(tidy: pd.DataFrame, round_: str) -> pd.DataFrame:
     return out
 
 
-def _pair_exact(old: pd.DataFrame, new: pd.DataFrame) -> list[tuple[int, int]]:
-    """Pairs (old index, new index) with the same organism and folded initiative.
-
-    Within a group, rows equal in every compared field pair first, then rows
-    with the same axis and criterion, then the rest in file order.
-    """
-    pairs = []
-    fields = [c for c in COMPARED_FIELDS if c in old and c in new]
-    new_groups = {k: list(g.index) for k, g in new.groupby(["organism", "_key"], sort=False)}
-    for key, group in old.groupby(["organism", "_key"], sort=False):
-        if not key[1] or key not in new_groups:
-            continue
-        left, right = list(group.index), new_groups[key]
-        for same in (fields, ["axis", "criterion"], []):
-            for i in list(left):
-                for j in right:
-                    if all(old.at[i, c] == new.at[j, c] for c in same):
-                        pairs.append((i, j))
-                        left.remove(i)
-                        right.remove(j)
-                        break
-    return pairs
-
-
-def _pair_fuzzy(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[tuple[int, int, float]], dict, dict]:
-    """Reworded initiatives: unique mutual best candidates above the threshold.
-
-    Returns the pairs with their score, and notes for the ambiguous rows on each side.
-    """
-    pairs, notes_old, notes_new = [], {}, {}
-    for (org, axis), left in old.groupby(["organism", "axis"], sort=False):
-        right = new[(new["organism"] == org) & (new["axis"] == axis)]
-        if right.empty:
-            continue
-        names_l = (left["initiative"].where(left["initiative"] != "", left["theme"])).to_dict()
-        names_r = (right["initiative"].where(right["initiative"] != "", right["theme"])).to_dict()
-        score = {(i, j): similarity(names_l[i], names_r[j]) for i in names_l for j in names_r}
-        close = {k: v for k, v in score.items() if v >= FUZZY_THRESHOLD}
-
-        def rivals(best: float, others: list[float]) -> bool:
-            return any(best - s <= AMBIGUITY_MARGIN for s in others)
-
-        used_i, used_j = set(), set()
-        for (i, j), s in sorted(close.items(), key=lambda kv: (-kv[1], kv[0])):
-            if i in used_i or j in used_j:
-                continue
-            # rivals: other candidates of either row not already matched to a closer partner
-            others_i = [v for (a, b), v in close.items() if a == i and b != j and b not in used_j]
-            others_j = [v for (a, b), v in close.items() if b == j and a != i and a not in used_i]
-            if any(v > s for v in others_i + others_j):
-                continue  # not the best for one of them: its own best pair decides
-            if rivals(s, others_i) or rivals(s, others_j):
-                cands_i = [names_r[b] for (a, b), v in close.items() if a == i and s - v <= AMBIGUITY_MARGIN]
-                cands_j = [names_l[a] for (a, b), v in close.items() if b == j and s - v <= AMBIGUITY_MARGIN]
-                notes_old.setdefault(i, "ambiguous: could be " + " or ".join(repr(c) for c in sorted(set(cands_i))))
-                notes_new.setdefault(j, "ambiguous: could be " + " or ".join(repr(c) for c in sorted(set(cands_j))))
-                continue
-            pairs.append((i, j, s))
-            used_i.add(i)
-            used_j.add(j)
-    return pairs, notes_old, notes_new
-
-
 def initiative_changes(tidy: pd.DataFrame, round_from: str, round_to: str) -> pd.DataFrame:
     """One row per initiative present in either round, with what changed (see the module docstring).
 
@@ -303,9 +215,7 @@ def initiative_changes(tidy: pd.DataFrame, round_from: str, round_to: str) -> pd
     """
     round_from, round_to = resolve_rounds(tidy, round_from, round_to)
     old, new = _text_rows(tidy, round_from), _text_rows(tidy, round_to)
-    exact = _pair_exact(old, new)
-    paired_old, paired_new = {i for i, _ in exact}, {j for _, j in exact}
-    fuzzy, notes_old, notes_new = _pair_fuzzy(old.drop(index=list(paired_old)), new.drop(index=list(paired_new)))
+    exact, fuzzy, notes_old, notes_new = match_rows(old, new)
     fields = [c for c in COMPARED_FIELDS if c in old and c in new]
     records = []
 
@@ -546,3 +456,47 @@ def compare_rounds(tidy: pd.DataFrame, round_from: str | None = None, round_to: 
         "statuses": status_transitions(changes, both),
         "themes": shared_theme_changes(both, round_from, round_to),
     }
+
+
+def axis_changes(tidy: pd.DataFrame, axis: str, round: str | None = None,
+                 participation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame] | None:
+    """The comparison of ``round`` (default the latest) with the round before it, on one axis.
+
+    ``None`` when ``round`` has no previous round in ``tidy``.  Otherwise new
+    frames (ids, as :func:`compare_rounds` gives them, restricted to ``axis``):
+    ``rounds`` (one row: ``round_from``, ``round_to``); ``participation``;
+    ``scores`` (one row per criterion, ``"*"`` last: ``coverage_from``,
+    ``coverage_to``, ``convergence_index_from``, ``convergence_index_to``);
+    ``initiatives`` (per organism: ``n_added``, ``n_removed``, ``n_changed``,
+    ``n_unchanged``); ``themes``; ``statuses`` (transitions other than ``same``).
+    Used by the seminar brief (:func:`mcr_analysis.brief.previous_round_section`).
+    """
+    rounds = sorted({str(r) for r in tidy["round"]})
+    round = latest_round(rounds) if round is None else str(round)
+    before = previous_round(rounds, round) if round in rounds else None
+    if before is None:
+        return None
+    tables = compare_rounds(tidy, before, round, participation)
+    mine = {name: frame.loc[frame["axis"] == axis].reset_index(drop=True) for name, frame in tables.items()}
+    wide = mine["scores"].loc[mine["scores"]["metric"].isin(["coverage", "convergence_index"])]
+    wide = wide.pivot_table(index="criterion", columns="metric", values=["from", "to"], sort=False, dropna=False)
+    order = [c for c in [*taxonomy.criteria().ids, "*"] if c in wide.index]
+    scores_ = pd.DataFrame({"criterion": order})
+    for metric in ("coverage", "convergence_index"):
+        for side in ("from", "to"):
+            scores_[f"{metric}_{side}"] = wide[(side, metric)].reindex(order).to_numpy(dtype=float)
+    counts = mine["changes"].groupby(["organism", "change"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(CHANGES), fill_value=0)
+    counts.columns = [f"n_{c}" for c in counts.columns]
+    statuses = mine["statuses"].loc[mine["statuses"]["direction"] != "same"].reset_index(drop=True)
+    return {
+        "rounds": pd.DataFrame({"round_from": [before], "round_to": [round]}),
+        "participation": mine["participation"][["organism", "change", "n_initiatives_from", "n_initiatives_to",
+                                                "identical_submission"]],
+        "scores": scores_,
+        "initiatives": counts.reset_index().astype({c: "int64" for c in counts.columns}),
+        "themes": mine["themes"][["criterion", "theme", "change", "k_from", "k_to"]],
+        "statuses": statuses[["status_from", "status_to", "n", "direction"]],
+    }
+
+
