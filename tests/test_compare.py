@@ -355,3 +355,27 @@ def test_a_candidate_taken_by_a_closer_pair_is_no_rival():
         ["Red de semillas BBBB", "Red de semillas BBB", "changed"],
     ]
     assert changes["match_score"].tolist() == pytest.approx([30 / 34, 38 / 39])
+
+
+def test_a_new_user_with_two_round_folders_gets_exactly_the_changes(tmp_path, capsys):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(config.RAW_DIR / "2024", raw / "2024")
+    shutil.copytree(config.PROJECT_ROOT / "data" / "external" / "simulated_round_2025" / "2025", raw / "2025")
+    out = tmp_path / "processed"
+    assert cli.main(["ingest", str(raw), "--out", str(out)]) == 0
+    assert cli.main(["compare", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(out),
+                     "--figures", str(tmp_path / "fig"), "--formats", "png"]) == 0
+    capsys.readouterr()
+    changes = pd.read_csv(out / "mcr_changes.csv", dtype=str, keep_default_na=False)
+    # 5 AEC + 1 SELA removed, 2 OLADE + 1 SICA added, 2 statuses + 2 themes + 1 rewording changed
+    assert changes["change"].value_counts().to_dict() == {"unchanged": 250, "removed": 6, "changed": 5, "added": 3}
+    part = pd.read_csv(out / "mcr_participation_changes.csv", dtype=str, keep_default_na=False)
+    assert sorted(zip(part.loc[part["change"] != "continuing", "organism"], part.loc[part["change"] != "continuing", "change"])) \
+        == [("AEC", "silent"), ("OLADE", "new"), ("OLADE", "new")]
+    scores = pd.read_csv(out / "mcr_score_changes.csv", dtype=str, keep_default_na=False)
+    row = scores.loc[(scores["axis"] == "transfronteriza") & (scores["criterion"] == "reuniones")
+                     & (scores["metric"] == "coverage")].iloc[0]
+    assert (row["from"], row["to"]) == ("1.000000", f"{5 / 6:.6f}")  # the silent AEC lowers it
+    assert len(list((tmp_path / "fig").glob("compare_2024_2025_*.png"))) == 6
