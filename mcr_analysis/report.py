@@ -19,7 +19,8 @@ import pandas as pd
 
 from mcr_analysis.ingest import LoadResult
 from mcr_analysis.safety import neutralise_frame
-from mcr_analysis.taxonomy import axes, participation_table, text
+from mcr_analysis.round_participation import participation_table
+from mcr_analysis.taxonomy import axes, text
 
 __all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "validation_report", "missing_organisms", "reason_kind",
            "summary_text"]

@@ -91,7 +91,7 @@ def expected_organisms(tidy: pd.DataFrame, participation: pd.DataFrame | None = 
         Needs ``round``, ``axis``, ``organism``; not modified.
     participation : pandas.DataFrame, optional
         Columns ``round``, ``axis``, ``organism`` (``round`` may be ``"*"``, every
-        round).  Default :func:`mcr_analysis.taxonomy.participation_table` of
+        round).  Default :func:`mcr_analysis.round_participation.participation_table` of
         the rounds of ``tidy`` (the book's table, with the project's
         ``data/reference/participation.tsv`` applied).
 
@@ -115,12 +115,13 @@ def expected_organisms(tidy: pd.DataFrame, participation: pd.DataFrame | None = 
      {'round': '2024', 'axis': 'energia_sostenible', 'organism': 'SELA', 'listed': True, 'sent': True}]
     """
     from mcr_analysis import taxonomy
+    from mcr_analysis.round_participation import participation_table
 
     rounds = sort_rounds(tidy["round"])
     sent = pd.DataFrame({c: tidy[c].fillna("").astype(str).str.strip().to_numpy()
                          for c in ("round", "axis", "organism")}).drop_duplicates()
     if participation is None:
-        listed = taxonomy.participation_table(rounds)
+        listed = participation_table(rounds)
     else:
         listed = participation[["round", "axis", "organism"]].astype(str)
         every = listed[listed["round"] == taxonomy.ALL_ROUNDS]
