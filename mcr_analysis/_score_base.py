@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mcr_analysis import taxonomy
-from mcr_analysis.sets import theme_keys
+from mcr_analysis.sets import expected_organisms, theme_keys
 from mcr_analysis.taxonomy import MCRDataError
 
 ALL_CRITERIA = "*"
@@ -61,6 +61,13 @@ def prepare(tidy: pd.DataFrame, sources: bool = False) -> pd.DataFrame:
     frame["key"] = theme_keys(themes).astype(str)
     frame["label"] = themes
     return frame
+
+
+def expected_counts(rows: pd.DataFrame, participation: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``n_expected`` = |E(r, a)| per (round, axis) of ``rows`` (:func:`mcr_analysis.sets.expected_organisms`)."""
+    expected = expected_organisms(rows, participation)
+    counts = expected.groupby(["round", "axis"]).size().rename("n_expected").reset_index()
+    return counts.astype({"n_expected": "int64"})
 
 
 def with_pooled(rows: pd.DataFrame) -> pd.DataFrame:

@@ -32,9 +32,9 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import heatmaps, outputs, plots, taxonomy
-from mcr_analysis.sets import cell_contents, latest_round
+from mcr_analysis.sets import cell_contents, latest_round, sort_rounds
 
-__all__ = ["MANIFEST_COLUMNS", "THEMES_COLUMNS", "FORMATS", "plan_cells", "build_appendix"]
+__all__ = ["MANIFEST_COLUMNS", "THEMES_COLUMNS", "FORMATS", "plan_cells", "round_folder", "build_appendix"]
 
 MANIFEST_COLUMNS = ["number", "axis", "criterion", "title", "kind", "organisms", "n_themes", "files"]
 THEMES_COLUMNS = ["number", "axis", "criterion", "region", "theme", "placement"]
@@ -58,7 +58,10 @@ def plan_cells(tidy: pd.DataFrame, round: str | None = None) -> list[dict]:
     list of dict
         One per (axis, criterion) cell with at least one theme, numbered from 1:
         keys ``number``, ``axis``, ``criterion``, ``round``, ``contents``
-        (``{organism: frozenset(themes)}``), ``stem`` (file name without extension).
+        (``{organism: frozenset(themes)}``), ``stem`` (file name without
+        extension) and ``title_suffix``.  When ``tidy`` holds more than one
+        round, the stem ends in ``_<round>`` and the title suffix is
+        ``" (<round>)"`` (else ``""``), so figures of two rounds never share a name.
 
     Raises
     ------
@@ -84,11 +87,30 @@ def plan_cells(tidy: pd.DataFrame, round: str | None = None) -> list[dict]:
         raise taxonomy.MCRDataError(f"round {chosen!r} of the tidy table has no cell with a theme; "
                                     "nothing to draw (rows with an empty theme are not set elements)")
     width = max(2, len(str(len(found))))
+    several = len(rounds) > 1
+    tail, suffix = (f"_{chosen}", f" ({chosen})") if several else ("", "")
     return [
         {"number": n, "axis": a, "criterion": c, "round": chosen, "contents": contents,
-         "stem": f"{n:0{width}d}_{a}__{c}"}
+         "stem": f"{n:0{width}d}_{a}__{c}{tail}", "title_suffix": suffix}
         for n, (a, c, contents) in enumerate(found, start=1)
     ]
+
+
+def round_folder(tidy: pd.DataFrame, out_dir: str | os.PathLike, round: str | None = None) -> Path:
+    """Where :func:`build_appendix` writes: ``out_dir``, or ``out_dir/<round>`` when ``tidy`` holds several rounds.
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"round": ["2024", "2025"]})
+    >>> round_folder(tidy, "figures/appendix").as_posix(), round_folder(tidy, "out", "2024").as_posix()
+    ('figures/appendix/2025', 'out/2024')
+    >>> round_folder(tidy.iloc[:1], "figures/appendix").as_posix()
+    'figures/appendix'
+    """
+    rounds = sort_rounds(tidy["round"]) if "round" in tidy else []
+    if len(rounds) <= 1:
+        return Path(out_dir)
+    return Path(out_dir) / (latest_round(rounds) if round is None else str(round))
 
 
 def _check_tidy(tidy: pd.DataFrame) -> None:
@@ -130,7 +152,8 @@ def _draw(cell: dict, lang: str, kind: str, source_line: str | None):
     from matplotlib.figure import Figure
 
     return plots.draw_cell(cell["contents"], axis=cell["axis"], criterion=cell["criterion"],
-                           kind=kind, lang=lang, source_line=source_line, fig=Figure())
+                           kind=kind, lang=lang, source_line=source_line, fig=Figure(),
+                           title_suffix=cell.get("title_suffix", ""))
 
 
 def _warm_up() -> None:
@@ -174,7 +197,8 @@ def _bind_pdf(pages: list[bytes], path: Path) -> None:
         writer.write(fh)
 
 
-def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, formats, lang: str) -> list[str]:
+def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, formats, lang: str,
+                   title_suffix: str = "") -> list[str]:
     """Convergence heat map and one Jaccard heat map per axis into ``folder``.
 
     Each file ``NAME`` is written as ``folder/<prefix>NAME`` (the output set's
@@ -197,14 +221,16 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, fo
 
     with plots.style():
         fig = Figure(figsize=(6.3, 5.2), layout="constrained")
-        heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot())
+        drawn = heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot())
+        drawn.ax.set_title(drawn.ax.get_title() + title_suffix)
         save(fig, "convergence")
         for axis in taxonomy.axes().ids:
             sel = pairwise.loc[(pairwise["axis"] == axis) & (pairwise["criterion"] == "*")]
             if sel.empty:
                 continue
             fig = Figure(figsize=(6.3, 4.72), layout="constrained")
-            heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot())
+            drawn = heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot())
+            drawn.ax.set_title(drawn.ax.get_title() + title_suffix)
             save(fig, f"jaccard_{axis}")
     return written
 
@@ -254,6 +280,9 @@ def build_appendix(
         (:func:`mcr_analysis.outputs.output_set`): an interrupted run leaves
         the previous appendix as it was; diagram and summary files of a
         previous run that the new one does not write are removed with it.
+        When ``tidy`` holds several rounds, the files go to
+        ``out_dir/<round>/`` (:func:`round_folder`) and carry the round in their
+        names and titles, so a run never overwrites another round's figures.
     formats : sequence of {"svg", "pdf", "png"}
     lang : {"es", "en"}
     kind : {"auto", "venn", "upset"}
@@ -278,6 +307,7 @@ def build_appendix(
     ``if __name__ == "__main__":`` (the ``mcr`` command and notebooks need nothing).
     """
     formats = _check_options(formats, lang, kind, jobs)
+    out_dir = round_folder(tidy, out_dir, round)
     workers = jobs or os.cpu_count() or 1
     out = Path(out_dir)
     with outputs.sanitized_epoch(), outputs.output_set(out) as outs:
@@ -285,7 +315,8 @@ def build_appendix(
             cells = plan_cells(tidy, round)
             results = [_render_cell(cell, _cell_paths(outs, cell, formats), lang, kind, source_line)
                        for cell in cells]
-            summary = _write_summary(tidy, cells[0]["round"], str(out / "summary"), outs.prefix, formats, lang)
+            summary = _write_summary(tidy, cells[0]["round"], str(out / "summary"), outs.prefix, formats, lang,
+                                     cells[0]["title_suffix"])
         else:
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
                 # The workers start (and import matplotlib) while this process plans the cells.
@@ -293,7 +324,7 @@ def build_appendix(
                 cells = plan_cells(tidy, round)
                 # The summary heat maps are the longest task: first, so the cells even out the end.
                 later = pool.submit(_write_summary, tidy, cells[0]["round"], str(out / "summary"), outs.prefix,
-                                    formats, lang)
+                                    formats, lang, cells[0]["title_suffix"])
                 futures = [pool.submit(_render_cell, cell, _cell_paths(outs, cell, formats), lang, kind,
                                        source_line) for cell in cells]
                 results = [f.result() for f in futures]
@@ -305,7 +336,8 @@ def build_appendix(
         _bind_pdf([res["page"] for res in results], outs.path("appendix.pdf"))
         manifest = pd.DataFrame([
             {"number": cell["number"], "axis": cell["axis"], "criterion": cell["criterion"],
-             "title": plots.cell_title(cell["axis"], cell["criterion"], lang), "kind": res["kind"],
+             "title": plots.cell_title(cell["axis"], cell["criterion"], lang) + cell["title_suffix"],
+             "kind": res["kind"],
              "organisms": ";".join(cell["contents"]),
              "n_themes": len(set().union(*cell["contents"].values())),
              "files": ";".join(f"{cell['stem']}.{fmt}" for fmt in formats)}

@@ -47,13 +47,15 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import config, taxonomy
-from mcr_analysis.sets import latest_round, theme_keys
+from mcr_analysis.sets import expected_organisms, latest_round, theme_keys
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = [
     "BRIEF_TABLES",
     "NOTEBOOK",
     "brief_tables",
+    "previous_round_tables",
+    "previous_round_section",
     "labelled",
     "heading",
     "brief_filename",
@@ -110,7 +112,8 @@ def _join(values) -> str:
     return "; ".join(values)
 
 
-def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dict[str, pd.DataFrame]:
+def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None,
+                 participation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The tables of a seminar brief on one axis and round.
 
     Parameters
@@ -122,15 +125,20 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
         Axis id (``taxonomy.axes().ids``).
     round : str, optional
         Default: the latest round in ``tidy``.
+    participation : pandas.DataFrame, optional
+        Who is expected where, as :func:`mcr_analysis.sets.expected_organisms`
+        takes it; default the book's table with the project's own file.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         New frames keyed by :data:`BRIEF_TABLES`, ids as in the tidy table:
 
-        * ``participation``: one row per organism expected on the axis by the
-          participation table or with rows on it: ``organism``, ``expected``
-          (bool), ``n_initiatives`` (tidy rows), ``n_themes`` (distinct theme
+        * ``participation``: one row per organism of E(r, a)
+          (:func:`mcr_analysis.sets.expected_organisms`: listed by the
+          participation table for the round or with rows on the axis, the set
+          ``n_expected`` counts): ``organism``, ``expected`` (bool: the
+          participation table lists it), ``n_initiatives`` (tidy rows), ``n_themes`` (distinct theme
           keys), ``n_criteria`` and ``criteria`` (ids in book order, joined by
           "; "); sorted by organism.
         * ``scores``: the axis' rows of :func:`mcr_analysis.scores.convergence_table`
@@ -147,8 +155,8 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
         * ``single_actor``: the criteria of the vocabulary where fewer than two
           organisms have rows on the axis: ``criterion``, ``n_organisms`` (0 or 1),
           ``organisms``, ``n_initiatives``.
-        * ``absent``: organisms the participation table expects on the axis with
-          no row on it in the round: ``organism``, ``name``.
+        * ``absent``: organisms of E(r, a) with no row on the axis in the round
+          (listed by the participation table, silent): ``organism``, ``name``.
 
     Raises
     ------
@@ -166,11 +174,13 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None) -> dic
     rows["_key"] = theme_keys(rows["theme"])
     crit_ids = list(taxonomy.criteria().ids)
     crit_order = {c: i for i, c in enumerate(crit_ids)}
-    expected = sorted(set(taxonomy.participation().loc[lambda p: p["axis"] == axis, "organism"]))
+    e = expected_organisms(tidy.loc[tidy["round"].astype(str) == round], participation)
+    e = e.loc[e["axis"] == axis]
+    expected = sorted(e.loc[e["listed"], "organism"])
     present = sorted(set(rows["organism"]))
     return {
         "participation": _participation(rows, expected, present, crit_order),
-        "scores": _scores(tidy, round, axis),
+        "scores": _scores(tidy, round, axis, participation),
         "shared": _shared(rows, present, crit_order),
         "single_actor": _single_actor(rows, crit_ids),
         "absent": pd.DataFrame({"organism": [o for o in expected if o not in present],
@@ -191,10 +201,10 @@ def _participation(rows: pd.DataFrame, expected: list[str], present: list[str], 
         records, columns=["organism", "expected", "n_initiatives", "n_themes", "n_criteria", "criteria"])
 
 
-def _scores(tidy: pd.DataFrame, round: str, axis: str) -> pd.DataFrame:
+def _scores(tidy: pd.DataFrame, round: str, axis: str, participation=None) -> pd.DataFrame:
     from mcr_analysis.scores import convergence_table
 
-    scores = convergence_table(tidy)
+    scores = convergence_table(tidy.loc[tidy["round"].astype(str) == round], participation)
     chosen = scores.loc[(scores["round"].astype(str) == round) & (scores["axis"] == axis), SCORE_COLUMNS]
     return chosen.reset_index(drop=True)
 
@@ -234,6 +244,59 @@ def _single_actor(rows: pd.DataFrame, crit_ids: list[str]) -> pd.DataFrame:
             records.append({"criterion": crit, "n_organisms": len(orgs), "organisms": _join(orgs),
                             "n_initiatives": len(mine)})
     return pd.DataFrame.from_records(records, columns=["criterion", "n_organisms", "organisms", "n_initiatives"])
+
+
+def previous_round_tables(tidy: pd.DataFrame, axis: str, round: str | None = None,
+                          participation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame] | None:
+    """What changed on ``axis`` since the round before ``round``; ``None`` when there is no previous round.
+
+    Parameters are those of :func:`brief_tables`; the tables are those of
+    :func:`mcr_analysis.compare.axis_changes`.
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"round": ["2024"], "organism": ["CAN"], "axis": ["transfronteriza"],
+    ...                      "criterion": ["normas"], "theme": ["x"], "initiative": ["y"]})
+    >>> previous_round_tables(tidy, "transfronteriza") is None
+    True
+    """
+    from mcr_analysis import compare
+
+    _check_axis_lang(axis, "es")
+    return compare.axis_changes(tidy, axis, round, participation)
+
+
+def previous_round_section(tidy: pd.DataFrame, axis: str, round: str | None = None, lang: str = "es",
+                           participation: pd.DataFrame | None = None) -> list:
+    """The brief's section on the previous round, as Markdown strings and display tables, in order.
+
+    An empty list when ``round`` has no previous round in ``tidy`` (the brief
+    then shows nothing).  Tables are :func:`previous_round_tables` labelled with
+    :func:`mcr_analysis.compare_export.display_table`.
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"round": ["2024"], "organism": ["CAN"], "axis": ["transfronteriza"],
+    ...                      "criterion": ["normas"], "theme": ["x"], "initiative": ["y"]})
+    >>> previous_round_section(tidy, "transfronteriza")
+    []
+    """
+    from mcr_analysis.compare_export import display_table, label
+
+    _check_axis_lang(axis, lang)
+    tables = previous_round_tables(tidy, axis, round, participation)
+    if tables is None:
+        return []
+    before, after = tables["rounds"].iloc[0]
+    parts: list = ["## " + label("brief:previous", lang).format(previous=before),
+                   label("brief:previous_note", lang).format(previous=before, round=after)]
+    for name in ("participation", "scores", "initiatives", "themes"):
+        frame = tables[name]
+        parts.append(display_table(frame, name, lang) if len(frame) else label("fig:none", lang))
+    statuses = tables["statuses"]
+    parts.append(display_table(statuses, "statuses", lang) if len(statuses)
+                 else label("brief:statuses_none", lang))
+    return parts
 
 
 def labelled(frame: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
@@ -366,7 +429,8 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     Raises
     ------
     MCRDataError
-        When ``axis`` or ``lang`` is unknown (checked before any kernel starts).
+        When ``axis`` or ``lang`` is unknown, or ``round`` is not a sub-folder of
+        ``data/raw`` (checked before any kernel starts).
     FileNotFoundError
         When the notebook is missing.
     """
@@ -380,12 +444,16 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     notebook = Path(notebook) if notebook else config.PROJECT_ROOT / "notebooks" / NOTEBOOK
     if not notebook.is_file():
         raise FileNotFoundError(f"the brief notebook {notebook} does not exist")
+    found = sorted(p.name for p in config.RAW_DIR.iterdir() if p.is_dir()) if config.RAW_DIR.is_dir() else []
     if round is None:
         from mcr_analysis.ingest import load_submissions
 
         round = latest_round(load_submissions(config.RAW_DIR).tidy["round"])
         if round is None:
             raise MCRDataError(f"no round with data under {config.RAW_DIR}")
+    elif str(round) not in found:
+        raise MCRDataError(f"round {str(round)!r} is not a sub-folder of {relative(config.RAW_DIR)}; "
+                           f"rounds found: {', '.join(found) or 'none'}")
     round = str(round)
     out_dir = Path(out_dir) if out_dir else config.BRIEFS_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -416,7 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mcr_analysis.brief",
                                      description="Write the HTML seminar brief of one axis.")
     parser.add_argument("--axis", required=True, help=f"axis id: {', '.join(taxonomy.axes().ids)}")
-    parser.add_argument("--round", default=None, help="round (sub-folder of data/raw); default the latest")
+    parser.add_argument("--round", default=None,
+                        help="round (sub-folder of data/raw); default the latest.  With a previous round in "
+                             "data/raw the brief gains a section on what changed since it")
     parser.add_argument("--lang", default=config.DEFAULT_LANG, choices=taxonomy.LANGS)
     parser.add_argument("--out", default=None, help="output folder; default figures/briefs")
     args = parser.parse_args(argv)

@@ -154,6 +154,7 @@ def draw_cell(
     lang: str = "es",
     source_line: str | None = None,
     fig=None,
+    title_suffix: str = "",
 ) -> CellFigure:
     """Draw one cell's diagram as a book figure: title, diagram, companion table, source line.
 
@@ -172,6 +173,8 @@ def draw_cell(
     fig : matplotlib.figure.Figure, optional
         An empty figure to draw in; default a new pyplot figure.  Its size is
         set to the page width and grown in height to fit the companion table.
+    title_suffix : str
+        Text added to the title, e.g. the round (" (2025)") when several rounds are drawn.
 
     Returns
     -------
@@ -188,7 +191,7 @@ def draw_cell(
         import matplotlib.pyplot as plt
 
         fig = plt.figure()
-    title_lines = _title_lines(axis, criterion, lang)
+    title_lines = _title_lines(axis, criterion, lang, title_suffix)
     source = taxonomy.text("source_line", lang) if source_line is None else source_line
     source_lines = textwrap.wrap(source, _SOURCE_WRAP, break_on_hyphens=False) or [""]
     page = _Page(title_lines, source_lines)
@@ -219,14 +222,15 @@ def draw_cell(
     return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note)
 
 
-def _title_lines(axis: str, criterion: str, lang: str) -> list[str]:
+def _title_lines(axis: str, criterion: str, lang: str, suffix: str = "") -> list[str]:
     """The title on one line, or broken after the separator (axis, then criterion) when too long."""
-    title = cell_title(axis, criterion, lang)
+    title = cell_title(axis, criterion, lang) + suffix
     if len(title) <= _TITLE_WRAP:
         return [title]
     head = taxonomy.axis_label(axis, lang) + taxonomy.text("title_separator", lang).rstrip()
     return [*textwrap.wrap(head, _TITLE_WRAP, break_on_hyphens=False),
-            *textwrap.wrap(taxonomy.criterion_label(criterion, lang), _TITLE_WRAP, break_on_hyphens=False)]
+            *textwrap.wrap(taxonomy.criterion_label(criterion, lang) + suffix, _TITLE_WRAP,
+                           break_on_hyphens=False)]
 
 
 def _overflow_frame(drawing) -> pd.DataFrame:

@@ -20,8 +20,9 @@ import pandas as pd
 
 from mcr_analysis.ingest import LoadResult
 from mcr_analysis.outputs import output_set
+from mcr_analysis.round_participation import participation_table
 from mcr_analysis.safety import neutralise
-from mcr_analysis.taxonomy import MCRDataError, axes, participation, text
+from mcr_analysis.taxonomy import MCRDataError, axes, text
 
 __all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "validation_report", "missing_organisms",
            "reason_kind", "summary_text"]
@@ -120,11 +121,11 @@ def missing_organisms(result: LoadResult) -> pd.DataFrame:
         axis (book order) and organism order.  The rounds are those of the
         files read.
     """
-    expected = participation()[["axis", "organism"]].drop_duplicates()
     rounds = sorted(set(result.files["round"]) | set(result.tidy["round"]))
+    listed = participation_table(rounds)  # the book's table, with the project's data/reference/ file
     present = set(zip(result.tidy["round"], result.tidy["axis"], result.tidy["organism"]))
     order = {a: i for i, a in enumerate(axes().ids)}
-    rows = [(r, a, o) for r in rounds for a, o in expected.itertuples(index=False) if (r, a, o) not in present]
+    rows = [(r, a, o) for r, a, o in listed.itertuples(index=False) if (r, a, o) not in present]
     frame = pd.DataFrame(rows, columns=["round", "axis", "organism"])
     return frame.sort_values(["round", "axis", "organism"], key=lambda s: s.map(order) if s.name == "axis" else s,
                              kind="mergesort").reset_index(drop=True)

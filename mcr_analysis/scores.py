@@ -4,8 +4,11 @@ Every function takes the tidy table and returns **new** DataFrames; the input is
 never modified and nothing here draws (no matplotlib).  The definitions are
 those of ``docs/methods.md``.  For one round, axis *a* and criterion *c*:
 
-* ``E(a)``: organisms with at least one tidy row on axis *a* in the round (any
-  criterion, with or without a theme);
+* ``E(a)``: the organisms expected on axis *a* in the round,
+  :func:`mcr_analysis.sets.expected_organisms`: those the participation table
+  lists for *a* in the round, and those with at least one tidy row on *a* (any
+  criterion, with or without a theme), so an expected organism that sent
+  nothing lowers ``coverage``;
 * ``S_o``: the theme keys (:func:`mcr_analysis.taxonomy.theme_key`) of organism
   *o* in the cell; rows whose theme key is empty are initiatives, not elements;
 * ``A``: organisms of ``E(a)`` with ``S_o`` not empty; ``T``: the union of the
@@ -80,7 +83,7 @@ SCORE_COLUMNS = [
 SHARED_THEMES_COLUMNS = ["round", "axis", "criterion", "theme", "k", "organisms", "initiatives"]
 
 
-def convergence_table(tidy: pd.DataFrame) -> pd.DataFrame:
+def convergence_table(tidy: pd.DataFrame, participation: pd.DataFrame | None = None) -> pd.DataFrame:
     """Convergence scores of every non-empty (round, axis, criterion) cell and every axis.
 
     Parameters
@@ -88,6 +91,10 @@ def convergence_table(tidy: pd.DataFrame) -> pd.DataFrame:
     tidy : pandas.DataFrame
         The tidy table (at least ``round``, ``organism``, ``axis``, ``criterion``,
         ``theme``); it is not modified.
+    participation : pandas.DataFrame, optional
+        Who is expected where (``round``, ``axis``, ``organism``), as
+        :func:`mcr_analysis.sets.expected_organisms` takes it; default the
+        book's table with the project's ``data/reference/participation.tsv``.
 
     Returns
     -------
@@ -110,23 +117,29 @@ def convergence_table(tidy: pd.DataFrame) -> pd.DataFrame:
     >>> tidy = pd.DataFrame({"round": ["2024"] * 3, "organism": ["CAN", "SICA", "SELA"],
     ...                      "axis": ["transfronteriza"] * 3, "criterion": ["normas"] * 3,
     ...                      "theme": ["Ríos", "rios", ""]})
-    >>> t = convergence_table(tidy)
+    >>> t = convergence_table(tidy)  # the book's table also expects ALADI, MERCOSUR and AEC
     >>> t[["criterion", "n_expected", "n_active", "coverage", "convergence_index"]].to_dict("records")[0]
-    {'criterion': 'normas', 'n_expected': 3, 'n_active': 2, 'coverage': 0.6666666666666666, 'convergence_index': 1.0}
+    {'criterion': 'normas', 'n_expected': 6, 'n_active': 2, 'coverage': 0.3333333333333333, 'convergence_index': 1.0}
     >>> list(t["criterion"])
     ['normas', '*']
+    >>> no_table = pd.DataFrame(columns=["round", "axis", "organism"])  # only the organisms that sent rows
+    >>> int(convergence_table(tidy, no_table)["n_expected"].iloc[0])
+    3
     """
-    return _convergence(base.prepare(tidy))
+    rows = base.prepare(tidy)
+    return _convergence(rows, base.expected_counts(rows, participation))
 
 
-def _convergence(rows: pd.DataFrame) -> pd.DataFrame:
-    """:func:`convergence_table` of rows already checked by :func:`mcr_analysis._score_base.prepare`."""
+def _convergence(rows: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
+    """:func:`convergence_table` of rows checked by :func:`mcr_analysis._score_base.prepare`.
+
+    ``expected`` is :func:`mcr_analysis._score_base.expected_counts` of the rows.
+    """
     if rows.empty:
         return base.empty(SCORE_COLUMNS, ints=SCORE_COLUMNS[3:5] + SCORE_COLUMNS[6:10])
     both = base.with_pooled(rows)
     out = both.groupby(base.CELL).size().rename("n_initiatives").reset_index()
-    expected = rows.groupby(["round", "axis"])["organism"].nunique().rename("n_expected")
-    out = out.merge(expected.reset_index(), on=["round", "axis"], how="left")
+    out = out.merge(expected, on=["round", "axis"], how="left")
 
     mem = base.memberships(both)
     k = mem.groupby(base.CELL + ["key"]).size().rename("k").reset_index()
@@ -233,10 +246,11 @@ def _shared_themes(rows: pd.DataFrame) -> pd.DataFrame:
     return base.sort_cells(k, ["k", "key"], ascending=[False, True])[SHARED_THEMES_COLUMNS]
 
 
-def score_tables(tidy: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def score_tables(tidy: pd.DataFrame, participation: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """All the score tables of ``tidy``, keyed ``scores``, ``pairwise``, ``shared_themes``, ``profile``.
 
-    Returns new DataFrames; ``tidy`` is not modified.
+    Returns new DataFrames; ``tidy`` is not modified.  ``participation`` is
+    that of :func:`convergence_table`.
 
     Examples
     --------
@@ -249,7 +263,7 @@ def score_tables(tidy: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """
     rows = base.prepare(tidy, sources=True)
     return {
-        "scores": _convergence(rows),
+        "scores": _convergence(rows, base.expected_counts(rows, participation)),
         "pairwise": _pairwise(rows),
         "shared_themes": _shared_themes(rows),
         "profile": _profile(rows),

@@ -28,8 +28,11 @@ import pandas as pd
 
 from mcr_analysis.taxonomy import normalize_label, theme_key
 
-__all__ = ["theme_keys", "theme_labels", "latest_round", "cell_rows", "cell_contents", "active_contents",
-           "memberships"]
+__all__ = ["theme_keys", "theme_labels", "latest_round", "previous_round", "sort_rounds", "expected_organisms",
+           "EXPECTED_COLUMNS", "cell_rows", "cell_contents", "active_contents", "memberships"]
+
+EXPECTED_COLUMNS = ["round", "axis", "organism", "listed", "sent"]
+"""Columns of :func:`expected_organisms`."""
 
 
 def theme_keys(themes: pd.Series) -> pd.Series:
@@ -46,6 +49,95 @@ def theme_keys(themes: pd.Series) -> pd.Series:
     return themes.map(lookup)
 
 
+def _round_order(r: str):
+    return (not r.isdigit(), int(r) if r.isdigit() else 0, r)
+
+
+def sort_rounds(rounds) -> list[str]:
+    """Distinct ``rounds`` as text, oldest first (numeric rounds compare as numbers).
+
+    Examples
+    --------
+    >>> sort_rounds(["2025", "2024", "10", "9", "2024"])
+    ['9', '10', '2024', '2025']
+    """
+    return sorted({str(r) for r in rounds}, key=_round_order)
+
+
+def previous_round(rounds, round: str) -> str | None:
+    """The round of ``rounds`` just before ``round``, or ``None`` when there is none.
+
+    Examples
+    --------
+    >>> previous_round(["2024", "2025"], "2025"), previous_round(["2024", "2025"], "2024")
+    ('2024', None)
+    """
+    earlier = [r for r in sort_rounds(rounds) if _round_order(r) < _round_order(str(round))]
+    return earlier[-1] if earlier else None
+
+
+def expected_organisms(tidy: pd.DataFrame, participation: pd.DataFrame | None = None) -> pd.DataFrame:
+    """E(r, a): the organisms expected on each axis of each round of ``tidy``.
+
+    The one definition used by the scores (``n_expected``, ``coverage``), the
+    brief ("Esperado") and the comparison of rounds: E(r, a) is the union of
+    the organisms the participation table lists for axis *a* in round *r* and
+    the organisms with at least one row on *a* in *r*.  An organism the table
+    expects that sent nothing (went silent) is in E and so lowers coverage.
+
+    Parameters
+    ----------
+    tidy : pandas.DataFrame
+        Needs ``round``, ``axis``, ``organism``; not modified.
+    participation : pandas.DataFrame, optional
+        Columns ``round``, ``axis``, ``organism`` (``round`` may be ``"*"``, every
+        round).  Default :func:`mcr_analysis.round_participation.participation_table` of
+        the rounds of ``tidy`` (the book's table, with the project's
+        ``data/reference/participation.tsv`` applied).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with :data:`EXPECTED_COLUMNS`: one row per (round, axis,
+        organism) of E for every round of ``tidy``; ``listed``: the
+        participation table lists it; ``sent``: it has rows on the axis.
+        Sorted by round, axis and organism id.
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"round": ["2024", "2024"], "axis": ["energia_sostenible"] * 2,
+    ...                      "organism": ["CAN", "SELA"]})
+    >>> part = pd.DataFrame({"round": ["*", "*"], "axis": ["energia_sostenible"] * 2,
+    ...                      "organism": ["SELA", "OTCA"]})
+    >>> expected_organisms(tidy, part).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'round': '2024', 'axis': 'energia_sostenible', 'organism': 'CAN', 'listed': False, 'sent': True},
+     {'round': '2024', 'axis': 'energia_sostenible', 'organism': 'OTCA', 'listed': True, 'sent': False},
+     {'round': '2024', 'axis': 'energia_sostenible', 'organism': 'SELA', 'listed': True, 'sent': True}]
+    """
+    from mcr_analysis import taxonomy
+    from mcr_analysis.round_participation import participation_table
+
+    rounds = sort_rounds(tidy["round"])
+    sent = pd.DataFrame({c: tidy[c].fillna("").astype(str).str.strip().to_numpy()
+                         for c in ("round", "axis", "organism")}).drop_duplicates()
+    if participation is None:
+        listed = participation_table(rounds)
+    else:
+        listed = participation[["round", "axis", "organism"]].astype(str)
+        every = listed[listed["round"] == taxonomy.ALL_ROUNDS]
+        own = listed[listed["round"] != taxonomy.ALL_ROUNDS]
+        listed = pd.concat([own[own["round"].isin(rounds)]]
+                           + [every.assign(round=r) for r in rounds if r not in set(own["round"])],
+                           ignore_index=True)
+    listed = listed.drop_duplicates()
+    out = listed.assign(listed=True).merge(sent.assign(sent=True), on=["round", "axis", "organism"], how="outer")
+    out["listed"] = out["listed"].fillna(False).astype(bool)
+    out["sent"] = out["sent"].fillna(False).astype(bool)
+    rank = {r: i for i, r in enumerate(rounds)}
+    out = out.assign(_r=out["round"].map(rank)).sort_values(["_r", "axis", "organism"], kind="mergesort")
+    return out.drop(columns="_r").reset_index(drop=True)[EXPECTED_COLUMNS]
+
+
 def latest_round(rounds) -> str | None:
     """The latest of ``rounds`` (numeric rounds compare as numbers), or ``None`` if there are none.
 
@@ -54,7 +146,7 @@ def latest_round(rounds) -> str | None:
     >>> latest_round(["2024", "2025", "2024"]), latest_round(["9", "10"]), latest_round([])
     ('2025', '10', None)
     """
-    values = sorted({str(r) for r in rounds}, key=lambda r: (not r.isdigit(), int(r) if r.isdigit() else 0, r))
+    values = sort_rounds(rounds)
     return values[-1] if values else None
 
 

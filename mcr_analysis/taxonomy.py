@@ -43,6 +43,8 @@ __all__ = [
     "axes",
     "criteria",
     "participation",
+    "ALL_ROUNDS",
+    "PARTICIPATION_COLUMNS",
     "appendix_cells",
     "palette",
     "text",
@@ -274,15 +276,28 @@ def criteria() -> Vocabulary:
     return _build("criterion", table, extra)
 
 
+ALL_ROUNDS = "*"
+"""Round of a participation row that holds for every round (the book's table)."""
+PARTICIPATION_COLUMNS = ["round", "matrix", "axis", "organism"]
+"""Columns of ``participation.tsv``, in the package and in a project's ``data/reference/``."""
+
+
 @functools.cache
 def _participation() -> pd.DataFrame:
-    frame = _read_tsv("participation.tsv", ["matrix", "organism"])
+    frame = _read_tsv("participation.tsv", ["round", "matrix", "organism"])
     _check_ids(frame, "participation.tsv")
+    if list(frame.columns) != PARTICIPATION_COLUMNS or set(frame["round"]) != {ALL_ROUNDS}:
+        raise MCRDataError("package table participation.tsv: expected the columns "
+                           f"{PARTICIPATION_COLUMNS} and round {ALL_ROUNDS!r} on every row")
     return frame
 
 
 def participation() -> pd.DataFrame:
     """The book's table "Matrices y organismos participantes", one row per matrix and organism.
+
+    The package ships it as the participation of every round; see
+    :func:`mcr_analysis.round_participation.participation_table` for the table of
+    given rounds, with a project's own ``data/reference/participation.tsv`` applied.
 
     Returns a new DataFrame with columns ``matrix``, ``axis``, ``organism``.
 
@@ -292,7 +307,7 @@ def participation() -> pd.DataFrame:
     >>> sorted(p.loc[p["axis"] == "energia_sostenible", "organism"].unique())
     ['MERCOSUR', 'OTCA', 'SELA', 'SICA']
     """
-    return _participation().copy()
+    return _participation().drop(columns="round")
 
 
 @functools.cache

@@ -12,7 +12,7 @@ import pytest
 from conftest import make_tidy
 from test_venn import _line_boxes
 
-from mcr_analysis import appendix, taxonomy
+from mcr_analysis import appendix, plots, taxonomy
 from mcr_analysis.sets import cell_contents
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "external" / "sample_matrices.tsv"
@@ -247,3 +247,27 @@ def test_an_unusable_source_date_epoch_does_not_reach_the_workers(tidy_three, tm
     manifest = appendix.build_appendix(tidy_three, tmp_path, formats=("svg",), jobs=2)
     assert manifest["kind"].tolist() == ["venn"] * 3
     assert __import__("os").environ["SOURCE_DATE_EPOCH"] == "not a date"  # restored for the caller
+
+
+# ----------------------------------------------------------------------------- several rounds
+def test_two_rounds_carry_the_round_in_names_titles_and_folders(tidy_three, tmp_path):
+    later = make_tidy([("CAN", "energia_sostenible", "normas", "Hidrógeno")]).assign(round="2025")
+    both = pd.concat([tidy_three, later], ignore_index=True)
+    cells = appendix.plan_cells(both, round="2024")
+    assert [c["stem"] for c in cells][:1] == ["01_cadenas_valor__reuniones_2024"]
+    assert {c["title_suffix"] for c in cells} == {" (2024)"}
+    assert appendix.plan_cells(tidy_three)[0]["title_suffix"] == ""  # one round: names as before
+    first = appendix.build_appendix(both, tmp_path, formats=("svg",), jobs=1, round="2024")
+    second = appendix.build_appendix(both, tmp_path, formats=("svg",), jobs=1)  # latest: 2025
+    # each round in its own folder; the 2025 run leaves the 2024 figures alone
+    assert sorted(p.name for p in (tmp_path / "2024").glob("*.svg")) == [
+        "01_cadenas_valor__reuniones_2024.svg", "02_transfronteriza__normas_2024.svg",
+        "03_seguridad_alimentaria__politicas_2024.svg"]
+    assert sorted(p.name for p in (tmp_path / "2025").glob("*.svg")) == ["01_energia_sostenible__normas_2025.svg"]
+    assert first["title"].iloc[0] == plots.cell_title("cadenas_valor", "reuniones") + " (2024)"
+    assert second["title"].tolist() == [plots.cell_title("energia_sostenible", "normas") + " (2025)"]
+    from matplotlib.figure import Figure
+
+    drawn = plots.draw_cell(cells[0]["contents"], axis="cadenas_valor", criterion="reuniones", fig=Figure(),
+                            title_suffix=cells[0]["title_suffix"])
+    assert drawn.title.get_text().endswith(taxonomy.criterion_label("reuniones") + " (2024)")

@@ -246,3 +246,35 @@ def test_make_brief_writes_html_with_sections_and_figures(tmp_path, capfd):
     assert "brief_tables" not in html and "import " not in html
     assert not re.search(r"<script[^>]+src=", html)
     assert "make brief" not in html
+
+
+# ----------------------------------------------------------------------------- the previous round
+
+def test_make_brief_refuses_a_round_that_is_not_in_data_raw(tmp_path):
+    with pytest.raises(MCRDataError, match=r"round '1999' is not a sub-folder of data/raw; rounds found: 2024"):
+        brief.make_brief(AXIS, "1999", "es", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_previous_round_section_only_when_a_previous_round_exists(tidy_axis):
+    assert brief.previous_round_tables(tidy_axis, AXIS) is None
+    assert brief.previous_round_section(tidy_axis, AXIS, "2024") == []
+    # 2025: SELA goes silent, CAN's "Sanidad" row is removed, SICA sends the same rows in another order
+    later = tidy_axis.loc[(tidy_axis["organism"] != "SELA") & (tidy_axis["initiative"] != "CRIFCAN")]
+    both = pd.concat([tidy_axis, later.iloc[::-1].assign(round="2025")], ignore_index=True)
+    tables = brief.previous_round_tables(both, AXIS)
+    part = tables["participation"].set_index("organism")
+    assert part["change"].to_dict() == {"AEC": "continuing", "CAN": "continuing", "MERCOSUR": "silent",
+                                        "SELA": "silent", "SICA": "continuing"}
+    assert part["identical_submission"].to_dict() == {"AEC": True, "CAN": False, "MERCOSUR": False,
+                                                      "SELA": False, "SICA": True}
+    counts = tables["initiatives"].set_index("organism")
+    assert counts.loc["CAN", ["n_removed", "n_unchanged"]].tolist() == [1, 2]
+    scores = tables["scores"].set_index("criterion")
+    # normas: SELA's only row had no theme; E = {AEC, CAN, MERCOSUR, SELA, SICA} both years (table + senders)
+    # proyectos 2024: CAN, SICA, AEC active of 5 -> 3/5; 2025 the same three -> 3/5
+    assert scores.loc["proyectos", ["coverage_from", "coverage_to"]].tolist() == pytest.approx([3 / 5, 3 / 5])
+    assert list(scores.index)[-1] == "*"
+    parts = brief.previous_round_section(both, AXIS, "2025", "es")
+    assert parts[0] == "## Cambios respecto de la ronda 2024"
+    assert "Cambio" in parts[2].columns and "sin envío" in set(parts[2]["Cambio"])

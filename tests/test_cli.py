@@ -309,3 +309,35 @@ def test_tidy_name_too_long_for_the_system_is_a_usage_error(tmp_path, capsys, co
     tidy = tmp_path / ("t" * 300 + ".csv")
     assert cli.main([command, "--tidy", str(tidy), "--out", str(tmp_path / "o")]) == 2
     assert f"mcr {command}: error: {tidy} does not exist; expected the tidy table" in capsys.readouterr().err
+
+
+def _two_round_tidy(tmp_path):
+    from conftest import make_tidy
+
+    import pandas as pd
+
+    tidy = pd.concat([make_tidy([("CAN", "transfronteriza", "normas", "x"), ("SICA", "transfronteriza", "normas", "x")]),
+                      make_tidy([("CAN", "transfronteriza", "normas", "x")]).assign(round="2025")])
+    path = tmp_path / "tidy.csv"
+    tidy.to_csv(path, index=False)
+    return path
+
+
+def test_scores_reads_the_latest_round_unless_told(tmp_path, capsys):
+    import pandas as pd
+
+    path = _two_round_tidy(tmp_path)
+    assert cli.main(["scores", "--tidy", str(path), "--out", str(tmp_path / "a")]) == 0
+    assert set(pd.read_csv(tmp_path / "a" / "mcr_scores.csv", dtype=str)["round"]) == {"2025"}
+    assert cli.main(["scores", "--tidy", str(path), "--out", str(tmp_path / "b"), "--round", "2024"]) == 0
+    assert set(pd.read_csv(tmp_path / "b" / "mcr_scores.csv", dtype=str)["round"]) == {"2024"}
+    assert cli.main(["scores", "--tidy", str(path), "--out", str(tmp_path / "c"), "--round", "all"]) == 0
+    assert set(pd.read_csv(tmp_path / "c" / "mcr_scores.csv", dtype=str)["round"]) == {"2024", "2025"}
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", ["scores", "appendix"])
+def test_unknown_round_is_a_usage_error(tmp_path, capsys, command):
+    path = _two_round_tidy(tmp_path)
+    assert cli.main([command, "--tidy", str(path), "--out", str(tmp_path / "o"), "--round", "2030"]) == 2
+    assert f"mcr {command}: error: --round '2030' is not in {path}; rounds found: 2024, 2025" in capsys.readouterr().err

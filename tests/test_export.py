@@ -53,10 +53,11 @@ def test_files_and_exact_csv_headers(written, tmp_path):
 def test_csv_numbers_have_a_fixed_format_and_nan_is_empty(written):
     lines = _lines(written[0])
     # proyectos: CAN {h, b}, SICA {h, c}, SELA {b}: k(h)=2, k(b)=2, k(c)=1
-    # coverage 3/3; CI ((2-1)+(2-1)+0)/((3-1)*3) = 2/6
-    assert lines[1].startswith("2024,transfronteriza,proyectos,3,3,1.000000,5,3,2,0,0.333333,")
-    # normas: one active organism, indices NaN -> empty fields; coverage 1/3
-    assert lines[2] == "2024,transfronteriza,normas,3,1,0.333333,1,1,0,0,,,"
+    # E = the participation table's AEC, ALADI, CAN, MERCOSUR, SELA, SICA (6); coverage 3/6
+    # CI ((2-1)+(2-1)+0)/((3-1)*3) = 2/6
+    assert lines[1].startswith("2024,transfronteriza,proyectos,6,3,0.500000,5,3,2,0,0.333333,")
+    # normas: one active organism, indices NaN -> empty fields; coverage 1/6
+    assert lines[2] == "2024,transfronteriza,normas,6,1,0.166667,1,1,0,0,,,"
     assert lines[-1] == ""  # file ends with a newline
     assert "\r" not in written[0].read_text(encoding="utf-8")
 

@@ -19,10 +19,14 @@ from mcr_analysis import scores, sets
 from mcr_analysis.taxonomy import MCRDataError, theme_key
 
 AX = "cadenas_valor"
+NO_TABLE = pd.DataFrame({"round": [], "axis": [], "organism": []}, dtype=str)
+"""An empty participation table: E(r, a) is then only the organisms with rows."""
 
 # cadenas_valor / proyectos: CAN {p, q, r}, SICA {p, q}, SELA {p, s}, AEC one row without theme
 # cadenas_valor / normas:    MERCOSUR {p}
-# E(cadenas_valor) = {AEC, CAN, MERCOSUR, SELA, SICA}: 5 organisms
+# E(cadenas_valor) = the book's participation table {ALADI, CAN, MERCOSUR, SELA, SICA}
+#                    ∪ organisms with rows {AEC, CAN, MERCOSUR, SELA, SICA}
+#                  = {AEC, ALADI, CAN, MERCOSUR, SELA, SICA}: 6 organisms (ALADI is silent)
 EXAMPLE = [
     ("CAN", AX, "proyectos", "p", "Red andina"),
     ("CAN", AX, "proyectos", "q"),
@@ -58,9 +62,9 @@ def test_columns_and_order_of_the_convergence_table(example):
 
 def test_hand_computed_cell(example):
     row = _row(scores.convergence_table(example), "proyectos")
-    assert row.n_expected == 5  # AEC, CAN, MERCOSUR, SELA, SICA have rows on the axis
+    assert row.n_expected == 5 + 1  # AEC, CAN, MERCOSUR, SELA, SICA have rows; ALADI is listed, silent
     assert row.n_active == 3  # CAN, SICA, SELA have themes in proyectos
-    assert row.coverage == pytest.approx(3 / 5)
+    assert row.coverage == pytest.approx(3 / 6)
     assert row.n_initiatives == 3 + 2 + 2 + 1  # CAN, SICA, SELA, AEC rows
     assert row.n_themes == 4  # p, q, r, s
     # k(p) = 3, k(q) = 2, k(r) = 1, k(s) = 1
@@ -78,9 +82,9 @@ def test_hand_computed_cell(example):
 def test_hand_computed_axis_row_pools_criteria(example):
     row = _row(scores.convergence_table(example), "*")
     # CAN {p,q,r}, SICA {p,q}, SELA {p,s}, MERCOSUR {p}
-    assert row.n_expected == 5
+    assert row.n_expected == 6
     assert row.n_active == 4
-    assert row.coverage == pytest.approx(4 / 5)
+    assert row.coverage == pytest.approx(4 / 6)
     assert row.n_initiatives == len(EXAMPLE)
     assert row.n_themes == 4
     assert row.n_shared_themes == 2  # k(p) = 4, k(q) = 2
@@ -96,8 +100,8 @@ def test_hand_computed_axis_row_pools_criteria(example):
 
 def test_normas_cell_with_one_active_organism_is_nan_not_zero(example):
     row = _row(scores.convergence_table(example), "normas")
-    assert (row.n_expected, row.n_active, row.n_themes, row.n_initiatives) == (5, 1, 1, 1)
-    assert row.coverage == pytest.approx(1 / 5)
+    assert (row.n_expected, row.n_active, row.n_themes, row.n_initiatives) == (6, 1, 1, 1)
+    assert row.coverage == pytest.approx(1 / 6)
     assert row.n_shared_themes == 0 and row.n_full_themes == 0
     for col in ("convergence_index", "mean_jaccard", "sorensen_multi"):
         assert math.isnan(row[col]), col
@@ -116,7 +120,8 @@ def test_two_organisms_reduce_to_pairwise_sorensen(tidy_small):
 def test_no_themes_at_all():
     tidy = make_tidy([("CAN", AX, "otros", ""), ("SICA", AX, "otros", " ")])
     row = _row(scores.convergence_table(tidy), "otros")
-    assert (row.n_expected, row.n_active, row.n_themes, row.n_initiatives) == (2, 0, 0, 2)
+    # E = {CAN, SICA} ∪ the table's {ALADI, CAN, MERCOSUR, SELA, SICA} = 5
+    assert (row.n_expected, row.n_active, row.n_themes, row.n_initiatives) == (5, 0, 0, 2)
     assert row.coverage == 0.0
     for col in ("convergence_index", "mean_jaccard", "sorensen_multi"):
         assert math.isnan(row[col])
@@ -160,8 +165,9 @@ def test_organism_with_rows_but_no_themes_lowers_coverage_only(example):
     with_aec = scores.convergence_table(example).set_index("criterion")
     base = scores.convergence_table(without_aec).set_index("criterion")
     assert with_aec.loc["proyectos", "n_expected"] == base.loc["proyectos", "n_expected"] + 1
-    assert with_aec.loc["proyectos", "coverage"] == pytest.approx(3 / 5)
-    assert base.loc["proyectos", "coverage"] == pytest.approx(3 / 4)
+    # AEC is not in the table for cadenas_valor: it enters E only by its row (6 vs 5 with ALADI)
+    assert with_aec.loc["proyectos", "coverage"] == pytest.approx(3 / 6)
+    assert base.loc["proyectos", "coverage"] == pytest.approx(3 / 5)
     assert with_aec.loc["proyectos", "n_initiatives"] == base.loc["proyectos", "n_initiatives"] + 1
     same = ["n_active", "n_themes", "n_shared_themes", "n_full_themes",
             "convergence_index", "mean_jaccard", "sorensen_multi"]
@@ -173,11 +179,14 @@ def test_expected_organisms_are_counted_per_round():
         make_tidy([("CAN", AX, "normas", "x"), ("SICA", AX, "normas", "x")]),
         make_tidy([("CAN", AX, "normas", "x")]).assign(round="2025"),
     ], ignore_index=True)
-    table = scores.convergence_table(tidy)
+    table = scores.convergence_table(tidy, NO_TABLE)
     assert list(table["round"]) == ["2024", "2024", "2025", "2025"]
     assert _row(table, "normas", round_="2024").n_expected == 2
     row = _row(table, "normas", round_="2025")
     assert (row.n_expected, row.n_active) == (1, 1)
+    # with the book's table, both rounds expect ALADI, CAN, MERCOSUR, SELA and SICA
+    table = scores.convergence_table(tidy)
+    assert _row(table, "normas", round_="2024").n_expected == _row(table, "normas", round_="2025").n_expected == 5
     assert math.isnan(row.convergence_index)
 
 
@@ -349,8 +358,8 @@ def test_adding_an_organism_without_themes_changes_coverage_but_no_index(rows):
     tidy = make_tidy(rows)
     newcomer = make_tidy([("OTCA", a, c, "") for a in AXES for c in CRITERIA if ((tidy["axis"] == a)
                           & (tidy["criterion"] == c)).any()])
-    before = scores.convergence_table(tidy)
-    after = scores.convergence_table(pd.concat([tidy, newcomer], ignore_index=True))
+    before = scores.convergence_table(tidy, NO_TABLE)  # E = organisms with rows only
+    after = scores.convergence_table(pd.concat([tidy, newcomer], ignore_index=True), NO_TABLE)
     key = ["round", "axis", "criterion"]
     pd.testing.assert_frame_equal(before[key], after[key])
     assert (after["n_expected"] == before["n_expected"] + 1).all()
@@ -368,6 +377,31 @@ def test_index_of_the_input_does_not_matter(example):
 
 def test_punctuation_only_theme_is_an_initiative_not_a_theme():
     # theme_key("-") == "": the row counts for E(a) and n_initiatives, not for the sets
-    row = _row(scores.convergence_table(make_tidy([("CAN", AX, "normas", "-"), ("SICA", AX, "normas", "x")])),
-               "normas")
+    row = _row(scores.convergence_table(make_tidy([("CAN", AX, "normas", "-"), ("SICA", AX, "normas", "x")]),
+                                        NO_TABLE), "normas")
     assert (row.n_expected, row.n_active, row.n_themes, row.n_initiatives) == (2, 1, 1, 2)
+
+
+# ----------------------------------------------------------------------------- expected organisms across rounds
+
+def test_an_organism_that_goes_silent_lowers_coverage():
+    # transfronteriza / reuniones.  The book's table lists AEC, ALADI, CAN, MERCOSUR, SELA, SICA.
+    # 2024: AEC {x}, CAN {x}, SICA {y}, SELA {x}, ALADI {z}, MERCOSUR {y}: all six send.
+    # 2025: the same without AEC's row (AEC went silent).
+    rows_2024 = [("AEC", "transfronteriza", "reuniones", "x"), ("CAN", "transfronteriza", "reuniones", "x"),
+                 ("SICA", "transfronteriza", "reuniones", "y"), ("SELA", "transfronteriza", "reuniones", "x"),
+                 ("ALADI", "transfronteriza", "reuniones", "z"), ("MERCOSUR", "transfronteriza", "reuniones", "y")]
+    tidy = pd.concat([make_tidy(rows_2024), make_tidy(rows_2024[1:]).assign(round="2025")], ignore_index=True)
+    table = scores.convergence_table(tidy)
+    r24 = _row(table, "reuniones", axis="transfronteriza", round_="2024")
+    r25 = _row(table, "reuniones", axis="transfronteriza", round_="2025")
+    assert (r24.n_expected, r24.n_active, r24.coverage) == (6, 6, 6 / 6)
+    # AEC is still expected in 2025: coverage 5/6 = 0.833, not 5/5
+    assert (r25.n_expected, r25.n_active) == (6, 5)
+    assert r25.coverage == pytest.approx(5 / 6)
+    # the index over active organisms is unchanged in definition: k(x)=3, k(y)=2, k(z)=1 in 2024,
+    # ((3-1)+(2-1)+0)/((6-1)*3) = 3/15; in 2025 k(x)=2, k(y)=2, k(z)=1: ((2-1)+(2-1)+0)/((5-1)*3) = 2/12
+    assert r24.convergence_index == pytest.approx(3 / 15)
+    assert r25.convergence_index == pytest.approx(2 / 12)
+    # without the participation table AEC's silence would have looked like full coverage
+    assert _row(scores.convergence_table(tidy, NO_TABLE), "reuniones", "transfronteriza", "2025").coverage == 1.0

@@ -68,3 +68,25 @@ def test_active_contents_errors_say_what_was_expected():
         sets.active_contents({"SICA": set(), "CAN": {" "}}, "a Venn diagram")
     with pytest.raises(ValueError, match=r"\(organisms given: none\)"):
         sets.active_contents({})
+
+
+# ----------------------------------------------------------------------------- expected organisms E(r, a)
+
+def test_expected_organisms_union_of_table_and_senders_per_round():
+    import pandas as pd
+
+    tidy = pd.DataFrame({"round": ["2024", "2024", "2025"], "axis": ["transfronteriza"] * 3,
+                         "organism": ["CAN", "OTCA", "CAN"]})
+    part = pd.DataFrame({"round": ["*", "*", "2025"], "axis": ["transfronteriza"] * 3,
+                         "organism": ["CAN", "AEC", "SICA"]})
+    e = sets.expected_organisms(tidy, part)
+    # 2024 uses the "*" rows {CAN, AEC} plus the sender OTCA; 2025 its own row {SICA} plus CAN
+    assert e[["round", "organism", "listed", "sent"]].values.tolist() == [
+        ["2024", "AEC", True, False], ["2024", "CAN", True, True], ["2024", "OTCA", False, True],
+        ["2025", "CAN", False, True], ["2025", "SICA", True, False]]
+
+
+def test_previous_round_and_sort_rounds():
+    assert sets.sort_rounds(["2025", "2024", "2024"]) == ["2024", "2025"]
+    assert sets.previous_round(["2023", "2025", "2024"], "2025") == "2024"
+    assert sets.previous_round(["2024"], "2024") is None

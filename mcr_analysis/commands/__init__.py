@@ -7,12 +7,13 @@ shows them.  A new subcommand is a new module and one line here.
 
 from __future__ import annotations
 
-from mcr_analysis.commands import appendix, check, ingest, scores, template
+from mcr_analysis.commands import appendix, check, compare, ingest, scores, template
 
 COMMANDS = [
     ingest,
     scores,
     appendix,
+    compare,
     template,
     check,
 ]

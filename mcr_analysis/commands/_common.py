@@ -15,7 +15,8 @@ from pathlib import Path
 from mcr_analysis import config
 
 __all__ = ["UsageError", "formats", "jobs", "out_path", "in_path", "missing_tidy", "usage_error", "check_environment",
-           "exists", "check_out", "make_out", "read_tidy_arg"]
+           "exists", "check_out", "make_out", "read_tidy_arg",
+           "check_round"]
 
 TIDY_SUFFIXES = (".csv", ".parquet")
 
@@ -154,3 +155,15 @@ def read_tidy_arg(tidy: Path):
     except MCRDataError as exc:
         hint = "" if "'mcr ingest'" in str(exc) else "; pass --tidy with the mcr_tidy.csv written by 'mcr ingest'"
         raise UsageError(f"{exc}{hint}") from None
+
+
+def check_round(args: argparse.Namespace, tidy) -> bool:
+    """Whether ``args.round`` is ``None`` or a round of ``tidy`` (else the usage error is printed)."""
+    from mcr_analysis.sets import sort_rounds
+
+    rounds = sort_rounds(tidy["round"])
+    if args.round is None or str(args.round) in rounds:
+        return True
+    usage_error(args.command, f"--round {args.round!r} is not in {args.tidy}; rounds found: "
+                f"{', '.join(rounds) or 'none'}")
+    return False

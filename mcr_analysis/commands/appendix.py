@@ -19,7 +19,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tidy", type=in_path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
     p.add_argument("--out", type=out_path, default=config.APPENDIX_DIR,
-                   help="output folder; default: figures/appendix")
+                   help="output folder; default: figures/appendix (figures/appendix/<round>/ when the tidy "
+                        "table holds several rounds)")
+    p.add_argument("--round", default=None, help="round to draw (a sub-folder of data/raw); default: the latest")
     p.add_argument("--formats", type=formats, default=config.DEFAULT_FORMATS,
                    help="comma-separated among svg,pdf,png; default: all three")
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
@@ -39,12 +41,17 @@ def run(args: argparse.Namespace) -> int:
 
     if missing_tidy(args):
         return 2
+    from mcr_analysis.appendix import round_folder
+    from mcr_analysis.commands._common import check_round
+
     check_out(args.out, config.RAW_DIR)
     tidy = read_tidy_arg(args.tidy)
+    if not check_round(args, tidy):
+        return 2
     with folder_lock(make_out(args.out)):
         manifest = build_appendix(
             tidy, args.out, formats=args.formats, lang=args.lang,
-            kind=args.kind, jobs=args.jobs, source_line=args.source_line,
+            kind=args.kind, jobs=args.jobs, source_line=args.source_line, round=args.round,
         )
-    print(f"wrote {len(manifest)} diagrams, manifest.csv and appendix.pdf to {args.out}")
+    print(f"wrote {len(manifest)} diagrams, manifest.csv and appendix.pdf to {round_folder(tidy, args.out, args.round)}")
     return 0

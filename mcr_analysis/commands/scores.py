@@ -19,6 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output folder; default: data/processed")
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
                    help="language of the analysts' workbook mcr_scores.xlsx; default: es")
+    p.add_argument("--round", default=None,
+                   help="round to score (a sub-folder of data/raw), or 'all' for every round; default: the latest")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,10 +29,18 @@ def run(args: argparse.Namespace) -> int:
     from mcr_analysis.outputs import folder_lock
     from mcr_analysis.scores import score_tables
 
+    from mcr_analysis.commands._common import check_round
+    from mcr_analysis.sets import latest_round
+
     if missing_tidy(args):
         return 2
     check_out(args.out, config.RAW_DIR)
     tidy = read_tidy_arg(args.tidy)
+    if args.round != "all":
+        if not check_round(args, tidy):
+            return 2
+        chosen = latest_round(tidy["round"]) if args.round is None else str(args.round)
+        tidy = tidy.loc[tidy["round"].astype(str) == chosen] if chosen is not None else tidy
     with folder_lock(make_out(args.out)):
         written = write_score_outputs(score_tables(tidy), args.out, lang=args.lang)
     for path in written:
