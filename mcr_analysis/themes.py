@@ -54,7 +54,7 @@ __all__ = ["SUGGESTION_COLUMNS", "DEFAULT_THRESHOLD", "TYPO_RATIO", "METHODS", "
 
 SUGGESTION_COLUMNS = ["cluster", "theme", "organisms", "n_rows", "method", "score", "suggested_canonical",
                       "variants", "key"]
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.6
 """Weighted Jaccard index from which two themes are suggested together (chosen on the
 training split of ``tests/data/theme_eval.tsv``; figures in ``docs/methods.md``)."""
 TYPO_RATIO = 85.0
