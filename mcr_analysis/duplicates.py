@@ -45,8 +45,8 @@ Examples
 ...     "description": ["", "", ""], "partners": ["", "", ""],
 ...     "source_file": ["can.xlsx", "sica.xlsx", "aec.xlsx"], "source_row": [4, 7, 2]})
 >>> out = find_duplicates(tidy)
->>> out[["organism_a", "organism_b", "relation"]].to_dict("records")
-[{'organism_a': 'CAN', 'organism_b': 'SICA', 'relation': 'duplicate'}]
+>>> out[["organism_a", "organism_b", "score", "relation", "shared_words"]].to_dict("records")
+[{'organism_a': 'CAN', 'organism_b': 'SICA', 'score': 0.333, 'relation': 'related', 'shared_words': 'interoperabilidad, ventanilla, unica'}]
 """
 
 from __future__ import annotations
@@ -92,10 +92,10 @@ def partner_sets(tidy: pd.DataFrame) -> list[frozenset[str]]:
 
     Examples
     --------
-    >>> partner_sets(pd.DataFrame({"partners": ["CAN; SELA", "Comunidad Andina y SICA", ""]}))
-    [frozenset({'CAN', 'SELA'}), frozenset({'CAN', 'SICA'}), frozenset()]
-    >>> partner_sets(pd.DataFrame({"partners": ["x"], "partner_ids": ["AEC;SELA"]}))
-    [frozenset({'AEC', 'SELA'})]
+    >>> [sorted(s) for s in partner_sets(pd.DataFrame({"partners": ["CAN; SELA", "Comunidad Andina y SICA", ""]}))]
+    [['CAN', 'SELA'], ['CAN', 'SICA'], []]
+    >>> [sorted(s) for s in partner_sets(pd.DataFrame({"partners": ["x"], "partner_ids": ["AEC;SELA"]}))]
+    [['AEC', 'SELA']]
     """
     if "partner_ids" in tidy.columns:
         return [frozenset(p for p in str(v).split(";") if p.strip()) for v in tidy["partner_ids"].fillna("")]
