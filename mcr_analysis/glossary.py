@@ -137,7 +137,13 @@ class Glossary:
         >>> g.lemma("fronterizos"), g.lemma("comecio"), g.lemma("corredores"), g.lemma("cuencas")
         ('fronterizo', 'comercio', 'corredor', 'cuenca')
         """
-        if word in self.words or word in self.stopwords:
+        if word in self.stopwords:
+            return word
+        if word in self.words:
+            # A plural listed in the glossary reads as its singular when that is listed too.
+            for cand in singular_candidates(word):
+                if self.words.get(cand) == self.words[word]:
+                    return cand
             return word
         for cand in singular_candidates(word):
             if cand in self.words:

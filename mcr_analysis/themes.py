@@ -141,9 +141,7 @@ def pair_score(a: str, b: str, glossary: gl.Glossary | None = None) -> tuple[flo
     score = _weighted_jaccard(ra, rb, g)
     if set(ra.forms) == set(rb.forms):
         return score, "normalizacion"
-    forms_a = gl.Analysis(ra.forms, (False,) * len(ra.forms), ra.langs, ra.forms)
-    forms_b = gl.Analysis(rb.forms, (False,) * len(rb.forms), rb.langs, rb.forms)
-    if set(ra.pivots) == set(rb.pivots) or _weighted_jaccard(forms_a, forms_b, g) < score:
+    if len(set(ra.pivots) & set(rb.pivots)) > len(set(ra.forms) & set(rb.forms)):
         return score, "glosario"
     return score, "similitud"
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from mcr_analysis import review
-from mcr_analysis.taxonomy import MCRDataError, normalize_label, theme_key
+from mcr_analysis.taxonomy import MCRDataError, normalize_label
 
 __all__ = ["DECISION_COLUMNS", "REVIEW_HEADERS", "YES", "NO", "write_theme_review", "read_theme_review",
            "apply_theme_review", "ApplyResult"]
@@ -134,7 +134,7 @@ def apply_theme_review(path: str | Path, reference_dir: str | Path, today: dt.da
             for variant in dict.fromkeys([row.theme] + [v.strip() for v in row.variants.split(" | ")]):
                 if variant and normalize_label(variant) != normalize_label(canonical):
                     new_syn.append({"variant": variant, "canonical": canonical, "date": date, "note": note})
-        elif theme_key(row.theme) != theme_key(row.suggested_canonical):
+        elif normalize_label(row.theme) != normalize_label(row.suggested_canonical):
             new_ref.append({"variant": row.theme, "canonical": row.suggested_canonical, "date": date,
                             "note": note})
     accepted_keys = {normalize_label(r["variant"]) for r in new_syn}
