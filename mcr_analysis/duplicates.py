@@ -12,7 +12,9 @@ axis and across axes and criteria, but only when they share a rare pivot
 its square.
 
 The score of a pair is the mean of two weighted Jaccard indices: of the
-pivots of the names, and of the pivots of name and description together.  A
+pivots of the names, and of the pivots of name and description together;
+halved when both names carry a title in quotes and the titles differ (two
+differently named events or works).  A
 pair scoring at least :data:`DEFAULT_THRESHOLD` is a candidate; its
 ``relation`` guess is
 
@@ -82,6 +84,8 @@ MAX_POSTING = 100
 """Pivots used by more initiatives than this are too common to block on."""
 PER_INITIATIVE = 8
 """Candidates kept per initiative before scoring (the best by shared rare weight)."""
+TITLE_RATIO = 90
+"""rapidfuzz token-set ratio from which two quoted titles name the same event or work."""
 _NEEDED = ["organism", "axis", "criterion", "theme", "initiative", "source_file", "source_row"]
 _QUOTED = re.compile(r"[“\"«]([^”\"»]{6,})[”\"»]")
 _SPLIT = re.compile(r"\s*(?:[;,/]|\by\b|\band\b|\be\b)\s*")
@@ -206,6 +210,8 @@ def find_duplicates(tidy: pd.DataFrame, reference_dir: str | Path | None = None,
     records = []
     for i, j in pairs:
         score = 0.5 * _jaccard(name_sets[i], name_sets[j], weight) + 0.5 * _jaccard(full_sets[i], full_sets[j], weight)
+        if titles[i] and titles[j] and fuzz.token_set_ratio(titles[i], titles[j]) < TITLE_RATIO:
+            score *= 0.5  # two differently titled events or works ("Reunión … “Cadenas”" / "… “Energía”")
         if score < threshold:
             continue
         a, b = (i, j) if (orgs[i], i) <= (orgs[j], j) else (j, i)
@@ -215,7 +221,7 @@ def find_duplicates(tidy: pd.DataFrame, reference_dir: str | Path | None = None,
             continue
         if orgs[b] in partners[a] and orgs[a] in partners[b]:
             relation = "coordinated"
-        elif (titles[a] and titles[b] and fuzz.token_set_ratio(titles[a], titles[b]) >= 90) or (
+        elif (titles[a] and titles[b] and fuzz.token_set_ratio(titles[a], titles[b]) >= TITLE_RATIO) or (
                 crits[a] == crits[b] == "reuniones" and _overlap(name_sets[a], name_sets[b], weight) >= 0.8):
             relation = "joint_event"
         elif score >= DUPLICATE_SCORE:

@@ -4,7 +4,7 @@ Each distinct theme (:func:`~mcr_analysis.taxonomy.theme_key`, which already
 folds case, accents, punctuation and spacing and applies the accepted
 synonyms) is read through the glossary (:mod:`mcr_analysis.glossary`) and
 compared with the themes it shares a content word with (an inverted index,
-never all pairs).  Two themes are linked when their score reaches the
+never all pairs: prefix filtering).  Two themes are linked when their score reaches the
 threshold; linked themes form a cluster (connected components), and a cluster
 of two or more is a suggestion for the analyst to accept or refuse
 (:mod:`mcr_analysis.themes_review`).  The methods, in the order a link is
@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -62,8 +63,8 @@ TYPO_RATIO = 85.0
 METHODS = ("clave", "normalizacion", "glosario", "similitud")
 _CONTENT_WEIGHT = 0.5
 """Pivots of at least this weight are indexed for blocking; generic ones are not."""
-_MAX_POSTING = 400
-"""A pivot used by more distinct themes than this is too common to block on."""
+_MAX_POSTING = 5000
+"""A blocking key used by more distinct themes than this is dropped (degenerate data)."""
 
 
 def wordings(tidy: pd.DataFrame) -> pd.DataFrame:
@@ -135,9 +136,12 @@ def pair_score(a: str, b: str, glossary: gl.Glossary | None = None) -> tuple[flo
     0.333
     """
     g = glossary or gl.package_glossary()
-    if _fingerprint(a) == _fingerprint(b):
+    return _score(_fingerprint(a), _fingerprint(b), g.analyse(a), g.analyse(b), g)
+
+
+def _score(fa: tuple, fb: tuple, ra: gl.Analysis, rb: gl.Analysis, g: gl.Glossary) -> tuple[float, str]:
+    if fa == fb:
         return 1.0, "clave"
-    ra, rb = g.analyse(a), g.analyse(b)
     score = _weighted_jaccard(ra, rb, g)
     if set(ra.forms) == set(rb.forms):
         return score, "normalizacion"
@@ -146,44 +150,50 @@ def pair_score(a: str, b: str, glossary: gl.Glossary | None = None) -> tuple[flo
     return score, "similitud"
 
 
-def candidate_pairs(analyses: list[gl.Analysis], glossary: gl.Glossary) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)``, ``i < j``, of analyses worth scoring: same pivot set, or a shared content pivot.
+def candidate_pairs(analyses: list[gl.Analysis], glossary: gl.Glossary,
+                    threshold: float = DEFAULT_THRESHOLD) -> set[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, of analyses whose score may reach ``threshold``; never all pairs.
 
-    Blocking, not all pairs: each analysis is indexed under its content pivots
-    (weight >= 0.5) used by at most :data:`_MAX_POSTING` themes (under all its
-    pivots when it has no such pivot); identical pivot sets are paired through
-    a dictionary.  A pair below the threshold needs no index entry, so the
-    blocking loses no pair whose score can reach it unless its only shared
-    words are very common.
+    Prefix filtering: each analysis's pivots are ordered rarest first (by how
+    many analyses use them) and only the shortest prefix whose remaining
+    weight is below ``threshold`` times the total weight is indexed.  Two
+    analyses whose weighted Jaccard index reaches the threshold share at least
+    ``threshold`` times either's weight, so their rarest shared pivot lies in
+    both prefixes: the blocking loses no such pair.  Words the glossary does
+    not know are also indexed by their first four letters, so typos in them
+    meet; a key used by more than :data:`_MAX_POSTING` analyses is dropped (a
+    guard against degenerate data).
     """
+    df: dict[str, int] = defaultdict(int)
+    for a in analyses:
+        for t in set(a.pivots):
+            df[t] += 1
     index: dict[str, list[int]] = defaultdict(list)
-    same: dict[frozenset, list[int]] = defaultdict(list)
     for i, a in enumerate(analyses):
-        same[frozenset(a.pivots)].append(i)
-        content = [t for t in a.pivots if glossary.weight(t) >= _CONTENT_WEIGHT] or list(a.pivots)
-        for t in content:
+        tokens = sorted(set(a.pivots), key=lambda t: (df[t], t))
+        weights = [glossary.weight(t) for t in tokens]
+        rest = sum(weights)
+        bound = threshold * rest
+        for t, w in zip(tokens, weights):
+            if rest < bound:
+                break
             index[t].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for ids in same.values():
-        pairs.update((ids[0], j) for j in ids[1:])
-    for t, ids in index.items():
-        if len(ids) > _MAX_POSTING:
-            continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                pairs.add((ids[x], ids[y]))
-    # Unknown words are also blocked on their first five letters, so typos in them still meet.
-    prefix: dict[str, list[int]] = defaultdict(list)
-    for i, a in enumerate(analyses):
+            rest -= w
         for t, k in zip(a.pivots, a.known):
             if not k and len(t) >= 5:
-                prefix[t[:4]].append(i)
-    for ids in prefix.values():
-        if len(ids) <= _MAX_POSTING:
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    pairs.add((ids[x], ids[y]))
-    return pairs
+                index["~" + t[:4]].append(i)
+    left, right = [], []
+    for ids in index.values():
+        if 2 <= len(ids) <= _MAX_POSTING:
+            arr = np.asarray(sorted(set(ids)), dtype=np.int64)
+            x, y = np.triu_indices(len(arr), k=1)
+            left.append(arr[x])
+            right.append(arr[y])
+    if not left:
+        return set()
+    n = len(analyses)
+    codes = np.unique(np.concatenate(left) * n + np.concatenate(right))
+    return set(zip((codes // n).tolist(), (codes % n).tolist()))
 
 
 def refused_pairs(refusals: pd.DataFrame) -> set[frozenset]:
@@ -263,10 +273,11 @@ def suggest_themes(tidy: pd.DataFrame, reference_dir: str | Path | None = None,
     analyses = [g.analyse(t) for t in labels]
     best: dict[int, tuple[float, str]] = {}
     edges = []
-    for i, j in sorted(candidate_pairs(analyses, g)):
-        if frozenset((keys[i], keys[j])) in refused:
+    prints = [_fingerprint(t) for t in labels]
+    for i, j in sorted(candidate_pairs(analyses, g, threshold)):
+        if refused and frozenset((keys[i], keys[j])) in refused:
             continue
-        score, method = pair_score(labels[i], labels[j], g)
+        score, method = _score(prints[i], prints[j], analyses[i], analyses[j], g)
         if score >= threshold:
             edges.append((i, j, score, method))
     comp = _Components(len(labels))

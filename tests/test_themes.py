@@ -139,9 +139,29 @@ def test_suggestions_cluster_wordings_and_pick_a_spanish_canonical():
         themes.suggest_themes(tidy.drop(columns="theme"))
 
 
-def test_blocking_pairs_only_wordings_that_share_a_content_word():
-    an = [G.analyse(t) for t in ["Comercio", "Trade", "Comercio sin papel", "Turismo", "Sistema regional"]]
-    assert themes.candidate_pairs(an, G) == {(0, 1), (0, 2), (1, 2)}
+def test_blocking_indexes_prefixes_by_hand():
+    an = [G.analyse(t) for t in ["Comercio", "Trade", "Comercio sin papel", "Turismo", "Sistema regional",
+                                 "Papel"]]
+    # "Comercio sin papel" = {trade (used by 3), paperless (1)}: weight 2, bound 0.6 * 2 = 1.2; its prefix is
+    # paperless only (1 left after it < 1.2), so it meets no other theme; "Comercio" and "Trade" meet on trade;
+    # "Papel" is paper, not paperless
+    assert themes.candidate_pairs(an, G, 0.6) == {(0, 1)}
+    assert themes.candidate_pairs(an, G, 0.4) == {(0, 1), (0, 2), (1, 2)}
+
+
+@pytest.mark.parametrize("threshold", [0.4, 0.6, 0.8])
+def test_blocking_loses_no_pair_that_reaches_the_threshold(threshold):
+    from itertools import combinations
+
+    labels = sorted(set(theme_eval("train")["theme"]) | set(theme_eval("heldout")["theme"]))
+    an = [G.analyse(t) for t in labels]
+    prints = [themes._fingerprint(t) for t in labels]
+    brute = {(i, j) for i, j in combinations(range(len(labels)), 2)
+             if themes._score(prints[i], prints[j], an[i], an[j], G)[0] >= threshold
+             and set(an[i].pivots) & set(an[j].pivots)}
+    blocked = themes.candidate_pairs(an, G, threshold)
+    assert brute and brute <= blocked
+    assert len(blocked) < len(labels) * (len(labels) - 1) / 2 / 10
 
 
 # --- measured quality ------------------------------------------------------------------------------

@@ -30,7 +30,11 @@ def run(args: argparse.Namespace) -> int:
 
     if missing_tidy(args):
         return 2
-    tables = score_tables(read_tidy(args.tidy))
+    from mcr_analysis.duplicates import find_duplicates
+
+    tidy = read_tidy(args.tidy)
+    tables = score_tables(tidy)
+    tables["duplicates"] = find_duplicates(tidy, reference_dir=config.reference_dir())  # a workbook sheet
     written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
         print(f"wrote {path}")
