@@ -132,3 +132,46 @@ def test_cli_duplicates(tmp_path, capsys):
     assert cli.main(["duplicates", "apply", str(out / "mcr_duplicate_review.xlsx"),
                      "--reference", str(tmp_path / "r")]) == 0
     assert capsys.readouterr().out.startswith("0 decided, 1 undecided; wrote ")
+
+
+def test_brief_lists_the_axis_candidates_without_coordinated_work():
+    from mcr_analysis import brief
+
+    rows = _tidy([
+        ("CAN", "riesgo_desastres", "proyectos", "Alerta", "Sistema andino de alerta temprana de inundaciones",
+         "", ""),
+        ("OTCA", "riesgo_desastres", "proyectos", "Alerta", "Sistema amazónico de alerta temprana de inundaciones",
+         "", ""),
+        ("SELA", "riesgo_desastres", "reuniones", "x", "Seminario sobre gestión de riesgo volcánico", "", "SICA"),
+        ("SICA", "riesgo_desastres", "reuniones", "y", "Seminario sobre gestión de riesgo volcánico", "", "SELA"),
+        ("AEC", "transfronteriza", "proyectos", "z", "Sistema de alerta temprana de inundaciones del Caribe", "", ""),
+    ]).assign(round="2024")
+    table = brief.brief_tables(rows, "riesgo_desastres")["duplicates"]
+    assert list(table.columns) == brief.DUPLICATE_BRIEF_COLUMNS
+    # the pairs with one side on the axis; SELA-SICA is coordinated and left out.  The three share
+    # sistema, alerta, temprana, inundación (df 3) and differ by one word of df 1 each: the same score,
+    # (0.3 + 3) ln 2 / ((0.3 + 3) ln 2 + 2 ln 6), so ties go by organism
+    assert [tuple(p) for p in table[["organism_a", "organism_b"]].values] == [("AEC", "CAN"), ("AEC", "OTCA"),
+                                                                               ("CAN", "OTCA")]
+    expected = 3.3 * math.log(2) / (3.3 * math.log(2) + 2 * math.log(6))
+    assert table["score"].tolist() == [round(expected, 3)] * 3
+    shown = brief.labelled(table, "es")
+    assert list(shown.columns) == ["Organismo A", "Iniciativa A", "Organismo B", "Iniciativa B", "Puntuación",
+                                   "Relación sugerida"]
+    assert shown["Relación sugerida"].iloc[0] == "relacionada"  # 0.39 < DUPLICATE_SCORE
+
+
+def test_scores_workbook_gets_a_duplicates_sheet(tmp_path):
+    from mcr_analysis import export, scores
+
+    rows = _tidy(ROWS).assign(round="2024")
+    tables = scores.score_tables(rows)
+    tables["duplicates"] = duplicates.find_duplicates(rows)
+    path = export.write_scores_workbook(tables, tmp_path / "s.xlsx")
+    book = load_workbook(path)
+    ws = book["Posibles duplicaciones"]
+    assert [c.value for c in ws[1]][:3] == ["Organismo A", "Eje A", "Criterio A"]
+    assert [c.value for c in ws[2]][:2] == ["CAN", "Integración transfronteriza e infraestructura física"]
+    assert ws.cell(2, 13).value == "relacionada"
+    del tables["duplicates"]
+    assert "Posibles duplicaciones" not in load_workbook(export.write_scores_workbook(tables, tmp_path / "t.xlsx")).sheetnames
