@@ -439,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
                  f"{runs[0]['duplicates_seconds']:.2f} s, {runs[0]['n_suggested']} suggested themes, "
                  f"{runs[0]['n_pairs']} candidate pairs, {runs[0]['peak_mb']:.0f} MB")
         growth(res, list(args.sizes))
+        Path(args.out).mkdir(parents=True, exist_ok=True)
         write_csv(res, Path(args.out) / "reconcile.csv")
         return 0
     seed = generate.SEED if args.seed is None else args.seed

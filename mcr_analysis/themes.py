@@ -39,7 +39,7 @@ Examples
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -83,21 +83,19 @@ def wordings(tidy: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise MCRDataError(f"tidy table lacks columns {missing}; expected the columns of mcr_tidy.csv")
     themes = tidy["theme"].fillna("").astype(str).str.strip()
-    frame = pd.DataFrame({"key": theme_keys(themes).to_numpy(), "label": themes.to_numpy(),
-                          "organism": tidy["organism"].fillna("").astype(str).to_numpy()})
-    frame = frame[frame["key"] != ""]
+    counts: dict[str, Counter] = defaultdict(Counter)
+    orgs: dict[str, set] = defaultdict(set)
+    for key, label, org in zip(theme_keys(themes).tolist(), themes.tolist(),
+                               tidy["organism"].fillna("").astype(str).tolist()):
+        if key:
+            counts[key][label] += 1
+            if org:
+                orgs[key].add(org)
     cols = ["key", "theme", "variants", "organisms", "n_rows"]
-    if frame.empty:
-        return pd.DataFrame(columns=cols)
-    counts = frame.groupby(["key", "label"]).size().reset_index(name="n")
-    counts = counts.sort_values(["key", "n", "label"], ascending=[True, False, True], kind="mergesort")
-    label = counts.drop_duplicates("key").set_index("key")["label"]
-    variants = counts.sort_values(["key", "label"]).groupby("key")["label"].agg(" | ".join)
-    orgs = frame.groupby("key")["organism"].agg(lambda s: ";".join(sorted(set(s) - {""})))
-    n_rows = frame.groupby("key").size()
-    out = pd.DataFrame({"theme": label, "variants": variants, "organisms": orgs, "n_rows": n_rows})
-    out = out.rename_axis("key").reset_index()
-    return out[cols].sort_values("key", kind="mergesort").reset_index(drop=True)
+    records = [{"key": key, "theme": min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0],
+                "variants": " | ".join(sorted(c)), "organisms": ";".join(sorted(orgs[key])),
+                "n_rows": sum(c.values())} for key, c in sorted(counts.items())]
+    return pd.DataFrame(records, columns=cols).astype({"n_rows": "int64"})
 
 
 def _fingerprint(text: str) -> tuple[str, ...]:
@@ -196,6 +194,39 @@ def candidate_pairs(analyses: list[gl.Analysis], glossary: gl.Glossary,
     return set(zip((codes // n).tolist(), (codes % n).tolist()))
 
 
+def _promising(analyses: list[gl.Analysis], g: gl.Glossary, pairs: list[tuple[int, int]],
+               threshold: float) -> list[tuple[int, int]]:
+    """The candidate pairs whose exact-pivot weighted Jaccard reaches ``threshold`` (computed with numpy),
+    plus those where both sides have words the glossary does not know (their typo matches can only add)."""
+    if not pairs:
+        return []
+    vocab = {t: k for k, t in enumerate(sorted({t for a in analyses for t in a.pivots}))}
+    wvec = np.array([g.weight(t) for t in vocab], dtype=float)
+    lens = np.array([len(a.pivots) for a in analyses], dtype=np.int64)
+    flat = np.array([vocab[t] for a in analyses for t in a.pivots], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lens)])
+    total = np.bincount(np.repeat(np.arange(len(analyses)), lens), weights=wvec[flat], minlength=len(analyses))
+    unknown = np.array([not all(a.known) for a in analyses])
+    pa = np.array(pairs, dtype=np.int64)
+    v = len(vocab)
+
+    def side(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n_tok = lens[col]
+        starts = np.repeat(offsets[col], n_tok)
+        within = np.arange(n_tok.sum()) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
+        which = np.repeat(np.arange(len(col)), n_tok)
+        return which, flat[starts + within]
+
+    wa, ta = side(pa[:, 0])
+    wb, tb = side(pa[:, 1])
+    hit = np.isin(wa * v + ta, wb * v + tb)
+    shared = np.bincount(wa[hit], weights=wvec[ta[hit]], minlength=len(pa))
+    union = total[pa[:, 0]] + total[pa[:, 1]] - shared
+    score = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    keep = (score >= threshold - 1e-9) | (unknown[pa[:, 0]] & unknown[pa[:, 1]])
+    return [tuple(p) for p in pa[keep].tolist()]
+
+
 def refused_pairs(refusals: pd.DataFrame) -> set[frozenset]:
     """Theme-key pairs an analyst refused (``theme_refusals.tsv``): never suggested together again."""
     out = set()
@@ -222,7 +253,7 @@ class _Components:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _canonical_rank(row: pd.Series, analysis: gl.Analysis) -> tuple:
+def _canonical_rank(row: dict, analysis: gl.Analysis) -> tuple:
     langs = analysis.langs
     spanish = langs["es"] >= max(langs["en"], langs["pt"]) and langs["es"] > 0
     return (not spanish, -int(row["n_rows"]), -len(row["organisms"].split(";")), len(row["theme"]),
@@ -270,11 +301,12 @@ def suggest_themes(tidy: pd.DataFrame, reference_dir: str | Path | None = None,
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     labels = table["theme"].tolist()
     keys = table["key"].tolist()
+    records_in = table.to_dict("records")
     analyses = [g.analyse(t) for t in labels]
     best: dict[int, tuple[float, str]] = {}
     edges = []
     prints = [_fingerprint(t) for t in labels]
-    for i, j in sorted(candidate_pairs(analyses, g, threshold)):
+    for i, j in _promising(analyses, g, sorted(candidate_pairs(analyses, g, threshold)), threshold):
         if refused and frozenset((keys[i], keys[j])) in refused:
             continue
         score, method = _score(prints[i], prints[j], analyses[i], analyses[j], g)
@@ -288,9 +320,10 @@ def suggest_themes(tidy: pd.DataFrame, reference_dir: str | Path | None = None,
         groups[comp.find(i)].append(i)
     # A refused pair still joined through a third theme: the variant leaves the cluster.
     member_of = {i: root for root, ids in groups.items() for i in ids}
+    position = {k: i for i, k in enumerate(keys)}
     for pair in refused:
         a, b = sorted(pair)
-        ia, ib = keys.index(a) if a in keys else -1, keys.index(b) if b in keys else -1
+        ia, ib = position.get(a, -1), position.get(b, -1)
         if ia >= 0 and ib >= 0 and member_of[ia] == member_of[ib]:
             groups[member_of[ia]].remove(max(ia, ib))
             member_of[max(ia, ib)] = -1 - max(ia, ib)
@@ -303,13 +336,13 @@ def suggest_themes(tidy: pd.DataFrame, reference_dir: str | Path | None = None,
     clusters = [ids for ids in groups.values() if len(ids) >= 2]
     ranked = []
     for ids in clusters:
-        canon = min(ids, key=lambda i: _canonical_rank(table.iloc[i], analyses[i]))
+        canon = min(ids, key=lambda i: _canonical_rank(records_in[i], analyses[i]))
         ranked.append((normalize_label(labels[canon]), labels[canon], canon, ids))
     for number, (_, _, canon, ids) in enumerate(sorted(ranked), start=1):
         order = [canon] + sorted((i for i in ids if i != canon),
                                  key=lambda i: (-best.get(i, (0.0, ""))[0], normalize_label(labels[i])))
         for i in order:
-            row = table.iloc[i]
+            row = records_in[i]
             score, method = best.get(i, (0.0, ""))
             records.append({"cluster": number, "theme": row["theme"], "organisms": row["organisms"],
                             "n_rows": int(row["n_rows"]), "method": method, "score": round(score, 3),
