@@ -304,3 +304,18 @@ def test_cli_themes_suggest_and_apply(project, tmp_path, capsys):
     (tmp_path / "bad.xlsx").write_text("not a workbook")
     assert cli.main(["themes", "apply", str(tmp_path / "bad.xlsx")]) == 1
     assert "bad.xlsx: not a readable workbook" in capsys.readouterr().err
+
+
+def test_project_synonyms_chain_into_the_package_table_and_are_checked(project):
+    project.mkdir(parents=True)
+    (project / "theme_synonyms.tsv").write_text(
+        "variant\tcanonical\tdate\tnote\nInteroperabilidad de VUCE\tVUCE\t2026-12-01\t\n", encoding="utf-8")
+    # project: -> "vuce"; package: "vuce" -> "ventanillas unicas de comercio exterior"
+    assert taxonomy.theme_key("Interoperabilidad de VUCE") == "ventanillas unicas de comercio exterior"
+    (project / "theme_synonyms.tsv").write_text("variante\tcanonico\nx\ty\n", encoding="utf-8")
+    with pytest.raises(MCRDataError, match=r"theme_synonyms.tsv: lacks columns \['canonical', 'variant'\]; "
+                       r"expected variant, canonical, date, note"):
+        taxonomy.theme_key("x")
+    (project / "theme_synonyms.tsv").write_text("variant\tcanonical\tdate\tnote\n-\ty\t\t\n", encoding="utf-8")
+    with pytest.raises(MCRDataError, match=r"row 2: empty variant or canonical \('-' -> 'y'\)"):
+        taxonomy.theme_key("x")
