@@ -162,6 +162,11 @@ def candidate_pairs(analyses: list[gl.Analysis], glossary: gl.Glossary,
     meet; a key used by more than :data:`_MAX_POSTING` analyses is dropped (a
     guard against degenerate data).
     """
+    return set(map(tuple, _pair_array(_prefix_index(analyses, glossary, threshold), len(analyses)).tolist()))
+
+
+def _prefix_index(analyses: list[gl.Analysis], glossary: gl.Glossary, threshold: float) -> dict[str, list[int]]:
+    """Blocking key -> analyses indexed under it (see :func:`candidate_pairs`)."""
     df: dict[str, int] = defaultdict(int)
     for a in analyses:
         for t in set(a.pivots):
@@ -180,26 +185,31 @@ def candidate_pairs(analyses: list[gl.Analysis], glossary: gl.Glossary,
         for t, k in zip(a.pivots, a.known):
             if not k and len(t) >= 5:
                 index["~" + t[:4]].append(i)
-    left, right = [], []
+    return index
+
+
+def _pair_array(index: dict, n: int) -> np.ndarray:
+    """Distinct pairs (i < j) of the posting lists of ``index``, sorted, as an (m, 2) array."""
+    codes = []
     for ids in index.values():
         if 2 <= len(ids) <= _MAX_POSTING:
-            arr = np.asarray(sorted(set(ids)), dtype=np.int64)
+            arr = np.unique(np.asarray(ids, dtype=np.int64))
             x, y = np.triu_indices(len(arr), k=1)
-            left.append(arr[x])
-            right.append(arr[y])
-    if not left:
-        return set()
-    n = len(analyses)
-    codes = np.unique(np.concatenate(left) * n + np.concatenate(right))
-    return set(zip((codes // n).tolist(), (codes % n).tolist()))
+            codes.append(arr[x] * n + arr[y])
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64)
+    flat = np.concatenate(codes)
+    flat.sort()
+    flat = flat[np.concatenate([[True], flat[1:] != flat[:-1]])]
+    return np.stack([flat // n, flat % n], axis=1)
 
 
-def _promising(analyses: list[gl.Analysis], g: gl.Glossary, pairs: list[tuple[int, int]],
-               threshold: float) -> list[tuple[int, int]]:
-    """The candidate pairs whose exact-pivot weighted Jaccard reaches ``threshold`` (computed with numpy),
-    plus those where both sides have words the glossary does not know (their typo matches can only add)."""
-    if not pairs:
-        return []
+def _promising(analyses: list[gl.Analysis], g: gl.Glossary, pa: np.ndarray, threshold: float) -> np.ndarray:
+    """The candidate pairs (rows of ``pa``) whose exact-pivot weighted Jaccard reaches ``threshold``
+    (computed with numpy), plus those where both sides have words the glossary does not know (their
+    typo matches can only add)."""
+    if not len(pa):
+        return pa
     vocab = {t: k for k, t in enumerate(sorted({t for a in analyses for t in a.pivots}))}
     wvec = np.array([g.weight(t) for t in vocab], dtype=float)
     lens = np.array([len(a.pivots) for a in analyses], dtype=np.int64)
@@ -207,24 +217,23 @@ def _promising(analyses: list[gl.Analysis], g: gl.Glossary, pairs: list[tuple[in
     offsets = np.concatenate([[0], np.cumsum(lens)])
     total = np.bincount(np.repeat(np.arange(len(analyses)), lens), weights=wvec[flat], minlength=len(analyses))
     unknown = np.array([not all(a.known) for a in analyses])
-    pa = np.array(pairs, dtype=np.int64)
     v = len(vocab)
 
-    def side(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def side(col: np.ndarray) -> np.ndarray:
         n_tok = lens[col]
         starts = np.repeat(offsets[col], n_tok)
         within = np.arange(n_tok.sum()) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
-        which = np.repeat(np.arange(len(col)), n_tok)
-        return which, flat[starts + within]
+        return np.repeat(np.arange(len(col)), n_tok) * v + flat[starts + within]
 
-    wa, ta = side(pa[:, 0])
-    wb, tb = side(pa[:, 1])
-    hit = np.isin(wa * v + ta, wb * v + tb)
-    shared = np.bincount(wa[hit], weights=wvec[ta[hit]], minlength=len(pa))
+    # A pivot of a pair is shared when its code (pair, pivot) occurs on both sides.
+    codes = np.concatenate([side(pa[:, 0]), side(pa[:, 1])])
+    codes.sort()
+    dup = codes[1:][codes[1:] == codes[:-1]]
+    shared = np.bincount(dup // v, weights=wvec[dup % v], minlength=len(pa))
     union = total[pa[:, 0]] + total[pa[:, 1]] - shared
     score = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
     keep = (score >= threshold - 1e-9) | (unknown[pa[:, 0]] & unknown[pa[:, 1]])
-    return [tuple(p) for p in pa[keep].tolist()]
+    return pa[keep]
 
 
 def refused_pairs(refusals: pd.DataFrame) -> set[frozenset]:
@@ -306,7 +315,8 @@ def suggest_themes(tidy: pd.DataFrame, reference_dir: str | Path | None = None,
     best: dict[int, tuple[float, str]] = {}
     edges = []
     prints = [_fingerprint(t) for t in labels]
-    for i, j in _promising(analyses, g, sorted(candidate_pairs(analyses, g, threshold)), threshold):
+    blocked = _pair_array(_prefix_index(analyses, g, threshold), len(analyses))
+    for i, j in _promising(analyses, g, blocked, threshold).tolist():
         if refused and frozenset((keys[i], keys[j])) in refused:
             continue
         score, method = _score(prints[i], prints[j], analyses[i], analyses[j], g)
