@@ -157,6 +157,22 @@ class Glossary:
                     return hit[0]
         return plain
 
+    def _word(self, raw: str) -> tuple[str, ...]:
+        """Lemmas of one whitespace-separated piece of text (folded, acronyms expanded); cached."""
+        hit = self._cache.get("\x00" + raw)
+        if hit is None:
+            out = []
+            for w in normalize_label(raw).split():
+                out.extend(self.lemma(x) for x in self.acronyms.get(w, (w,)))
+            hit = self._cache["\x00" + raw] = tuple(out)
+        return hit
+
+    def _phrase_starts(self) -> frozenset:
+        starts = self._cache.get("\x01phrases")
+        if starts is None:
+            starts = self._cache["\x01phrases"] = frozenset(p[0] for p in self.phrases)
+        return starts
+
     def _forms(self) -> list[str]:
         forms = self._cache.get("__forms__")
         if forms is None:
@@ -177,17 +193,17 @@ class Glossary:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        words = []
-        for w in normalize_label(key).split():
-            words.extend(self.acronyms.get(w, (w,)))
-        lemmas = [self.lemma(w) for w in words]
+        lemmas = []
+        for raw in key.split():
+            lemmas.extend(self._word(raw))
         pivots: list[str] = []
         known: list[bool] = []
         forms: list[str] = []
         langs = dict.fromkeys(LANGS, 0)
         i = 0
+        starts = self._phrase_starts()
         while i < len(lemmas):
-            for n in (4, 3, 2):
+            for n in ((4, 3, 2) if lemmas[i] in starts else ()):
                 pivot = self.phrases.get(tuple(lemmas[i:i + n])) if i + n <= len(lemmas) else None
                 if pivot is not None:
                     form, i = " ".join(lemmas[i:i + n]), i + n
