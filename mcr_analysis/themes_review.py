@@ -90,10 +90,12 @@ class ApplyResult(NamedTuple):
     refusals: Path
 
 
-def _merge(old: pd.DataFrame, new: list[dict], key: list[str]) -> pd.DataFrame:
+def _merge(old: pd.DataFrame, new: list[dict], key: str | list[str]) -> pd.DataFrame:
+    """``old`` then ``new`` decisions; on the same (folded) key the later one stays."""
     frame = pd.concat([old, pd.DataFrame(new, columns=DECISION_COLUMNS)], ignore_index=True)
-    folded = frame[key].map(normalize_label) if len(frame) else frame[key]
-    frame = frame.loc[~folded.duplicated(keep="last")]
+    cols = [key] if isinstance(key, str) else key
+    folded = pd.DataFrame({c: frame[c].map(normalize_label) for c in cols}) if len(frame) else frame[cols]
+    frame = frame.loc[~folded.duplicated(keep="last").to_numpy()]
     return frame.reset_index(drop=True)
 
 
@@ -102,7 +104,8 @@ def apply_theme_review(path: str | Path, reference_dir: str | Path, today: dt.da
 
     An accepted theme maps each of its submitted wordings (and the displayed
     one) to the canonical of its row, unless they already are the canonical.
-    A refused theme records the pair (theme, suggested canonical).  A later
+    A refused theme records the pair (theme, suggested canonical); a refused
+    canonical records a pair with each theme of its group not accepted.  A later
     decision on the same variant replaces an earlier one (a refusal is lifted
     when the pair is accepted, and the other way round).
 
@@ -137,11 +140,16 @@ def apply_theme_review(path: str | Path, reference_dir: str | Path, today: dt.da
         elif normalize_label(row.theme) != normalize_label(row.suggested_canonical):
             new_ref.append({"variant": row.theme, "canonical": row.suggested_canonical, "date": date,
                             "note": note})
+        else:  # the canonical row itself refused: it does not go with the group's other themes
+            group = frame[(frame["suggested_canonical"] == row.suggested_canonical) & (frame["theme"] != row.theme)
+                          & (frame["decision"] != True)]  # noqa: E712 (None, True or False)
+            new_ref.extend({"variant": row.theme, "canonical": other, "date": date, "note": note}
+                           for other in group["theme"])
     accepted_keys = {normalize_label(r["variant"]) for r in new_syn}
     refused_keys = {normalize_label(r["variant"]) for r in new_ref}
     synonyms = _merge(synonyms, new_syn, "variant")
     synonyms = synonyms.loc[~synonyms["variant"].map(normalize_label).isin(refused_keys)]
-    refusals = _merge(refusals, new_ref, "variant")
+    refusals = _merge(refusals, new_ref, ["variant", "canonical"])
     refusals = refusals.loc[~refusals["variant"].map(normalize_label).isin(accepted_keys)]
     review.write_decisions(syn_path, synonyms, DECISION_COLUMNS)
     review.write_decisions(ref_path, refusals, DECISION_COLUMNS)

@@ -319,3 +319,16 @@ def test_project_synonyms_chain_into_the_package_table_and_are_checked(project):
     (project / "theme_synonyms.tsv").write_text("variant\tcanonical\tdate\tnote\n-\ty\t\t\n", encoding="utf-8")
     with pytest.raises(MCRDataError, match=r"row 2: empty variant or canonical \('-' -> 'y'\)"):
         taxonomy.theme_key("x")
+
+
+def test_refusing_the_canonical_row_keeps_it_apart_from_its_group(project, tmp_path):
+    tidy = make_tidy(CELL)
+    review = write_theme_review(themes.suggest_themes(tidy, reference_dir=project), tmp_path / "r.xlsx")
+    # "Adaptación climática" is its group's canonical (Spanish, one row each, the shorter)
+    _fill(review, {"Adaptación climática": ("no", None)})
+    result = apply_theme_review(review, project, today=pd.Timestamp("2026-12-01").date())
+    assert (result.accepted, result.refused) == (0, 1)
+    ref = pd.read_csv(project / "theme_refusals.tsv", sep="\t")
+    assert ref[["variant", "canonical"]].values.tolist() == [["Adaptación climática", "Adaptación al cambio climático"]]
+    assert sorted(themes.suggest_themes(tidy, reference_dir=project)["theme"]) == ["Pasos de frontera",
+                                                                                  "Pasos fronterizos"]
