@@ -134,8 +134,66 @@ def _notebooks() -> dict:
             "returncode": done.returncode, "summary": tail}
 
 
+def reconcile_rows(size: int, seed: int = 20250601) -> "pd.DataFrame":
+    """Synthetic tidy rows whose themes and initiatives are worded in Spanish, English and Portuguese.
+
+    Themes are ``size // 25`` concepts of two or three glossary pivots, each row
+    writing its theme in one language (3 % with a typo); initiatives add random
+    glossary words and a numbered name, descriptions eight more words.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from mcr_analysis import glossary
+
+    rng = np.random.default_rng(seed)
+    table = pd.read_csv(REPO / "mcr_analysis" / "data" / "glossary.tsv", sep="\t", dtype=str).fillna("")
+    forms = {lang: [v.split("|")[0] for v in table[lang]] for lang in glossary.LANGS}
+    n_concepts = max(20, size // 25)
+    concepts = [rng.choice(len(table), size=int(rng.integers(2, 4)), replace=False) for _ in range(n_concepts)]
+    weights = 1.0 / np.arange(1, n_concepts + 1)
+    pick = rng.choice(n_concepts, size=size, p=weights / weights.sum())
+    langs = rng.choice(glossary.LANGS, size=size, p=[0.7, 0.2, 0.1])
+    orgs = rng.choice(["AEC", "ALADI", "CAN", "MERCOSUR", "OTCA", "SELA", "SICA", "CARICOM"], size=size)
+    words = rng.integers(0, len(table), size=(size, 11))
+    themes, names, descs = [], [], []
+    for i in range(size):
+        lang = langs[i]
+        theme = " ".join(forms[lang][j].replace("-", " ") for j in concepts[pick[i]])
+        if rng.random() < 0.03 and len(theme) > 6:
+            k = int(rng.integers(1, len(theme) - 1))
+            theme = theme[:k] + theme[k + 1:]
+        themes.append(theme)
+        names.append(f"{theme} " + " ".join(forms[lang][j] for j in words[i, :3]) + f" {i % 997}")
+        descs.append(" ".join(forms[lang][j] for j in words[i, 3:]))
+    axes = rng.choice(["cadenas_valor", "riesgo_desastres", "transfronteriza", "energia_sostenible",
+                       "interconexion_electrica", "seguridad_alimentaria"], size=size)
+    crits = rng.choice(["fortalecimiento", "reuniones", "proyectos", "normas", "politicas", "otros"], size=size)
+    return pd.DataFrame({"organism": orgs, "axis": axes, "criterion": crits, "theme": themes,
+                         "initiative": names, "description": descs, "partners": "",
+                         "source_file": [f"{o}.xlsx" for o in orgs], "source_row": np.arange(2, size + 2)})
+
+
+def _reconcile(size: int) -> dict:
+    from mcr_analysis.duplicates import find_duplicates
+    from mcr_analysis.themes import suggest_themes
+
+    rows = reconcile_rows(size)
+    start = time.perf_counter()
+    suggestions = suggest_themes(rows)
+    mid = time.perf_counter()
+    pairs = find_duplicates(rows)
+    end = time.perf_counter()
+    return {"themes_seconds": mid - start, "duplicates_seconds": end - mid, "rows": size,
+            "n_suggested": len(suggestions), "n_pairs": len(pairs)}
+
+
 def _child(spec: dict) -> dict:
     kind = spec["stage"]
+    if kind == "reconcile":
+        out = _reconcile(int(spec["size"]))
+        out["peak_mb"] = _peak_mb()
+        return out
     if kind == "ingest_ours":
         out = _ingest_ours(Path(spec["data"]), spec.get("save"))
     elif kind == "ingest_openpyxl":
@@ -352,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default=str(HERE / "_data"), help="where synthetic workbooks are generated")
     p.add_argument("--out", default=str(HERE), help="folder for results.csv and results.md")
     p.add_argument("--note", default="", help="a sentence for results.md, e.g. what else ran on the machine")
+    p.add_argument("--only", choices=("reconcile",), default=None,
+                   help="run only one stage: reconcile (mcr themes suggest and mcr duplicates); "
+                   "writes reconcile.csv")
     p.add_argument("--render-only", action="store_true",
                    help="only rewrite results.md from results.csv and the run's info (<data>/last_run.json)")
     args = p.parse_args(argv)
@@ -366,6 +427,20 @@ def main(argv: list[str] | None = None) -> int:
             rows = [dict(r, reps=int(r["reps"]), **{k: float(r[k]) for k in ("median", "min", "max")})
                     for r in csv.DictReader(fh)]
         write_markdown(rows, info, Path(args.out) / "results.md", TARGETS)
+        return 0
+    if args.only == "reconcile":
+        res = Results()
+        for size in args.sizes:
+            runs = [run_child({"stage": "reconcile", "size": size}) for _ in range(int(args.reps.split(",")[0]))]
+            for variant in ("themes", "duplicates"):
+                res.add(size, size, "reconcile", variant, "", "seconds", [x[f"{variant}_seconds"] for x in runs], "s")
+            res.add(size, size, "reconcile", "both", "", "peak_rss_mb", [x["peak_mb"] for x in runs], "MB")
+            _log(f"reconcile {size}: themes {runs[0]['themes_seconds']:.2f} s, duplicates "
+                 f"{runs[0]['duplicates_seconds']:.2f} s, {runs[0]['n_suggested']} suggested themes, "
+                 f"{runs[0]['n_pairs']} candidate pairs, {runs[0]['peak_mb']:.0f} MB")
+        growth(res, list(args.sizes))
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        write_csv(res, Path(args.out) / "reconcile.csv")
         return 0
     seed = generate.SEED if args.seed is None else args.seed
     reps = [int(x) for x in args.reps.split(",")]

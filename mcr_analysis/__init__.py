@@ -57,6 +57,9 @@ _EXPORTS = {
     "convergence_heatmap": "heatmaps",
     "jaccard_heatmap": "heatmaps",
     "build_appendix": "appendix",
+    # theme reconciliation and duplicates (reviewed by an analyst)
+    "suggest_themes": "themes",
+    "find_duplicates": "duplicates",
     # seminar brief
     "brief_tables": "brief",
     "make_brief": "brief",

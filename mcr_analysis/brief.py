@@ -65,7 +65,10 @@ __all__ = [
     "main",
 ]
 
-BRIEF_TABLES = ("participation", "scores", "shared", "single_actor", "absent")
+BRIEF_TABLES = ("participation", "scores", "shared", "single_actor", "absent", "duplicates")
+BRIEF_DUPLICATES = 10
+"""Candidate pairs of possibly duplicated initiatives shown in a brief (the best scored)."""
+DUPLICATE_BRIEF_COLUMNS = ["organism_a", "initiative_a", "organism_b", "initiative_b", "score", "relation"]
 """Keys of :func:`brief_tables`, in the order the brief shows them."""
 NOTEBOOK = "4.0-nota-para-seminario.ipynb"
 """The parameterised notebook (under ``notebooks/``) that :func:`make_brief` runs."""
@@ -157,6 +160,10 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None,
           ``organisms``, ``n_initiatives``.
         * ``absent``: organisms of E(r, a) with no row on the axis in the round
           (listed by the participation table, silent): ``organism``, ``name``.
+        * ``duplicates``: the :data:`BRIEF_DUPLICATES` best candidate pairs of
+          :func:`mcr_analysis.duplicates.find_duplicates` on the round with at
+          least one side on the axis, side by side (:data:`DUPLICATE_BRIEF_COLUMNS`);
+          pairs already coordinated or one joint event are left out.
 
     Raises
     ------
@@ -186,7 +193,19 @@ def brief_tables(tidy: pd.DataFrame, axis: str, round: str | None = None,
         "absent": pd.DataFrame({"organism": [o for o in expected if o not in present],
                                 "name": [taxonomy.organism_label(o) for o in expected if o not in present]},
                                columns=["organism", "name"]).astype(str),
+        "duplicates": _duplicates(tidy, round, axis),
     }
+
+
+def _duplicates(tidy: pd.DataFrame, round: str, axis: str) -> pd.DataFrame:
+    from mcr_analysis.duplicates import find_duplicates
+
+    rows = tidy.loc[tidy["round"].astype(str) == round]
+    rows = rows.assign(**{c: "" for c in ("source_file", "source_row", "initiative") if c not in rows})
+    pairs = find_duplicates(rows, reference_dir=config.reference_dir())
+    pairs = pairs[((pairs["axis_a"] == axis) | (pairs["axis_b"] == axis))
+                  & ~pairs["relation"].isin(["coordinated", "joint_event"])]
+    return pairs.head(BRIEF_DUPLICATES)[DUPLICATE_BRIEF_COLUMNS].reset_index(drop=True)
 
 
 def _participation(rows: pd.DataFrame, expected: list[str], present: list[str], crit_order: dict) -> pd.DataFrame:
@@ -330,6 +349,10 @@ def labelled(frame: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
             lambda s: _join(taxonomy.criterion_label(c, lang) for c in s.split("; ") if c))
     if "axis" in out:
         out["axis"] = out["axis"].map(lambda a: taxonomy.axis_label(a, lang))
+    if "relation" in out:
+        from mcr_analysis.duplicates_review import RELATION_LABELS
+
+        out["relation"] = out["relation"].map(RELATION_LABELS[lang])
     if "expected" in out:
         out["expected"] = out["expected"].map(
             lambda v: taxonomy.text("brief_yes" if v else "brief_no", lang))

@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_FORMATS",
     "DEFAULT_LANG",
     "project_root",
+    "reference_dir",
 ]
 
 
@@ -55,3 +56,8 @@ TIDY_CSV = PROCESSED_DIR / "mcr_tidy.csv"
 REJECTS_CSV = PROCESSED_DIR / "mcr_rejects.csv"
 DEFAULT_FORMATS = ("svg", "pdf", "png")
 DEFAULT_LANG = "es"
+
+
+def reference_dir() -> Path:
+    """The project's analyst decisions folder, ``<project root>/data/reference`` (read at call time)."""
+    return PROJECT_ROOT / "data" / "reference"

@@ -72,6 +72,9 @@ TABLE_COLUMNS = {
     "profile": sc.PROFILE_COLUMNS,
 }
 """Columns of each table, in the order written; also the workbook's sheet order."""
+DUPLICATE_SHEET_COLUMNS = ["organism_a", "axis_a", "criterion_a", "theme_a", "initiative_a", "organism_b",
+                           "axis_b", "criterion_b", "theme_b", "initiative_b", "score", "shared_words", "relation"]
+"""Columns of the optional "Posibles duplicaciones" sheet (``tables["duplicates"]``)."""
 EXCEL_MAX_CHARS = 32_767
 """Most characters an Excel cell holds; longer text is cut in the workbook (the CSV keeps it whole)."""
 DEFAULT_EPOCH = 1735689600  # 2025-01-01T00:00:00Z, as the Makefile sets it
@@ -282,6 +285,16 @@ def _workbook_bytes(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
     for name, columns in TABLE_COLUMNS.items():
         ws = book.create_sheet(column_label(f"sheet:{name}", lang))
         _fill_sheet(ws, _display(tables[name], lang), columns, lang)
+    if "duplicates" in tables:  # optional sheet: mcr_analysis.duplicates.find_duplicates
+        from mcr_analysis.duplicates_review import RELATION_LABELS
+
+        dup = tables["duplicates"].copy()
+        for side in ("a", "b"):
+            for col, label in ((f"axis_{side}", taxonomy.axis_label), (f"criterion_{side}", taxonomy.criterion_label)):
+                dup[col] = dup[col].map(lambda v, f=label: f(v, lang) if v else "")
+        dup["relation"] = dup["relation"].map(RELATION_LABELS[lang])
+        ws = book.create_sheet(column_label("sheet:duplicates", lang))
+        _fill_sheet(ws, dup, DUPLICATE_SHEET_COLUMNS, lang)
     stamp = _stamp()
     book.properties.creator = "mcr_analysis"
     book.properties.created = stamp

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from mcr_analysis import _score_base as base
+from mcr_analysis import taxonomy
 from mcr_analysis._score_base import ALL_CRITERIA
 from mcr_analysis.similarity import (
     PAIRWISE_COLUMNS,
@@ -236,6 +237,12 @@ def _shared_themes(rows: pd.DataFrame) -> pd.DataFrame:
     k = k.merge(counts[base.CELL + ["key", "label"]], on=base.CELL + ["key"]).rename(columns={"label": "theme"})
 
     name = both["initiative"].where(both["initiative"] != "", both["label"])
+    # A row whose submitted wording is another (reconciled) wording of the theme keeps it beside its name.
+    shown = both[base.CELL + ["key"]].merge(k[base.CELL + ["key", "theme"]].rename(columns={"theme": "_shown"}),
+                                            on=base.CELL + ["key"], how="left")["_shown"].to_numpy()
+    fold = {v: taxonomy.normalize_label(v) for v in set(both["label"]) | set(shown)}
+    other = [fold[a] != fold[b] and n != a for a, b, n in zip(both["label"], shown, name)]
+    name = name.where(~pd.Series(other, index=name.index), name + " «" + both["label"] + "»")
     both = both.assign(
         _entry=both["organism"] + ": " + name + " (" + both["source_file"] + ":" + both["source_row"] + ")",
         _row=pd.to_numeric(both["source_row"], errors="coerce"),

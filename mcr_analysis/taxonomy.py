@@ -39,6 +39,7 @@ __all__ = [
     "Vocabulary",
     "normalize_label",
     "theme_key",
+    "project_synonyms",
     "organisms",
     "axes",
     "criteria",
@@ -381,16 +382,54 @@ def organism_label(id_: str, lang: str = "es") -> str:
     return organisms().label(id_, lang)
 
 
-@functools.cache
-def _synonyms() -> dict[str, str]:
-    frame = _read_tsv("theme_synonyms.tsv")
+def _read_synonyms(rows: list[dict], name: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for variant, canonical in zip(frame["variant"], frame["canonical"]):
-        key = _theme_fold(variant)
-        if key in out and out[key] != _theme_fold(canonical):
-            raise MCRDataError(f"theme_synonyms.tsv: variant {variant!r} maps to two canonicals")
-        out[key] = _theme_fold(canonical)
+    for line, row in enumerate(rows, start=2):
+        key, canonical = _theme_fold(row.get("variant")), _theme_fold(row.get("canonical"))
+        if not key or not canonical:
+            raise MCRDataError(f"{name} row {line}: empty variant or canonical ({row.get('variant')!r} -> "
+                               f"{row.get('canonical')!r}); expected two theme wordings")
+        if key in out and out[key] != canonical:
+            raise MCRDataError(f"{name}: variant {row['variant']!r} maps to two canonicals")
+        if key != canonical:
+            out[key] = canonical
     return out
+
+
+@functools.cache
+def _package_synonyms() -> dict[str, str]:
+    return _read_synonyms(_read_tsv("theme_synonyms.tsv").to_dict("records"), "theme_synonyms.tsv")
+
+
+@functools.lru_cache(maxsize=4)
+def _project_synonyms(path: str, stamp: tuple[int, int]) -> dict[str, str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        missing = {"variant", "canonical"} - set(reader.fieldnames or ())
+        if missing:
+            raise MCRDataError(f"{path}: lacks columns {sorted(missing)}; expected variant, canonical, date, note")
+        rows = list(reader)
+    return _read_synonyms(rows, path)
+
+
+def project_synonyms() -> dict[str, str]:
+    """The project's accepted theme merges, ``data/reference/theme_synonyms.tsv`` (folded variant -> canonical).
+
+    Written by ``mcr themes apply``; re-read whenever the file changes.  Empty
+    when the project has no such file.
+    """
+    from mcr_analysis import config
+
+    path = config.reference_dir() / "theme_synonyms.tsv"
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return {}
+    return _project_synonyms(str(path), (st.st_mtime_ns, st.st_size))
+
+
+def _synonyms() -> tuple[dict[str, str], dict[str, str]]:
+    return project_synonyms(), _package_synonyms()
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -419,13 +458,18 @@ def _theme_fold(value: object) -> str:
 
 
 def theme_key(theme: object) -> str:
-    """Identity of a theme for set analysis.
+    """Identity of a theme for set analysis: the reconciled theme.
 
     Two themes are the same when they differ only in case, accents, punctuation
-    or spacing, or when ``theme_synonyms.tsv`` maps one to the other.  Letters
-    and digits of any script count; a theme without any (emoji, symbols) is its
-    symbols, so an emoji-only theme has a non-empty key; punctuation alone
-    ("-", a placeholder) is no theme.
+    or spacing, or when a synonyms table maps one to the other: the project's
+    ``data/reference/theme_synonyms.tsv`` (the merges an analyst accepted with
+    ``mcr themes apply``) first, then the package's ``theme_synonyms.tsv``;
+    chains are followed (a project canonical may itself be a package variant).
+    Every score, figure, brief and shared-theme table gets its theme identity
+    here; the submitted wording stays in the tidy table.  Letters and digits
+    of any script count; a theme without any (emoji, symbols) is its symbols,
+    so an emoji-only theme has a non-empty key; punctuation alone ("-", a
+    placeholder) is no theme.
 
     Examples
     --------
@@ -437,7 +481,14 @@ def theme_key(theme: object) -> str:
     ('', '', '', 'y')
     """
     key = _theme_fold(theme)
-    return _synonyms().get(key, key)
+    project, package = _synonyms()
+    seen = {key}
+    while True:
+        nxt = project.get(key) or package.get(key)
+        if nxt is None or nxt in seen:
+            return key
+        seen.add(nxt)
+        key = nxt
 
 
 def _check_lang(lang: str) -> None:

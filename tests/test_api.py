@@ -18,6 +18,7 @@ EXPECTED = {
     "organisms", "pairwise_matrix", "pairwise_table", "palette", "participation", "read_tidy",
     "score_tables", "shared_themes_table", "theme_key", "upset_data", "venn_layout",
     "write_ingest_outputs", "write_score_outputs", "write_submission",
+    "suggest_themes", "find_duplicates",
 }
 
 

@@ -222,7 +222,7 @@ def test_make_brief_writes_html_with_sections_and_figures(tmp_path, capfd):
     html = path.read_text(encoding="utf-8")
     title = taxonomy.text("brief_title", lang).format(axis=taxonomy.axis_label(axis, lang))
     keys = ["brief_participation", "brief_scores", "brief_similarity", "brief_diagrams",
-            "brief_shared", "brief_single", "brief_absent"]
+            "brief_shared", "brief_single", "brief_duplicates", "brief_absent"]
     headings = re.findall(r"<h([12])[^>]*>([^<]*)", html)
     assert headings == [("1", title)] + [("2", taxonomy.text(k, lang)) for k in keys]
     assert taxonomy.text("sample_data_note", lang) in html

@@ -27,7 +27,7 @@ def test_readme_python_blocks_run(monkeypatch, capsys):
         exec(compile(block, f"README.md python block {number}", "exec"), namespace)
     out = capsys.readouterr().out
     # The brief example lists the tables of a seminar brief and prints shared themes.
-    assert "['participation', 'scores', 'shared', 'single_actor', 'absent']" in out
+    assert "['participation', 'scores', 'shared', 'single_actor', 'absent', 'duplicates']" in out
     assert re.search(r"criterion\s+theme\s+k", out)
 
 

@@ -7,13 +7,15 @@ shows them.  A new subcommand is a new module and one line here.
 
 from __future__ import annotations
 
-from mcr_analysis.commands import appendix, check, compare, ingest, scores, template
+from mcr_analysis.commands import appendix, check, compare, duplicates, ingest, scores, template, themes
 
 COMMANDS = [
     ingest,
     scores,
     appendix,
     compare,
+    themes,
+    duplicates,
     template,
     check,
 ]

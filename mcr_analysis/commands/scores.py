@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
     if missing_tidy(args):
         return 2
+    from mcr_analysis.duplicates import find_duplicates
+
     check_out(args.out, config.RAW_DIR)
     tidy = read_tidy_arg(args.tidy)
     if args.round != "all":
@@ -42,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
         chosen = latest_round(tidy["round"]) if args.round is None else str(args.round)
         tidy = tidy.loc[tidy["round"].astype(str) == chosen] if chosen is not None else tidy
     with folder_lock(make_out(args.out)):
-        written = write_score_outputs(score_tables(tidy), args.out, lang=args.lang)
+        tables = score_tables(tidy)
+        tables["duplicates"] = find_duplicates(tidy, reference_dir=config.reference_dir())  # a workbook sheet
+        written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
         print(f"wrote {path}")
     return 0
