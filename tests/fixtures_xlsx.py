@@ -59,27 +59,70 @@ def keys(frame: pd.DataFrame) -> set[tuple[str, str, int]]:
     return {(f, s, int(r)) for f, s, r in zip(rows["source_file"], rows["source_sheet"], rows["source_row"])}
 
 
-def data_rows_on_disk(root: Path, result: LoadResult) -> set[tuple[str, str, int]]:
-    """Non-empty rows below the header of every sheet the loader read, minus reported notes.
+_ROW_NOTE = re.compile(r"(?:^|; )row (\d+): ")
 
-    Read independently with openpyxl (cached values, merged cells empty but
-    their first cell), so it checks the loader rather than repeating it.
-    """
-    out = set()
-    for source_file, group in result.sheets[result.sheets["status"] == "read"].groupby("source_file"):
-        book = openpyxl.load_workbook(root / source_file, data_only=True)
-        for sheet, header_row, notes in zip(group["source_sheet"], group["header_row"], group["notes"]):
-            note_rows = {int(n) for n in re.findall(r"(?:^|; )row (\d+): ", notes)}
-            ws = book[sheet]
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                if r > header_row and r not in note_rows and any(
-                        v is not None and str(v).strip() for v in row):
-                    out.add((source_file, sheet, r))
+
+def _tables(fields: str) -> dict[int, set[str]]:
+    """``{header row: column letters read}`` from a sheets-table ``fields`` text."""
+    out = {}
+    for part in filter(None, fields.split("; ")):
+        head, _, cols = part.partition(": ")
+        out[int(head.split()[1])] = {c.split("=")[0] for c in cols.split(", ") if "=" in c}
     return out
 
 
+def data_rows_on_disk(root: Path, result: LoadResult) -> set[tuple[str, str, int]]:
+    """Non-empty rows below the header of every sheet with a header, minus notes, headings and header rows.
+
+    Read independently with openpyxl (cached values, merged cells empty but
+    their first cell), so it checks the loader rather than repeating it.  A
+    sheet skipped for having no header counts its rows of three or more cells;
+    a sheet of drop-down lists none.
+    """
+    out = set()
+    for source_file, group in result.sheets.groupby("source_file"):
+        book = openpyxl.load_workbook(root / source_file, data_only=True)
+        for sheet in group.itertuples(index=False):
+            if sheet.layout == "lists":
+                continue
+            ws = book[sheet.source_sheet]
+            skip = {int(n) for n in _ROW_NOTE.findall(sheet.notes)} | {
+                int(n) for n in _ROW_NOTE.findall(sheet.headings)} | set(_tables(sheet.fields))
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [v for v in row if v is not None and str(v).strip()]
+                if pd.isna(sheet.header_row):
+                    if len(cells) >= 3:
+                        out.add((source_file, sheet.source_sheet, r))
+                elif r > sheet.header_row and r not in skip and cells:
+                    out.add((source_file, sheet.source_sheet, r))
+    return out
+
+
+def assert_columns_accounted(root: Path, result: LoadResult) -> None:
+    """Every non-empty cell of a data row of a read sheet is in a read column or listed as unread."""
+    from openpyxl.utils import get_column_letter
+
+    unread = {(f, s, int(h), c) for f, s, h, c in zip(result.columns["source_file"], result.columns["source_sheet"],
+                                                      result.columns["header_row"], result.columns["column"])
+              if not pd.isna(h)}
+    rows = keys(result.tidy) | keys(result.rejects)
+    for sheet in result.sheets[result.sheets["status"] == "read"].itertuples(index=False):
+        tables = _tables(sheet.fields)
+        ws = openpyxl.load_workbook(root / sheet.source_file, data_only=True)[sheet.source_sheet]
+        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if (sheet.source_file, sheet.source_sheet, r) not in rows:
+                continue
+            head = max(h for h in tables if h < r)
+            for c, v in enumerate(row, start=1):
+                if v is None or not str(v).strip():
+                    continue
+                letter = get_column_letter(c)
+                assert letter in tables[head] or (sheet.source_file, sheet.source_sheet, head, letter) in unread, (
+                    f"{sheet.source_file} {sheet.source_sheet}!{letter}{r} = {v!r}: neither read nor listed as unread")
+
+
 def assert_accounted(root: Path, result: LoadResult) -> None:
-    """Nothing lost: every data row on disk is in tidy or rejects, and nothing else is.
+    """Nothing lost: every data row on disk is in tidy or rejects, and nothing else is; columns too.
 
     Also every unreadable or rejected file without read sheets has a file-level reject.
     """
@@ -87,18 +130,19 @@ def assert_accounted(root: Path, result: LoadResult) -> None:
     found = keys(result.tidy) | keys(result.rejects)
     assert found == on_disk, (f"rows on disk but neither loaded nor rejected: {sorted(on_disk - found)}; "
                               f"rows reported that are not data rows: {sorted(found - on_disk)}")
+    assert_columns_accounted(root, result)
     file_level = set(result.rejects.loc[result.rejects["source_row"].isna(), "source_file"])
     read_files = set(result.sheets.loc[result.sheets["status"] == "read", "source_file"])
     for name, status in zip(result.files["source_file"], result.files["status"]):
         if status == "unreadable" or name not in read_files:
             assert name in file_level, f"{name} ({status}) has no file-level reject"
-    # every note is a one-cell row (checked on disk)
+    # every note and heading is a one-cell row (checked on disk)
     for source_file, sheet, notes in zip(result.sheets["source_file"], result.sheets["source_sheet"],
-                                         result.sheets["notes"]):
-        for r in re.findall(r"(?:^|; )row (\d+): ", notes):
+                                         result.sheets["notes"] + "; " + result.sheets["headings"]):
+        for r in _ROW_NOTE.findall(notes):
             ws = openpyxl.load_workbook(root / source_file, data_only=True)[sheet]
             cells = [c.value for c in ws[int(r)] if c.value is not None and str(c.value).strip()]
-            assert len(cells) == 1, f"note row {r} of {sheet} has {len(cells)} cells"
+            assert len(cells) == 1, f"note or heading row {r} of {sheet} has {len(cells)} cells"
 
 
 def build_messy_folder(root: Path) -> Path:
