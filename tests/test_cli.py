@@ -78,7 +78,7 @@ def test_ingest_of_a_messy_folder_reports_every_problem(tmp_path, capsys):
     assert cli.main(["ingest", str(raw), "--out", str(out)]) == 0
     # 10 files: 6 loaded, 1 rejected (no organism), 3 unreadable; 16 tidy rows; 16 rejects; 1 sheet skipped
     assert capsys.readouterr().out.startswith(
-        "ingest: 10 files (6 loaded, 1 rejected, 3 unreadable); 16 tidy rows, 16 rejected rows, 1 sheets skipped")
+        "ingest: 10 files (6 loaded, 1 rejected, 3 unreadable); 17 tidy rows, 15 rejected rows, 1 sheets skipped")
     report = (out / "mcr_validation_report.md").read_text(encoding="utf-8")
     assert "| 2024/CAN_matriz_2024.xlsx | 2024 | CAN | metadata | loaded | 7 | 4 | 3 |  |" in report
     assert "| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | unreadable | 0 | 0 | 0 | Excel lock file" in report
