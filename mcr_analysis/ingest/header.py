@@ -113,11 +113,6 @@ def header_aliases() -> dict[str, str]:
 
 
 @functools.cache
-def _alias_rank() -> dict[str, int]:
-    return {normalize_label(r["alias"]): i for i, r in enumerate(_header_rows())}
-
-
-@functools.cache
 def header_words() -> dict[str, str]:
     """Folded word -> field (``header_words.tsv``)."""
     return {r["word"]: r["field"] for r in check_word_rows(package_table("header_words.tsv"))}
@@ -328,10 +323,10 @@ def header_at(cells: list, row: int, hidden_columns=frozenset(), mapped: tuple =
         kind, value_, source = classify(key, mapped)
         visible = c not in hidden_columns
         if kind == "field":
-            rank = (visible, _SOURCE_RANK[source], -_alias_rank().get(key, 999), -c)
+            rank = (visible, _SOURCE_RANK[source], -c)
             claims.setdefault(value_, []).append((rank, c, source))
         elif kind == "criterion":
-            claims.setdefault(f"marks:{value_}", []).append(((visible, 2, 0, -c), c, source))
+            claims.setdefault(f"marks:{value_}", []).append(((visible, 2, -c), c, source))
         elif kind == "ambiguous":
             header.unread[c] = (f"header {name!r} names two fields by its words ({value_}); not read: rename the "
                                 "column or map it in data/reference/column_map.tsv")
@@ -351,7 +346,7 @@ def header_at(cells: list, row: int, hidden_columns=frozenset(), mapped: tuple =
             header.sources[winner] = source
         for _rank2, c, _s in losers:
             why = "visible" if winner not in hidden_columns and c in hidden_columns else "more specific" if (
-                _rank[1] > _rank2[1] or _rank[2] > _rank2[2]) else "first"
+                _rank[1] > _rank2[1]) else "first"
             what = f"criterion {fld[6:]!r}" if fld.startswith("marks:") else f"field {fld!r}"
             header.unread[c] = (f"header {header.names[c]!r}{' (hidden column)' if c in hidden_columns else ''} "
                                 f"also names {what}; column {_letter(winner)} {header.names[winner]!r} is read "
