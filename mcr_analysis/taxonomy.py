@@ -178,6 +178,19 @@ class Vocabulary:
             )
         return Match(ids[0], cands[0][1], "")
 
+    def find(self, value: object) -> str | None:
+        """The id ``value`` names, or ``None`` (unknown or ambiguous); like :meth:`match` without the reason.
+
+        Cheap: one dictionary lookup, no search for the closest label.
+        """
+        key = normalize_label(value)
+        cands = self.index.get(key)
+        if cands is None and self.name == "organism":
+            cands = self.index.get(_ARTICLES.sub("", key))
+        if not cands or len({c[0] for c in cands}) > 1:
+            return None
+        return cands[0][0]
+
     def lookup(self, value: object) -> str:
         """Return the id for ``value`` or raise :class:`MCRDataError` with the reason."""
         m = self.match(value)

@@ -143,7 +143,7 @@ def read_year(value: object) -> tuple[int | None | bool, str]:
     from mcr_analysis.taxonomy import normalize_label, statuses
 
     key = normalize_label(text)
-    if statuses().match(text).id:
+    if statuses().find(text):
         return None, f"{text!r} is not a year (it reads as a status): the year is left empty"
     if key in _NO_YEAR or not key:
         return None, f"{text!r} gives no year: the year is left empty"

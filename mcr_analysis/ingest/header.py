@@ -369,28 +369,29 @@ def _letter(c: int) -> str:
 def header_like_rows(grid: list[list], start: int, stop: int, mapped: tuple = ()) -> list[int]:
     """Rows in ``[start, stop)`` that could be the header of a stacked table (cheap screening).
 
-    A column is screened with set operations only: its distinct values are
-    intersected with :func:`raw_header_texts` and the column map's texts;
-    columns of few distinct values are also checked after folding.
+    A row qualifies when at least :data:`MIN_HEADER_CELLS` of its cells name a
+    field (criterion names alone do not count: criterion columns hold them).
+    A column is screened with set operations: its distinct values are
+    intersected with :func:`raw_header_texts`; columns of few distinct values
+    are also checked after folding.
     """
     if stop <= start:
         return []
     texts = raw_header_texts()
     rows = grid[start:stop]
     width = max(map(len, rows), default=0)
-    hits: set = set()
-    for c in range(width):
-        col = [row[c] for row in rows] if all(len(r) > c for r in rows) else [
-            row[c] if len(row) > c else "" for row in rows]
+    if len(set(map(len, rows))) > 1:
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    hits: dict[int, int] = {}
+    for col in zip(*rows):
         distinct = set(col)
         distinct.discard("")
-        found = distinct & texts
-        if len(distinct) <= 300:
-            found |= {v for v in distinct - found if isinstance(v, str) and len(v) <= 60
-                      and classify(normalize_label(v), mapped)[0] in ("field", "criterion")}
+        found = field_texts(distinct, mapped)
         if found:
-            hits.update(i for i, v in enumerate(col) if v in found)
-    return sorted(start + i for i in hits)
+            for i, v in enumerate(col):
+                if v in found:
+                    hits[i] = hits.get(i, 0) + 1
+    return sorted(start + i for i, k in hits.items() if k >= MIN_HEADER_CELLS)
 
 
 def find_tables(grid: list[list], merges: list, first: Header, hidden_columns=frozenset(),
@@ -398,25 +399,44 @@ def find_tables(grid: list[list], merges: list, first: Header, hidden_columns=fr
     """``first`` and the header of every table stacked below it in the same sheet.
 
     A row below the first header starts a new table when at least
-    :data:`MIN_HEADER_CELLS` of its cells name fields (criterion names count as
-    well) and they are most of its non-empty cells.
+    :data:`MIN_HEADER_CELLS` of its cells name fields and its recognised cells
+    (criterion names count as well) are most of its non-empty cells.
     """
-    out = [first]
+    candidates = header_like_rows(grid, first.row + 1, len(grid), mapped)
+    return [first] + confirm_tables(grid, merges, candidates, hidden_columns, mapped)
+
+
+def confirm_tables(grid: list[list], merges: list, candidates: list[int], hidden_columns=frozenset(),
+                   mapped: tuple = ()) -> list[Header]:
+    """The headers among the ``candidates`` rows (see :func:`find_tables`), top to bottom."""
+    out = []
     known: dict[str, float] = {}
     filled = None
-    for r in header_like_rows(grid, first.row + 1, len(grid), mapped):
+    for r in sorted(set(candidates)):
         row = grid[r]
         cells = [v for v in row if not _empty(v)]
         if len(cells) < MIN_HEADER_CELLS:
             continue
         score = _score_row(row, known, mapped)
         fields = sum(1 for v in cells if isinstance(v, str) and classify(normalize_label(v), mapped)[0] == "field")
-        if score >= MIN_HEADER_CELLS - 0.2 and fields >= 1 and score >= 0.6 * len(cells) and (
-                fields >= MIN_HEADER_CELLS or score >= 3):
+        if fields >= MIN_HEADER_CELLS and score >= 0.6 * len(cells):
             if filled is None:
                 filled = fill_merged(grid, merges)
             out.append(header_at(filled[r], r, hidden_columns, mapped))
     return out
+
+
+def field_texts(distinct, mapped: tuple = ()) -> set:
+    """The values among ``distinct`` (the distinct cells of a column) that name a field as a header would.
+
+    Set operations only for a column of many distinct values (free text);
+    a column of few values is also checked after folding.
+    """
+    found = {v for v in raw_header_texts().intersection(distinct) if classify(normalize_label(v), mapped)[0] == "field"}
+    if len(distinct) <= 300:
+        found |= {v for v in distinct if isinstance(v, str) and v not in found and 0 < len(v) <= 60
+                  and classify(normalize_label(v), mapped)[0] == "field"}
+    return found
 
 
 _META = re.compile(r"^\s*([^:：]{2,40}?)\s*[:：]\s*(\S.*?)\s*$")

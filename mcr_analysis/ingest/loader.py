@@ -210,9 +210,9 @@ def _lists_sheet(g: readers.SheetGrid) -> int:
     cells = [v for row in g.grid[:500] for v in row if isinstance(v, str) and v.strip()]
     if not cells:
         return 0
-    vocab = (axes(), criteria(), organisms(), statuses())
-    aliases = _header.header_aliases()
-    hits = sum(1 for v in cells if normalize_label(v) in aliases or any(x.match(v).id for x in vocab))
+    indexes = [x.index for x in (axes(), criteria(), organisms(), statuses())] + [_header.header_aliases()]
+    hits = sum(1 for v in dict.fromkeys(cells) if any((k := normalize_label(v)) in ix for ix in indexes))
+    cells = list(dict.fromkeys(cells))
     share = _LISTS_SHARE[0] if not g.visible else _LISTS_SHARE[1]
     return len(cells) if hits >= share * len(cells) and hits >= 3 else 0
 
@@ -257,13 +257,16 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         g, header = p.grid, p.header
         sinfo = {"source_file": rel, "source_sheet": g.name, "status": "skipped", "layout": "",
                  "header_row": None, "rows_read": 0, "reason": "", "ignored_columns": "", "notes": "",
-                 "non_empty_rows": _non_empty_rows(g.grid), "headings": "", "fields": ""}
+                 "non_empty_rows": 0, "headings": "", "fields": ""}
         sheet_infos.append(sinfo)
         unread += [{"source_sheet": g.name, "header_row": None, "column": f"{column_letter(c)}", "header": "",
                     "non_empty": 1, "sample": cell_text(v), "rows": str(r + 1),
                     "reason": f"stray cell {column_letter(c)}{r + 1} far outside the block that holds the data: "
                               "not read (delete it or move it into the table)"} for r, c, v in g.stray_cells]
-        lists = _lists_sheet(g) if header is None or not g.visible else 0
+        lists = _lists_sheet(g) if header is None or not g.visible or not (
+            {"theme", "initiative"} & set(header.fields)) else 0
+        if lists or header is None:
+            sinfo["non_empty_rows"] = _non_empty_rows(g.grid)
         if lists:
             sinfo.update(layout="lists", reason=f"{'hidden ' if not g.visible else ''}sheet of drop-down lists "
                                                 f"({lists} values of the vocabulary): not data")
@@ -273,11 +276,12 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
                                "(expected columns such as Eje/Axis, Criterio/Criterion, Tema/Theme, Iniciativa)")
             rejects += _skipped_rows(g, 0, "sheet skipped: " + sinfo["reason"] + "; this row looks like data")
             continue
-        tables = _header.find_tables(g.grid, g.merges, header, g.hidden_columns, mapped)
         own = per_sheet.get(k)
         sheet_org = own if own is not None and (own.source == "metadata" or declared.id) else declared
-        ctx = _sheet.SheetContext(g.name, sheet_org.id, sheet_org.describe() if sheet_org.id else "", no_org)
-        rows = _sheet.parse_sheet(g.grid, g.merges, tables, ctx, g.uncached_formulas)
+        ctx = _sheet.SheetContext(g.name, sheet_org.id, sheet_org.describe() if sheet_org.id else "", no_org,
+                                  g.hidden_columns, mapped)
+        rows = _sheet.parse_sheet(g.grid, g.merges, [header], ctx, g.uncached_formulas)
+        tables = rows.tables
         sinfo.update(header_row=header.row + 1, rows_read=rows.rows_read,
                      ignored_columns="; ".join(n for t in tables for n in t.ignored),
                      notes="; ".join(f"row {r}: {t}" for r, t in rows.notes),
@@ -287,6 +291,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         warnings.extend(rows.warnings)
         unread.extend(rows.unread)
         if not rows.criterion_source:
+            sinfo["non_empty_rows"] = _non_empty_rows(g.grid)
             found = sorted(header.fields) + [f"marks:{c}" for c in header.mark_columns.values()]
             sinfo["reason"] = (f"header on row {header.row + 1} has no criterion column, no criterion mark columns "
                                f"and no criterion headings (found: {', '.join(found)})")

@@ -114,12 +114,11 @@ def resolve(text: str, bodies_first: bool = False) -> Resolved:
     >>> resolve("SG-SICA").body, resolve("SG-SICA", bodies_first=True).body
     ('', 'SG-SICA')
     """
-    m = organisms().match(text)
-    b = bodies().match(text)
-    if b.id and (bodies_first or not m.id):
-        return Resolved("body", bodies().system(b.id), b.id)
-    if m.id:
-        return Resolved("organism", m.id)
+    m_id, b_id = organisms().find(text), bodies().find(text)
+    if b_id and (bodies_first or not m_id):
+        return Resolved("body", bodies().system(b_id), b_id)
+    if m_id:
+        return Resolved("organism", m_id)
     parts = [p for p in _SPLIT.split(text) if p.strip()]
     named = mentions(text, organisms())
     if len(parts) > 1:
@@ -131,7 +130,7 @@ def resolve(text: str, bodies_first: bool = False) -> Resolved:
         return Resolved("several", ids=tuple(sorted(named)))
     if named:  # a name with its acronym, or a longer wording around one organism's name
         return Resolved("organism", named.pop())
-    return Resolved("unknown", reason=m.reason)
+    return Resolved("unknown", reason=organisms().match(text).reason)
 
 
 @functools.cache
@@ -147,11 +146,10 @@ def partner_ids(text: str) -> frozenset:
     """
     found = set()
     for part in [text] + [p for p in _SPLIT.split(text) if p.strip()]:
-        m = organisms().match(part)
-        if m.id:
-            found.add(m.id)
-        b = bodies().match(part)
-        if b.id:
-            found.add(bodies().system(b.id))
+        m_id, b_id = organisms().find(part), bodies().find(part)
+        if m_id:
+            found.add(m_id)
+        if b_id:
+            found.add(bodies().system(b_id))
     found |= mentions(text, organisms())
     return frozenset(found)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from mcr_analysis.ingest.cells import (
     _empty, cell_text, column_letter, fill_merged, fold_mark, marks, package_table, read_year, split_list,
 )
-from mcr_analysis.ingest.header import Header, _note_words
+from mcr_analysis.ingest.header import Header, _note_words, confirm_tables, field_texts
 from mcr_analysis.ingest.organism import partner_ids, resolve
 from mcr_analysis.taxonomy import axes, criteria, normalize_label, statuses
 
@@ -34,6 +34,7 @@ _HEADING = re.compile(
     r"tipo de a[cç][aã]o)\b\s*(?:\d+|[ivx]+)?\s*[:.\-–—]?\s*|(?:\d+|[ivxIVX]+)\s*[.)\-–—]\s*)", re.I)
 
 
+@functools.cache
 def _is_note_text(text: str) -> bool:
     key = normalize_label(text)
     return any(key == w or key.startswith(w + " ") for w in _note_words()) and bool(
@@ -55,15 +56,17 @@ def heading_of(text: str) -> tuple[str, str, str] | None:
     m = _HEADING.match(text)
     word = normalize_label(m.group("word") or "") if m else ""
     label = text[m.end():] if m and m.end() < len(text) else text
-    a, c = axes().match(label), criteria().match(label)
+    a_id, c_id = axes().find(label), criteria().find(label)
+    if a_id:
+        a_matrix = axes().match(label).matrix
     if word.startswith(("eje", "eixo", "axis", "pilar", "pillar")):
-        return ("axis", a.id, a.matrix) if a.id else None
+        return ("axis", a_id, a_matrix) if a_id else None
     if word:
-        return ("criterion", c.id, "") if c.id else None
-    if a.id and not c.id:
-        return "axis", a.id, a.matrix
-    if c.id and not a.id:
-        return "criterion", c.id, ""
+        return ("criterion", c_id, "") if c_id else None
+    if a_id and not c_id:
+        return "axis", a_id, a_matrix
+    if c_id and not a_id:
+        return "criterion", c_id, ""
     return None
 
 
@@ -147,6 +150,8 @@ class SheetContext:
     organism: str | None = None
     declared: str = ""
     no_organism_reason: str = ""
+    hidden_columns: frozenset = frozenset()
+    mapped: tuple = ()
 
 
 @dataclass
@@ -163,6 +168,8 @@ class SheetRows:
     headings: list[tuple] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     criterion_source: bool = True
+    header_like: list[int] = field(default_factory=list)
+    tables: list = field(default_factory=list)
 
 
 def _mapped(values: list, fn) -> list:
@@ -196,15 +203,16 @@ def criterion_ids(text: str) -> tuple[tuple[str, ...], str]:
     >>> criterion_ids("Reuniones y foros")[0], criterion_ids("Normas y políticas")[0]
     (('reuniones',), ())
     """
+    found = criteria().find(text)
+    if found:
+        return (found,), ""
     m = criteria().match(text)
-    if m.id:
-        return (m.id,), ""
     if m.reason.startswith("ambiguous"):
         return (), m.reason
     for soft in (False, True):
         parts = split_list(text, soft)
         if len(parts) > 1:
-            ids = [criteria().match(p).id for p in parts]
+            ids = [criteria().find(p) for p in parts]
             if all(ids):
                 return tuple(dict.fromkeys(ids)), ""
     return (), m.reason
@@ -215,9 +223,9 @@ def _status(text: str) -> tuple[str, str]:
     """``(status id, warning)`` of a status cell."""
     if not text:
         return "", ""
-    m = statuses().match(text)
-    if m.id:
-        return m.id, ""
+    found = statuses().find(text)
+    if found:
+        return found, ""
     import difflib
 
     vocab = statuses()
@@ -233,8 +241,12 @@ def _themes(text: str) -> tuple[str, ...]:
 
 
 def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetContext,
-                uncached: dict | None = None) -> SheetRows:
+                uncached: dict | None = None, discover: bool = True) -> SheetRows:
     """Validate the data rows of one sheet, table by table (``tables``: their headers, top to bottom).
+
+    With ``discover``, a data row that looks like a header (two or more cells
+    naming fields, found while the columns are read) starts a stacked table
+    and the sheet is read again with every table's own header.
 
     ``ctx.organism`` is the sender the file or sheet declares (``None`` for a
     consolidated file: rows take theirs from the organism column, and rows
@@ -251,8 +263,8 @@ def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetC
         parts.append((header, data))
         heads_all += heads
         notes_all += notes
-    out = SheetRows({}, [], "", 0, notes_all, headings=heads_all)
-    layouts, sources = [], []
+    out = SheetRows({}, [], "", 0, notes_all, headings=heads_all, tables=list(tables))
+    layouts, sources, candidates = [], [], []
     for header, data in parts:
         hd_axis, hd_crit = _heading_state(data, heads_all)
         block = _parse_block(raw, filled, data, header, ctx, hd_axis, hd_crit, uncached)
@@ -265,6 +277,11 @@ def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetC
         out.rows_read += block.rows_read
         out.fields.append(header.describe())
         sources.append(block.criterion_source)
+        candidates += block.header_like
+    if discover and candidates:
+        more = confirm_tables(raw, merges, candidates, ctx.hidden_columns, ctx.mapped)
+        if more:
+            return parse_sheet(raw, merges, sorted(tables + more, key=lambda t: t.row), ctx, uncached, False)
     distinct = [x for x in dict.fromkeys(layouts) if x]
     out.layout = ("stacked:" if len(parts) > 1 else "") + "+".join(distinct)
     out.criterion_source = any(sources)
@@ -298,7 +315,16 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     cols = header.fields
     rows = [filled[r] for r in data]
     rawcol = {fld: [row[c] for row in rows] for fld, c in cols.items()}
-    text = {fld: _mapped(values, cell_text) for fld, values in rawcol.items()}
+    text, like = {}, {}
+    for fld, values in rawcol.items():
+        table = {v: cell_text(v) for v in dict.fromkeys(values)}
+        text[fld] = list(map(table.__getitem__, values))
+        found = field_texts(table, ctx.mapped)
+        if found:  # cells that read like headers: a stacked table's header row?
+            for i, v in enumerate(values):
+                if v in found:
+                    like[i] = like.get(i, 0) + 1
+    header_like = sorted(data[i] for i, k in like.items() if k >= 2)
     out = {"source_row": [r + 1 for r in data]}
     for fld in TEXT_FIELDS:
         out[fld] = text[fld] if fld in text else [""] * n
@@ -349,27 +375,34 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
         problem([i for i in every if theme[i] == "" and initiative[i] == ""],
                 "initiative" if "initiative" in cols else "theme", "",
                 "missing initiative and theme: expected at least one of them")
-    # year
+    # year: each distinct cell read once; rows looked at one by one only when some value is odd
     if "year" in cols:
-        years = _mapped(rawcol["year"], read_year)
-        problem([i for i in every if years[i][0] is False], "year", text["year"],
-                "invalid year: expected a whole number from 1900 to 2100, a range such as 2023-2024, a date, "
-                "or empty")
-        problem([i for i in every if years[i][1]], "year", text["year"], [y[1] for y in years], warnings)
-        out["year"] = [None if (y[0] is None or y[0] is False) else y[0] for y in years]
+        table = {v: read_year(v) for v in dict.fromkeys(rawcol["year"])}
+        out["year"] = _mapped(rawcol["year"], lambda v: None if table[v][0] is False else table[v][0])
+        if any(y is False for y, _w in table.values()):
+            problem([i for i, v in enumerate(rawcol["year"]) if table[v][0] is False], "year", text["year"],
+                    "invalid year: expected a whole number from 1900 to 2100, a range such as 2023-2024, a date, "
+                    "or empty")
+        if any(w for _y, w in table.values()):
+            problem([i for i, v in enumerate(rawcol["year"]) if table[v][1]], "year", text["year"],
+                    {i: table[v][1] for i, v in enumerate(rawcol["year"]) if table[v][1]}, warnings)
     else:
         out["year"] = [None] * n
     # status
     if "status" in cols:
-        st = _mapped(out["status"], _status)
-        out["status_id"] = [s[0] for s in st]
-        problem([i for i in every if st[i][1]], "status", out["status"], [s[1] for s in st], warnings)
+        table = {v: _status(v) for v in dict.fromkeys(out["status"])}
+        out["status_id"] = _mapped(out["status"], lambda v: table[v][0])
+        if any(w for _s, w in table.values()):
+            problem([i for i, v in enumerate(out["status"]) if table[v][1]], "status", out["status"],
+                    {i: table[v][1] for i, v in enumerate(out["status"]) if table[v][1]}, warnings)
     else:
         out["status_id"] = [""] * n
-    # partners
+    # partners (without the row's own organism)
     if "partners" in cols:
         ids = _mapped(out["partners"], lambda v: partner_ids(v) if v else frozenset())
-        out["partner_ids"] = [";".join(sorted(p - {o})) if p else "" for p, o in zip(ids, org)]
+        joined: dict = {}
+        out["partner_ids"] = [(joined.get((p, o)) or joined.setdefault((p, o), ";".join(sorted(p - {o}))))
+                              if p else "" for p, o in zip(ids, org)]
     else:
         out["partner_ids"] = [""] * n
     # criterion
@@ -414,7 +447,8 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     unread = _unread(raw, data, header, ctx.sheet)
     if layout in ("long", "sheet_per_axis") and not bad_rows and not split_crit and not split_theme:
         out.update(criterion=crit_single, split=[""] * n)
-        return SheetRows(out, rejects, layout, n, [], warns, unread, criterion_source=criterion_source)
+        return SheetRows(out, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
+                         header_like=header_like)
     keep = [(i, c) for i, c in (expanded or []) if i not in bad_rows]
     tidy: dict[str, list] = {k: [] for k in list(out) + ["criterion", "split"]}
     for i, c in keep:
@@ -430,7 +464,8 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
             tidy["criterion"].append(c)
             tnote = f"theme {j + 1}/{len(ts)} of {out['theme'][i]!r}" if len(ts) > 1 else ""
             tidy["split"].append("; ".join(x for x in (note, tnote) if x))
-    return SheetRows(tidy, rejects, layout, n, [], warns, unread, criterion_source=criterion_source)
+    return SheetRows(tidy, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
+                     header_like=header_like)
 
 
 def _records(items, data, sheet, key) -> list[dict]:
@@ -449,15 +484,24 @@ def _organisms(text, cols, n, ctx: SheetContext, problem, warnings, name_of):
         if ctx.organism is None:
             problem(range(n), "", "", ctx.no_organism_reason)
         return [ctx.organism] * n, [""] * n
-    otext = text.get("organism", [""] * n)
-    btext = text.get("body", [""] * n)
-    decided = _mapped(list(zip(otext, btext)), lambda ob: _decide(ob[0], ob[1], ctx, name_of))
+    if "body" not in cols:
+        keys = text["organism"]
+        table = {o: _decide(o, "", ctx, name_of) for o in dict.fromkeys(keys)}
+    elif "organism" not in cols:
+        keys = text["body"]
+        table = {b: _decide("", b, ctx, name_of) for b in dict.fromkeys(keys)}
+    else:
+        keys = list(zip(text["organism"], text["body"]))
+        table = {k: _decide(k[0], k[1], ctx, name_of) for k in dict.fromkeys(keys)}
+    org = list(map({k: d[0] for k, d in table.items()}.__getitem__, keys))
+    body = list(map({k: d[1] for k, d in table.items()}.__getitem__, keys))
     for kind in ("problem", "warning"):
-        found = [i for i in range(n) if decided[i][2] is not None and decided[i][2][0] == kind]
-        if found:
-            problem(found, {i: decided[i][2][1] for i in found}, {i: decided[i][2][2] for i in found},
-                    {i: decided[i][2][3] for i in found}, *(() if kind == "problem" else (warnings,)))
-    return [d[0] for d in decided], [d[1] for d in decided]
+        if not any(d[2] is not None and d[2][0] == kind for d in table.values()):
+            continue
+        found = [i for i, k in enumerate(keys) if (d := table[k][2]) is not None and d[0] == kind]
+        problem(found, {i: table[keys[i]][2][1] for i in found}, {i: table[keys[i]][2][2] for i in found},
+                {i: table[keys[i]][2][3] for i in found}, *(() if kind == "problem" else (warnings,)))
+    return org, body
 
 
 def _decide(o_text: str, b_text: str, ctx: SheetContext, name_of) -> tuple:
