@@ -280,6 +280,8 @@ def _score_row(row: list, known: dict, mapped: tuple) -> float:
     for value in row:
         if isinstance(value, str):
             s = known.get(value)
+            if s is None and len(value) > 80:  # prose, not a header
+                s = known[value] = 0.0
             if s is None:
                 kind, _v, source = classify(normalize_label(value), mapped)
                 s = known[value] = (0.9 if source == "words" else 1.0) if kind in ("field", "criterion") else 0.0

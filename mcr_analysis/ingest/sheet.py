@@ -439,8 +439,12 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
                 f"criterion mark columns and no criterion heading (found: {', '.join(found)}); expected a "
                 "Criterio/Criterion column, one column per criterion, or headings such as 'PROYECTOS'")
         expanded = []
-    themes = _mapped(out["theme"], _themes) if "theme" in cols else None
-    split_theme = themes is not None and any(len(t) > 1 for t in themes)
+    split_theme, themes = False, None
+    if "theme" in cols:
+        table = {v: _themes(v) for v in dict.fromkeys(out["theme"]) if ";" in v}
+        split_theme = any(len(t) > 1 for t in table.values())
+        if split_theme:
+            themes = [table.get(v) or (v,) for v in out["theme"]]
     rejects = _records(problems, data, ctx.sheet, "reason")
     bad_rows = {i for where, *_x in problems for i in where}
     warns = _records([([i for i in w if i not in bad_rows], *x) for w, *x in warnings], data, ctx.sheet, "message")
@@ -450,9 +454,17 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
         return SheetRows(out, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
                          header_like=header_like)
     keep = [(i, c) for i, c in (expanded or []) if i not in bad_rows]
-    tidy: dict[str, list] = {k: [] for k in list(out) + ["criterion", "split"]}
+    if not split_theme:  # column by column, as in the usual case
+        idx = [i for i, _c in keep]
+        tidy = {k: list(map(v.__getitem__, idx)) for k, v in out.items()}
+        tidy["criterion"] = [c for _i, c in keep]
+        tidy["split"] = [f"criterion {crits[i].index(c) + 1}/{len(crits[i])} of {split_crit[i]!r}"
+                         if len(crits[i]) > 1 else "" for i, c in keep] if split_crit is not None else [""] * len(keep)
+        return SheetRows(tidy, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
+                         header_like=header_like)
+    tidy = {k: [] for k in list(out) + ["criterion", "split"]}
     for i, c in keep:
-        ts = themes[i] if split_theme else (out["theme"][i],)
+        ts = themes[i]
         note = ""
         if split_crit is not None and len(crits[i]) > 1:
             note = f"criterion {crits[i].index(c) + 1}/{len(crits[i])} of {split_crit[i]!r}"
