@@ -20,8 +20,13 @@ class Text(str):
     """A string cell kept as text even when it starts with "=" (openpyxl would write a formula)."""
 
 
-def build_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
-    """Write ``sheets`` (name -> rows of cell values, row 1 first) to ``path`` with openpyxl."""
+def build_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None,
+                   hidden_sheets: tuple = (), hidden_columns: dict[str, list[str]] | None = None) -> Path:
+    """Write ``sheets`` (name -> rows of cell values, row 1 first) to ``path`` with openpyxl.
+
+    ``hidden_sheets`` are saved hidden; ``hidden_columns`` maps a sheet to the
+    letters of its hidden columns.
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
@@ -33,6 +38,10 @@ def build_workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, 
                     ws.cell(r, c).data_type = "s"
         for ref in (merges or {}).get(name, []):
             ws.merge_cells(ref)
+        for letter in (hidden_columns or {}).get(name, []):
+            ws.column_dimensions[letter].hidden = True
+        if name in hidden_sheets:
+            ws.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -51,6 +60,32 @@ def replace_in_zip(path: Path, member: str, old: str, new: str | None) -> None:
                 assert old in text, f"{old!r} not in {member}"
                 data = text.replace(old, new).encode("utf-8")
             dst.writestr(info.filename, data)
+
+
+def hidden_columns_on_disk(path: Path) -> dict[str, frozenset]:
+    """``{sheet: 0-based hidden column indices}`` read with openpyxl (for readers that do not report them)."""
+    from openpyxl.utils import column_index_from_string
+
+    book = openpyxl.load_workbook(path)
+    return {ws.title: frozenset(column_index_from_string(k) - 1 for k, d in ws.column_dimensions.items() if d.hidden)
+            for ws in book}
+
+
+def with_hidden_columns(monkeypatch) -> None:
+    """Make ``readers.read`` fill ``SheetGrid.hidden_columns`` from the file when it left them empty."""
+    from mcr_analysis.ingest import readers
+
+    original = readers.read
+
+    def read(path):
+        grids, reason = original(path)
+        if grids and path.suffix.lower() in (".xlsx", ".xlsm"):
+            hidden = hidden_columns_on_disk(path)
+            for g in grids:
+                g.hidden_columns = g.hidden_columns or hidden.get(g.name, frozenset())
+        return grids, reason
+
+    monkeypatch.setattr(readers, "read", read)
 
 
 def keys(frame: pd.DataFrame) -> set[tuple[str, str, int]]:
