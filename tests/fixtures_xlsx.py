@@ -258,3 +258,131 @@ def build_messy_folder(root: Path) -> Path:
         ["Sustainable energy", "Projects", "Bioeconomy", "Proyecto Bioamazonía"],
     ]})
     return root
+
+
+def build_focal_points_folder(root: Path) -> Path:
+    """Submissions as seven focal points fill them by hand, plus a consolidated file (built by code).
+
+    SELA: logo and title rows, "Organismo: name (acronym)", counterpart organisms in the organism
+    column, a list of criteria in one cell, a year range, a date cell and "en curso" as years.
+    CAN: the organism only in the title row, criteria as section headings, a merged axis block.
+    MERCOSUR: the Portuguese template. SICA: one sheet per axis, an "Institución" column naming
+    bodies of SICA, a hidden sheet of drop-down lists. OTCA: two stacked tables in one sheet, the
+    second with its columns in another order. AEC: English headers, a file name in English
+    ("ACS_matrix.xlsx"), a hidden superseded "Axis" column. ALADI: a mark matrix with headers read
+    by their words and a list of themes in one cell. The expected rows are written out by hand in
+    ``tests/ingest/test_focal_points.py``.
+    """
+    from datetime import datetime
+
+    y = root / "2024"
+    build_workbook(y / "Matriz_MCR_2024_final.xlsx", {"MCR 2024": [
+        ["[Logo SELA]"],
+        ["Matriz de Convergencia Regional — trabajo intersecretarías"],
+        ["Organismo: Sistema Económico Latinoamericano y del Caribe (SELA)"],
+        ["Punto focal: Dirección de Relaciones para la Integración"],
+        [],
+        ["N°", "Eje temático", "Criterio", "Tema", "Iniciativa / Acción", "Año", "Estado", "Organismo",
+         "Organismos contrapartes", "Observaciones"],
+        [1, "Cadenas de valor", "Fortalecimiento institucional", "Mipymes", "Pymes Latinas Grandes Negocios", 2023,
+         "En ejecución", "SELA", "CAF", None],
+        [2, "Cadenas de valor", "Proyectos; Normas", "Facilitación del comercio", "Matriz de empalme", "2023-2024",
+         "En curso", None, "ALADI, CAN", None],
+        [3, "Reducción del riesgo de desastres", "Reuniones y foros", "Alerta temprana",
+         "Foro regional de alerta temprana", datetime(2022, 5, 10), "Realizado", "SICA", None,
+         "contraparte: CEPREDENAC"],
+        [4, "Seguridad alimentaria", "Políticas", "Agricultura familiar", "Estrategia regional de agricultura familiar",
+         "en curso", "Planificado", "SELA", "FAO; CELAC", None],
+        [],
+        ["Nota: información preliminar"],
+    ]}, merges={"MCR 2024": ["A2:J2"]})
+    build_workbook(y / "matriz_mcr_v3.xlsx", {"Hoja1": [
+        ["Matriz MCR — Secretaría General de la Comunidad Andina"],
+        ["Fecha de corte: 30/04/2024"],
+        [],
+        ["Eje", "Tema", "Iniciativa", "Año", "Socios"],
+        ["PROYECTOS"],
+        ["Integración transfronteriza", "Pasos de frontera", "CEBAF Rumichaca", 2019, None],
+        [None, "Pasos de frontera", "CEBAF Huaquillas", 2020, None],
+        ["Seguridad alimentaria", "Sanidad agropecuaria", "Red andina de sanidad agropecuaria", 2021, "FAO"],
+        ["NORMAS"],
+        ["Integración transfronteriza", "Facilitación del comercio", "Decisión 502", 2001, None],
+        ["Reducción del riesgo de desastres", "Gestión del riesgo", "Estrategia andina de gestión del riesgo", 2017,
+         None],
+        ["REUNIONES Y FOROS"],
+        ["Seguridad alimentaria", "Alimentación escolar", "Foro andino de alimentación escolar", "2023", None],
+    ]}, merges={"Hoja1": ["A5:E5", "A6:A7", "A9:E9", "A12:E12"]})
+    build_workbook(y / "MERCOSUL_matriz_2024.xlsx", {"Matriz": [
+        ["Secretaria do MERCOSUL"],
+        ["Matriz de Convergência Regional (MCR) — 2024"],
+        ["Eixo", "Critério", "Tema", "Iniciativa/Projeto", "Descrição", "Ano", "Situação", "Parceiros"],
+        ["Segurança alimentar", "Projetos", "Agricultura familiar", "REAF",
+         "Reunião Especializada sobre Agricultura Familiar", 2004, "Em andamento", None],
+        ["Energia sustentável", "Normas", "Biocombustíveis", "Norma de biocombustíveis", None, "2022/2023",
+         "Concluído", "OLADE"],
+        ["Integração fronteiriça", "Reuniões e fóruns", "Fronteiras", "Foro de integração fronteiriça", None,
+         datetime(2023, 9, 1), "Em execução", "CAN e ALADI"],
+        ["Cadeias de valor", "Fortalecimento institucional", "PMEs", "Programa de capacitação de PMEs", None, None,
+         "Planejado", None],
+        ["Redução do risco de desastres", "Outros", "Gestão de riscos", "Rede de gestão de riscos", None, 2021,
+         "Suspenso", None],
+    ]})
+    sica_head = ["Criterio", "Tema", "Iniciativa", "Institución", "Año"]
+    build_workbook(y / "SICA_MCR_2024.xlsx", {
+        "Instrucciones": [["Complete una hoja por eje."], ["Elija el criterio de la lista desplegable."]],
+        "Energía sostenible": [
+            sica_head,
+            ["Proyectos", "Renovables", "Estrategia Energética Sustentable 2030", "SG-SICA", 2020],
+            ["Normas", "Mercado eléctrico", "Reglamento del Mercado Eléctrico Regional", "CRIE", 2019],
+            ["Proyectos", "Eficiencia energética", "Programa regional de eficiencia energética",
+             "Ministerio de Energía de Guatemala", None]],
+        "Riesgo de desastres": [
+            sica_head,
+            ["Políticas", "Gestión integral del riesgo", "PCGIR", "CEPREDENAC", 2017],
+            ["Proyectos y Normas", "Alerta temprana", "Sistema regional de alerta temprana", "CEPREDENAC", 2021],
+            ["Reuniones y foros", "Género", "Foro de mujeres y gestión del riesgo", "COMMCA", 2022]],
+        "Listas": [["Energía sostenible", "Proyectos"], ["Riesgo de desastres", "Normas"],
+                   ["Cadenas de valor", "Políticas"], [None, "Reuniones y foros"]],
+    }, hidden_sheets=("Listas",))
+    build_workbook(y / "OTCA_MCR_2024.xlsx", {"Matriz OTCA": [
+        ["Organización del Tratado de Cooperación Amazónica"],
+        ["Organismo:", "OTCA"],
+        [],
+        ["Eje", "Criterio", "Tema", "Iniciativa"],
+        ["Energía sostenible", "Proyectos", "Bioeconomía", "Proyecto Bioamazonía"],
+        ["Riesgo de desastres", "Fortalecimiento institucional", "Incendios forestales", "Curso de manejo del fuego"],
+        [],
+        ["Normas y políticas aprobadas"],
+        ["Iniciativa", "Tema", "Eje", "Criterio"],
+        ["Declaración de Belém", "Gobernanza amazónica", "Riesgo de desastres", "Políticas"],
+        ["Protocolo de recursos hídricos", "Recursos hídricos", "Seguridad alimentaria", "Normas"],
+    ]})
+    build_workbook(y / "ACS_matrix.xlsx", {"Matrix": [
+        ["Association of Caribbean States — Regional Convergence Matrix"],
+        [],
+        ["Axis", "Axis", "Type of action", "Thematic area", "Action line", "Status", "Partners"],
+        ["Cadenas de valor", "Cross-border port cooperation", "Projects", "Ports", "Port State Control programme",
+         "Ongoing", "CARICOM"],
+        ["Cadenas de valor", "Cross-border cooperation", "Meetings and forums", "Customs", "Caribbean customs forum",
+         "Completed", None],
+        [None, "Disaster risk reduction", "Projects; Policies", "Early warning", "Caribbean early warning initiative",
+         "In progress", "CDEMA"],
+    ]}, hidden_columns={"Matrix": ["A"]})
+    build_workbook(y / "ALADI_2024.xlsx", {"Matriz": [
+        ["Asociación Latinoamericana de Integración — ALADI"],
+        ["Eje", "Área temática", "Nombre del programa", "Fortalecimiento institucional", "Reuniones y foros",
+         "Proyectos", "Normas", "Políticas", "Otros", "Observaciones"],
+        ["Cadenas de valor", "Pymes; Nichos productivos", "Programa de encadenamientos productivos", "X", None, "X",
+         None, None, None, None],
+        [None, "Facilitación/comercio", "Certificación de origen digital", None, None, None, "✓", None, None,
+         "piloto"],
+        ["Integración transfronteriza", "Infraestructura", "Corredores bioceánicos", None, "Sí", None, None, None,
+         None, None],
+    ]}, merges={"Matriz": ["A3:A4"]})
+    build_workbook(y / "consolidado_2024.xlsx", {"Consolidado": [
+        ["Organismo", "Eje", "Criterio", "Tema", "Iniciativa"],
+        ["CARICOM", "Seguridad alimentaria", "Proyectos", "Resiliencia agrícola", "Plan 25 by 2025"],
+        ["CELAC", "Seguridad alimentaria", "Políticas", "Plan SAN-CELAC", "Plan SAN CELAC 2025"],
+        ["CAN y SICA", "Energía sostenible", "Proyectos", "Interconexión", "Estudio conjunto"],
+    ]})
+    return root

@@ -315,7 +315,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         return None, [_file_reject(rel, info["reason"])] + rejects, info, sheet_infos
     read_headers = [p.header for p, s in zip(plans, sheet_infos) if s["status"] == "read"]
     source = declared.source
-    if all("organism" in h.fields or "body" in h.fields for h in read_headers):
+    if all("organism" in h.fields for h in read_headers):
         source = "column"
     tidy, dups = _drop_duplicates(tidy)
     rejects.extend(dups)
