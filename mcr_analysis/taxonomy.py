@@ -275,7 +275,8 @@ def axes() -> Vocabulary:
     >>> axes().match("Food and nutrition security")
     Match(id='seguridad_alimentaria', matrix='Seguridad alimentaria y nutricional', reason='')
     """
-    table = _read_tsv("axes.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt"]).sort_values("order", key=lambda s: s.astype(int))
+    table = _read_tsv("axes.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt"])
+    table = table.sort_values("order", key=lambda s: s.astype(int))
     aliases = _read_tsv("axis_aliases.tsv", "alias", ["alias", "axis", "matrix", "note"])
     extra = list(aliases[["alias", "axis", "matrix"]].itertuples(index=False, name=None))
     known = set(table["id"])
@@ -299,7 +300,8 @@ def criteria() -> Vocabulary:
     >>> criteria().match("Normas y políticas").reason
     "ambiguous criterion 'Normas y políticas': could mean normas or politicas; write one of them explicitly"
     """
-    table = _read_tsv("criteria.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt", "aliases"]).sort_values("order", key=lambda s: s.astype(int))
+    table = _read_tsv("criteria.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt", "aliases"])
+    table = table.sort_values("order", key=lambda s: s.astype(int))
     amb = _read_tsv("criterion_ambiguous.tsv", "alias", ["alias", "criteria", "note"])
     extra = [(a, ids, "") for a, ids in zip(amb["alias"], amb["criteria"])]
     return _build("criterion", table, extra)

@@ -6,7 +6,8 @@ Parts, one module each:
 - :mod:`~mcr_analysis.ingest.cells`: cell values (text, marks, years, merged ranges);
 - :mod:`~mcr_analysis.ingest.header`: header rows (by alias, by words, column map), stacked tables, metadata;
 - :mod:`~mcr_analysis.ingest.organism`: the sender a file declares; organisms, bodies and partners in cells;
-- :mod:`~mcr_analysis.ingest.sheet`: the data rows of one sheet (headings, notes, multi-value cells), validated;
+- :mod:`~mcr_analysis.ingest.sheet`: the tables and data rows of one sheet (headings, notes), validated;
+- :mod:`~mcr_analysis.ingest.fields`: column by column, cell values to ids (organisms, axes, criteria, statuses);
 - :mod:`~mcr_analysis.ingest.loader`: a folder of files to :class:`LoadResult`;
 - :mod:`~mcr_analysis.ingest.tables`: the column contracts and :func:`read_tidy`.
 

@@ -12,7 +12,7 @@ from fixtures_xlsx import assert_accounted, build_workbook
 
 from mcr_analysis import ingest, taxonomy
 from mcr_analysis.ingest.cells import read_year, split_list
-from mcr_analysis.ingest.sheet import criterion_ids
+from mcr_analysis.ingest.fields import criterion_ids
 
 PACKAGE_DATA = Path(taxonomy.__file__).parent / "data"
 
