@@ -80,7 +80,7 @@ def _status(text: str) -> tuple[str, str]:
 
 
 def _themes(text: str) -> tuple[str, ...]:
-    parts = tuple(p.strip() for p in text.split(";") if p.strip()) if ";" in text else ()
+    parts = tuple(dict.fromkeys(p.strip() for p in text.split(";") if p.strip())) if ";" in text else ()
     return parts if len(parts) > 1 else (text,)
 
 

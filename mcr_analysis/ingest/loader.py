@@ -353,8 +353,7 @@ def _drop_duplicates(tidy: dict[str, list]) -> tuple[dict[str, list], list[dict]
             keep.append(i)
             continue
         if rows[first] == rows[i] and sheets[first] == sheets[i]:
-            keep.append(i)  # one cell listing the same criterion or theme twice: one row is enough
-            continue
+            continue  # one cell listing the same theme twice: its row is in the tidy table once
         where = f"row {rows[first]}"
         if sheets[first] != sheets[i]:
             where += f" of sheet {sheets[first]!r}"

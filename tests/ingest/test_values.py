@@ -113,3 +113,12 @@ def test_several_values_in_one_cell_give_one_row_each_and_record_the_split(tmp_p
         [3, "normas", "VUCE", "criterion 2/2 of 'Proyectos y Normas'; theme 2/2 of 'Facilitación del comercio; VUCE'"],
         [4, "otros", "Comercio/aduanas", ""]]
     assert result.files.loc[0, ["rows_read", "rows_loaded", "tidy_rows"]].tolist() == [3, 3, 7]
+
+
+def test_a_theme_listed_twice_in_one_cell_gives_one_row(tmp_path):
+    build_workbook(tmp_path / "AEC.xlsx", {"M": [["Eje", "Criterio", "Tema"],
+                                               ["Energía sostenible", "Proyectos", "Puertos; Puertos; Aduanas"]]})
+    result = load(tmp_path)
+    assert result.tidy[["theme", "split"]].values.tolist() == [
+        ["Puertos", "theme 1/2 of 'Puertos; Puertos; Aduanas'"], ["Aduanas", "theme 2/2 of 'Puertos; Puertos; Aduanas'"]]
+    assert result.rejects.empty
