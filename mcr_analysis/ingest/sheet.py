@@ -389,7 +389,9 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
         out.update(criterion=crit_single, split=[""] * n)
         return SheetRows(out, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
                          header_like=header_like)
-    keep = [(i, c) for i, c in (expanded or []) if i not in bad_rows]
+    if expanded is None:  # one criterion per row
+        expanded = list(enumerate(crit_single))
+    keep = [(i, c) for i, c in expanded if i not in bad_rows]
     if not split_theme:  # column by column, as in the usual case
         idx = [i for i, _c in keep]
         tidy = {k: list(map(v.__getitem__, idx)) for k, v in out.items()}

@@ -122,3 +122,12 @@ def test_a_theme_listed_twice_in_one_cell_gives_one_row(tmp_path):
     assert result.tidy[["theme", "split"]].values.tolist() == [
         ["Puertos", "theme 1/2 of 'Puertos; Puertos; Aduanas'"], ["Aduanas", "theme 2/2 of 'Puertos; Puertos; Aduanas'"]]
     assert result.rejects.empty
+
+
+def test_a_list_of_themes_in_an_otherwise_clean_long_table(tmp_path):
+    build_workbook(tmp_path / "CAN.xlsx", {"M": [["Eje", "Criterio", "Tema", "Iniciativa"],
+                                               ["Energía sostenible", "Proyectos", "Bioenergía", "a"],
+                                               ["Energía sostenible", "Normas", "Eficiencia; Etiquetado", "b"]]})
+    result = load(tmp_path)
+    assert result.tidy[["source_row", "criterion", "theme", "initiative"]].values.tolist() == [
+        [2, "proyectos", "Bioenergía", "a"], [3, "normas", "Eficiencia", "b"], [3, "normas", "Etiquetado", "b"]]
