@@ -174,3 +174,16 @@ def test_load_file_works_without_a_load_submissions_call(tmp_path):
                                                         ["Energía sostenible", "Proyectos", "a"]]})
     tidy, rejects, info, sheets = loader._load_file(Path(path), "CAN.xlsx", "", readers.read(path))
     assert tidy["organism"] == ["CAN"] and info["status"] == "loaded" and not rejects
+
+
+def test_criterion_headings_fill_an_empty_criterion_column(tmp_path):
+    build_workbook(tmp_path / "CAN.xlsx", {"M": [
+        ["Eje", "Criterio", "Tema"],
+        ["NORMAS"],
+        ["Energía sostenible", None, "Etiquetado"],
+        ["Energía sostenible", "Proyectos", "Bioenergía"],   # the cell wins over the heading
+    ]})
+    result = load(tmp_path)
+    assert result.tidy[["source_row", "criterion", "theme"]].values.tolist() == [
+        [3, "normas", "Etiquetado"], [4, "proyectos", "Bioenergía"]]
+    assert result.sheets.loc[0, "layout"] == "long+headings"
