@@ -128,7 +128,7 @@ def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> 
     ignored column) is rejected with one reason instead of one per missing
     field.  Merged cells do not count: ``raw`` is the grid before filling.
     """
-    left = [i for i in range(len(data)) if i not in skip]
+    left = [i for i in range(len(data)) if i not in skip] if skip else range(len(data))
     for c in set(header.fields.values()) | set(header.mark_columns):
         # keep the rows still empty in every read column seen so far (usually none after the first)
         left = [i for i in left if len(row := raw[data[i]]) <= c or (v := row[c]) is None
@@ -314,7 +314,8 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     # year: each distinct cell read once; rows looked at one by one only when some value is odd
     if "year" in cols:
         table = {v: read_year(v) for v in dict.fromkeys(rawcol["year"])}
-        out["year"] = _mapped(rawcol["year"], lambda v: None if table[v][0] is False else table[v][0])
+        out["year"] = list(map({v: None if y is False else y for v, (y, _w) in table.items()}.__getitem__,
+                               rawcol["year"]))
         if any(y is False for y, _w in table.values()):
             problem([i for i, v in enumerate(rawcol["year"]) if table[v][0] is False], "year", text["year"],
                     "invalid year: expected a whole number from 1900 to 2100, a range such as 2023-2024, a date, "
@@ -327,7 +328,7 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     # status
     if "status" in cols:
         table = {v: _status(v) for v in dict.fromkeys(out["status"])}
-        out["status_id"] = _mapped(out["status"], lambda v: table[v][0])
+        out["status_id"] = list(map({v: sid for v, (sid, _w) in table.items()}.__getitem__, out["status"]))
         if any(w for _s, w in table.values()):
             problem([i for i, v in enumerate(out["status"]) if table[v][1]], "status", out["status"],
                     {i: table[v][1] for i, v in enumerate(out["status"]) if table[v][1]}, warnings)
@@ -335,10 +336,16 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
         out["status_id"] = [""] * n
     # partners (without the row's own organism)
     if "partners" in cols:
-        ids = _mapped(out["partners"], lambda v: partner_ids(v) if v else frozenset())
-        joined: dict = {}
-        out["partner_ids"] = [(joined.get((p, o)) or joined.setdefault((p, o), ";".join(sorted(p - {o}))))
-                              if p else "" for p, o in zip(ids, org)]
+        found = {v: partner_ids(v) if v else frozenset() for v in dict.fromkeys(out["partners"])}
+        orgs = set(org)
+        if len(orgs) == 1:  # the usual case: one sender
+            o = next(iter(orgs))
+            out["partner_ids"] = list(map({v: ";".join(sorted(p - {o})) for v, p in found.items()}.__getitem__,
+                                          out["partners"]))
+        else:
+            joined: dict = {}
+            out["partner_ids"] = [(joined.get((v, o)) or joined.setdefault((v, o), ";".join(sorted(found[v] - {o}))))
+                                  if v else "" for v, o in zip(out["partners"], org)]
     else:
         out["partner_ids"] = [""] * n
     # criterion
@@ -433,7 +440,7 @@ def _unread(raw, data, header: Header, sheet: str) -> list[dict]:
     if not data:
         return []
     read = set(header.fields.values()) | set(header.mark_columns)
-    width = max(len(raw[r]) for r in data)
+    width = max(map(len, raw))
     out = []
     for c in range(width):
         if c in read:
