@@ -263,8 +263,8 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
                     "non_empty": 1, "sample": cell_text(v), "rows": str(r + 1),
                     "reason": f"stray cell {column_letter(c)}{r + 1} far outside the block that holds the data: "
                               "not read (delete it or move it into the table)"} for r, c, v in g.stray_cells]
-        lists = _lists_sheet(g) if header is None or not g.visible or not (
-            {"theme", "initiative"} & set(header.fields)) else 0
+        # a hidden sheet, or one without a header, may be drop-down lists; a visible table is always read
+        lists = _lists_sheet(g) if header is None or not g.visible else 0
         if lists or header is None:
             sinfo["non_empty_rows"] = _non_empty_rows(g.grid)
         if lists:
