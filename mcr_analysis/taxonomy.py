@@ -228,7 +228,7 @@ def _build(name: str, table: pd.DataFrame, extra: list[tuple[str, str, str]]) ->
         if (id_, matrix) not in bucket:
             bucket.append((id_, matrix))
 
-    for _, row in table.iterrows():
+    for row in table.to_dict("records"):
         for col in ("id", "label_es", "label_en", "label_pt"):
             if col in row:
                 add(row[col], row["id"])

@@ -49,8 +49,9 @@ _LISTS_SHARE = (0.5, 0.9)
 
 
 def _frame(columns: list[str], records: list[dict], ints: tuple = ()) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(
-        {c: pd.Series([], dtype=object) for c in columns})
+    if not records:
+        return pd.DataFrame({c: pd.Series([], dtype="Int64" if c in ints else "str") for c in columns})
+    frame = pd.DataFrame.from_records(records, columns=columns)
     for c in columns:
         if c in ints:
             frame[c] = frame[c].astype("Int64")
