@@ -1,7 +1,9 @@
 """Outputs of ``mcr ingest``: the tidy and rejects tables and a readable validation report.
 
 :func:`write_ingest_outputs` writes, into one folder, ``mcr_tidy.csv``,
-``mcr_tidy.parquet``, ``mcr_rejects.csv`` and ``mcr_validation_report.md``.
+``mcr_tidy.parquet``, ``mcr_rejects.csv``, ``mcr_validation_report.md``,
+``mcr_warnings.csv`` (loaded rows read with a remark) and
+``mcr_unread_columns.csv`` (columns holding values that no field reads).
 CSV text that a spreadsheet would run as a formula is neutralised
 (:func:`mcr_analysis.safety.neutralise`; :func:`mcr_analysis.ingest.read_tidy`
 undoes it); the Parquet file keeps the values as loaded.  The same result gives
@@ -27,10 +29,11 @@ from mcr_analysis.taxonomy import MCRDataError, axes, text
 __all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "validation_report", "missing_organisms",
            "reason_kind", "summary_text"]
 
-OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md")
+OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md",
+                "mcr_warnings.csv", "mcr_unread_columns.csv")
 _KIND = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*")
 MAX_REJECTS_PER_FILE = 200
-"""Rejects listed per file in the Markdown report (all of them are in mcr_rejects.csv)."""
+"""Rejects (and warnings) listed per file in the Markdown report (all of them are in the CSV files)."""
 
 
 def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "es", force: bool = True) -> list[Path]:
@@ -83,6 +86,8 @@ def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "e
         result.tidy.to_parquet(outs.path(OUTPUT_NAMES[1]), index=False)
         outs.write_csv(OUTPUT_NAMES[2], result.rejects)
         outs.write_text(OUTPUT_NAMES[3], validation_report(result, lang))
+        outs.write_csv(OUTPUT_NAMES[4], result.warnings)
+        outs.write_csv(OUTPUT_NAMES[5], result.columns)
     return [out / name for name in OUTPUT_NAMES]
 
 
@@ -183,9 +188,12 @@ def reason_kind(reason: str) -> str:
 def validation_report(result: LoadResult, lang: str = "es") -> str:
     """The Markdown validation report of ``result``.
 
-    Per file: rows read, loaded and rejected with reasons; sheets skipped with
-    reasons; notes found below the data; organisms that the participation
-    table expects on an axis but that sent nothing, per round.
+    Per file: rows read, loaded and rejected with reasons; rows loaded with a
+    warning; every column not read (with its header, how many cells hold
+    data, a sample value and why); sheets skipped with the number of rows
+    they held and why (drop-down lists included); notes found below the
+    data; section headings; sheets holding several tables; organisms that the
+    participation table expects on an axis but that sent nothing, per round.
 
     Parameters
     ----------
@@ -223,16 +231,47 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
                         shown[["source_sheet", "source_row", "column", "value", "reason"]].values.tolist())
         if len(group) > len(shown):
             lines += [t("report_more").format(n=len(group) - len(shown)), ""]
-    skipped = result.sheets[result.sheets["status"] == "skipped"]
+    warnings = getattr(result, "warnings", None)
+    if warnings is not None and len(warnings):
+        lines += [f"## {t('report_warnings')}", ""]
+        for name, group in warnings.groupby("source_file", sort=True):
+            lines += [f"### {_cell(name)}", ""]
+            shown = group.head(MAX_REJECTS_PER_FILE)
+            lines += _table(t("report_warnings_header").split("|"),
+                            shown[["source_sheet", "source_row", "column", "value", "message"]].values.tolist())
+            if len(group) > len(shown):
+                lines += [t("report_more_warnings").format(n=len(group) - len(shown)), ""]
+    unread = getattr(result, "columns", None)
+    if unread is not None:
+        lines += [f"## {t('report_unread')}", ""]
+        lines += _table(t("report_unread_header").split("|"), unread[
+            ["source_file", "source_sheet", "header_row", "column", "header", "non_empty", "sample", "reason"]
+        ].values.tolist()) if len(unread) else [t("report_none"), ""]
+    sheets = result.sheets
+    skipped = sheets[sheets["status"] == "skipped"]
     lines += [f"## {t('report_skipped')}", ""]
-    lines += _table(t("report_skipped_header").split("|"),
-                    skipped[["source_file", "source_sheet", "reason"]].values.tolist()) if len(skipped) else [
-        t("report_none"), ""]
-    notes = result.sheets[result.sheets["notes"] != ""]
+    if "non_empty_rows" in sheets:
+        lines += _table(t("report_skipped_rows_header").split("|"),
+                        skipped[["source_file", "source_sheet", "non_empty_rows", "reason"]].values.tolist()) if len(
+            skipped) else [t("report_none"), ""]
+    else:
+        lines += _table(t("report_skipped_header").split("|"),
+                        skipped[["source_file", "source_sheet", "reason"]].values.tolist()) if len(skipped) else [
+            t("report_none"), ""]
+    notes = sheets[sheets["notes"] != ""]
     if len(notes):
         lines += [f"## {t('report_notes')}", ""]
         lines += _table(t("report_notes_header").split("|"),
                         notes[["source_file", "source_sheet", "notes"]].values.tolist())
+    if "headings" in sheets and (sheets["headings"] != "").any():
+        lines += [f"## {t('report_headings')}", ""]
+        lines += _table(t("report_headings_header").split("|"),
+                        sheets.loc[sheets["headings"] != "", ["source_file", "source_sheet", "headings"]].values.tolist())
+    if "fields" in sheets and sheets["layout"].str.startswith("stacked:").any():
+        stacked = sheets[sheets["layout"].str.startswith("stacked:")]
+        lines += [f"## {t('report_tables')}", ""]
+        lines += _table(t("report_tables_header").split("|"),
+                        stacked[["source_file", "source_sheet", "fields"]].values.tolist())
     missing = missing_organisms(result)
     lines += [f"## {t('report_missing')}", ""]
     if missing.empty:
@@ -262,7 +301,7 @@ def summary_text(result: LoadResult, out_dir: str | Path) -> str:
     >>> import tempfile
     >>> print(summary_text(load_submissions(tempfile.mkdtemp()), "data/processed"))
     ingest: 0 files (0 loaded, 0 rejected, 0 unreadable); 0 tidy rows, 0 rejected rows, 0 sheets skipped
-    outputs in data/processed: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md
+    outputs in data/processed: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, mcr_warnings.csv, mcr_unread_columns.csv
     """
     status = result.files["status"]
     skipped = int((result.sheets["status"] == "skipped").sum())

@@ -174,7 +174,7 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p), i) for p, i in [
     (r"^(?:.*?: )?(?:not a readable workbook|zip archive without xl/workbook\.xml)", "r_unreadable"),
     (r"^no sheet with a recognisable header", "r_no_sheet"),
     (r"^no recognisable header in the first (?P<n>\d+) rows", "r_no_header"),
-    (r"^header on row (?P<row>\d+) has no criterion column", "r_no_criterion_column"),
+    (r"^(?:sheet skipped: the )?header on row (?P<row>\d+) has no criterion column", "r_no_criterion_column"),
     # warnings of the ingest work (issue 9), localised here ahead of its merge
     (r"^unknown status " + _quoted("value", 1) + r": status_id left empty"
      r"(?:; closest allowed value: (?P<id>\w+) \(" + _quoted("label", 2) + r"\))?", "w_unknown_status"),

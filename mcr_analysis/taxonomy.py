@@ -43,6 +43,9 @@ __all__ = [
     "organisms",
     "axes",
     "criteria",
+    "statuses",
+    "bodies",
+    "mentions",
     "participation",
     "ALL_ROUNDS",
     "PARTICIPATION_COLUMNS",
@@ -55,6 +58,10 @@ __all__ = [
 ]
 
 LANGS = ("es", "en")
+"""Languages of everything a user reads (figures, reports, notebooks)."""
+LABEL_LANGS = ("es", "en", "pt")
+"""Languages of the vocabulary labels (``label_es``, ``label_en``, ``label_pt``): Portuguese for matching
+MERCOSUR's submissions and for :meth:`Vocabulary.label`."""
 
 
 class MCRDataError(ValueError):
@@ -92,11 +99,19 @@ def normalize_label(value: object) -> str:
     return _NON_ALNUM.sub(" ", text_.casefold()).strip()
 
 
-def _read_tsv(name: str, key: str | list[str] | None = None) -> pd.DataFrame:
-    """Read one package data table as strings; check that ``key`` is unique."""
+def _read_tsv(name: str, key: str | list[str] | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read one package data table as strings; check its ``columns`` and that ``key`` is unique."""
     with resources.files("mcr_analysis.data").joinpath(name).open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    frame = pd.DataFrame(rows, dtype=str).fillna("")
+        reader = csv.DictReader(fh, delimiter="\t")
+        rows = list(reader)
+        found = list(reader.fieldnames or [])
+    if columns is not None and found != columns:
+        raise MCRDataError(f"package table {name}: columns {found}; expected exactly {columns}")
+    frame = pd.DataFrame(rows, columns=found, dtype=str).fillna("")
+    if columns is not None:
+        empty = [i + 2 for i, row in enumerate(rows) if not (row.get("id") or row.get(columns[0]) or "").strip()]
+        if empty:
+            raise MCRDataError(f"package table {name}: line {empty[0]} has an empty {columns[0]!r}")
     if key is not None:
         dup = frame[frame.duplicated(key, keep=False)]
         if not dup.empty:
@@ -166,6 +181,19 @@ class Vocabulary:
             )
         return Match(ids[0], cands[0][1], "")
 
+    def find(self, value: object) -> str | None:
+        """The id ``value`` names, or ``None`` (unknown or ambiguous); like :meth:`match` without the reason.
+
+        Cheap: one dictionary lookup, no search for the closest label.
+        """
+        key = normalize_label(value)
+        cands = self.index.get(key)
+        if cands is None and self.name == "organism":
+            cands = self.index.get(_ARTICLES.sub("", key))
+        if not cands or len({c[0] for c in cands}) > 1:
+            return None
+        return cands[0][0]
+
     def lookup(self, value: object) -> str:
         """Return the id for ``value`` or raise :class:`MCRDataError` with the reason."""
         m = self.match(value)
@@ -174,8 +202,10 @@ class Vocabulary:
         return m.id
 
     def label(self, id_: str, lang: str = "es") -> str:
-        """Canonical label of ``id_`` in ``lang`` (``"es"`` or ``"en"``)."""
-        _check_lang(lang)
+        """Canonical label of ``id_`` in ``lang`` (``"es"``, ``"en"`` or, where the table has one, ``"pt"``)."""
+        if lang not in LABEL_LANGS or f"label_{lang}" not in self.table:
+            raise MCRDataError(f"unknown language {lang!r} for {self.name} labels; allowed: "
+                               f"{', '.join(lg for lg in LABEL_LANGS if f'label_{lg}' in self.table)}")
         row = self.table.loc[self.table["id"] == id_]
         if row.empty:
             raise MCRDataError(f"unknown {self.name} id {id_!r}; allowed: {', '.join(self.table['id'])}")
@@ -201,9 +231,10 @@ def _build(name: str, table: pd.DataFrame, extra: list[tuple[str, str, str]]) ->
         if (id_, matrix) not in bucket:
             bucket.append((id_, matrix))
 
-    for _, row in table.iterrows():
-        for col in ("id", "label_es", "label_en"):
-            add(row[col], row["id"])
+    for row in table.to_dict("records"):
+        for col in ("id", "label_es", "label_en", "label_pt"):
+            if col in row:
+                add(row[col], row["id"])
         for alias in filter(None, row.get("aliases", "").split("|")):
             add(alias, row["id"])
     for alias, ids, matrix in extra:
@@ -230,7 +261,7 @@ def organisms() -> Vocabulary:
     >>> organisms().match("Amazon Cooperation Treaty Organization").id
     'OTCA'
     """
-    return _build("organism", _read_tsv("organisms.tsv", "id"), [])
+    return _build("organism", _read_tsv("organisms.tsv", "id", ORGANISM_COLUMNS), [])
 
 
 @functools.cache
@@ -247,8 +278,9 @@ def axes() -> Vocabulary:
     >>> axes().match("Food and nutrition security")
     Match(id='seguridad_alimentaria', matrix='Seguridad alimentaria y nutricional', reason='')
     """
-    table = _read_tsv("axes.tsv", "id").sort_values("order", key=lambda s: s.astype(int))
-    aliases = _read_tsv("axis_aliases.tsv", "alias")
+    table = _read_tsv("axes.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt"])
+    table = table.sort_values("order", key=lambda s: s.astype(int))
+    aliases = _read_tsv("axis_aliases.tsv", "alias", ["alias", "axis", "matrix", "note"])
     extra = list(aliases[["alias", "axis", "matrix"]].itertuples(index=False, name=None))
     known = set(table["id"])
     bad = {a for ids in aliases["axis"] for a in ids.split("|")} - known
@@ -271,8 +303,9 @@ def criteria() -> Vocabulary:
     >>> criteria().match("Normas y políticas").reason
     "ambiguous criterion 'Normas y políticas': could mean normas or politicas; write one of them explicitly"
     """
-    table = _read_tsv("criteria.tsv", "id").sort_values("order", key=lambda s: s.astype(int))
-    amb = _read_tsv("criterion_ambiguous.tsv", "alias")
+    table = _read_tsv("criteria.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt", "aliases"])
+    table = table.sort_values("order", key=lambda s: s.astype(int))
+    amb = _read_tsv("criterion_ambiguous.tsv", "alias", ["alias", "criteria", "note"])
     extra = [(a, ids, "") for a, ids in zip(amb["alias"], amb["criteria"])]
     return _build("criterion", table, extra)
 
@@ -281,6 +314,100 @@ ALL_ROUNDS = "*"
 """Round of a participation row that holds for every round (the book's table)."""
 PARTICIPATION_COLUMNS = ["round", "matrix", "axis", "organism"]
 """Columns of ``participation.tsv``, in the package and in a project's ``data/reference/``."""
+
+
+STATUS_IDS = ("planned", "ongoing", "completed", "cancelled")
+"""The controlled vocabulary of initiative statuses (``statuses.tsv``)."""
+ORGANISM_COLUMNS = ["id", "label_es", "label_en", "label_pt", "aliases", "color"]
+BODY_COLUMNS = ["id", "system", "label_es", "label_en", "aliases", "source"]
+
+
+@functools.cache
+def statuses() -> Vocabulary:
+    """The statuses of an initiative (``statuses.tsv``): planned, ongoing, completed, cancelled.
+
+    Spanish, English and Portuguese wordings are aliases of the four ids.
+
+    Examples
+    --------
+    >>> statuses().match("En ejecución").id, statuses().match("Concluído").id
+    ('ongoing', 'completed')
+    >>> statuses().ids
+    ['planned', 'ongoing', 'completed', 'cancelled']
+    """
+    table = _read_tsv("statuses.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt", "aliases"])
+    table = table.sort_values("order", key=lambda s: s.astype(int))
+    if tuple(table["id"]) != STATUS_IDS:
+        raise MCRDataError(f"package table statuses.tsv: ids {list(table['id'])}; expected {list(STATUS_IDS)}")
+    return _build("status", table, [])
+
+
+@functools.cache
+def bodies() -> Vocabulary:
+    """Bodies of each integration system (``bodies.tsv``): secretariats, councils, agencies, funds.
+
+    Column ``system`` is the organism id the body belongs to (SICA's CEPREDENAC,
+    MERCOSUR's FOCEM, CARICOM's CDEMA...).  Compiled from public knowledge of
+    each system's institutional framework (column ``source``), not from
+    official MCR material.
+
+    Examples
+    --------
+    >>> b = bodies()
+    >>> b.match("CEPREDENAC").id, b.system("CEPREDENAC")
+    ('CEPREDENAC', 'SICA')
+    >>> b.system(b.match("Fondo para la Convergencia Estructural del MERCOSUR").id)
+    'MERCOSUR'
+    """
+    table = _read_tsv("bodies.tsv", "id", BODY_COLUMNS)
+    bad = sorted(set(table["system"]) - set(organisms().ids))
+    if bad:
+        raise MCRDataError(f"package table bodies.tsv: unknown systems {bad}; allowed: {', '.join(organisms().ids)}")
+    built = _build("body", table, [])
+    return _Bodies(built.name, built.table, built.index, built.display)
+
+
+class _Bodies(Vocabulary):
+    def system(self, id_: str) -> str:
+        """The organism id of the integration system ``id_`` belongs to."""
+        row = self.table.loc[self.table["id"] == id_]
+        if row.empty:
+            raise MCRDataError(f"unknown body id {id_!r}; allowed: {', '.join(self.table['id'])}")
+        return str(row.iloc[0]["system"])
+
+
+_UPPER_WORD = re.compile(r"[A-Z][A-Z0-9]*(?:[-][A-Z0-9]+)*")
+
+
+def mentions(text: object, vocab: Vocabulary, strict_acronyms: bool = True) -> set[str]:
+    """Ids of ``vocab`` that ``text`` names somewhere inside it (runs of whole words).
+
+    With ``strict_acronyms`` a one-word alias of up to five letters counts only
+    when written in capitals in ``text`` ("CAN", not "can"), so running text
+    and titles do not name organisms by accident.
+
+    Examples
+    --------
+    >>> sorted(mentions("Organismo: Sistema Económico Latinoamericano y del Caribe (SELA)", organisms()))
+    ['SELA']
+    >>> sorted(mentions("Con apoyo de la CAF y de la FAO", organisms()))
+    ['CAF', 'FAO']
+    >>> mentions("you can help", organisms())
+    set()
+    """
+    tokens = normalize_label(text).split()
+    if not tokens:
+        return set()
+    upper = {normalize_label(w) for w in _UPPER_WORD.findall(str(text))} if strict_acronyms else set()
+    index = vocab.index
+    found: set[str] = set()
+    n_max = min(len(tokens), 12)
+    for n in range(n_max, 0, -1):
+        for i in range(len(tokens) - n + 1):
+            cands = index.get(" ".join(tokens[i:i + n]))
+            if cands and (not strict_acronyms or n > 1 or len(tokens[i]) > 5 or tokens[i] in upper):
+                found.update(c[0] for c in cands)
+    return found
 
 
 @functools.cache
@@ -378,7 +505,7 @@ def criterion_label(id_: str, lang: str = "es") -> str:
 
 
 def organism_label(id_: str, lang: str = "es") -> str:
-    """Full name of an organism id."""
+    """Full name of an organism id (``lang`` es, en or pt)."""
     return organisms().label(id_, lang)
 
 

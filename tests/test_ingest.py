@@ -139,10 +139,16 @@ def test_sheet_without_axis_column_or_axis_name_rejects_its_rows(tmp_path):
 def test_header_without_criterion_is_skipped_with_reason(tmp_path):
     build_workbook(tmp_path / "SELA.xlsx", {"Listas": [["Eje", "Tema"], ["Energía sostenible", "x"]]})
     result = load(tmp_path)
-    assert result.sheets.loc[0, "reason"] == (
-        "header on row 1 has no criterion column and no criterion mark columns (found: axis, theme)")
-    assert result.files.loc[0, "status"] == "rejected"
-    assert result.rejects["reason"].str.startswith("no sheet with a recognisable header").tolist() == [True]
+    why = ("header on row 1 has no criterion column, no criterion mark columns and no criterion headings "
+           "(found: axis, theme)")
+    assert result.sheets.loc[0, ["status", "reason", "non_empty_rows"]].tolist() == ["skipped", why, 2]
+    assert result.files.loc[0, ["status", "rows_rejected"]].tolist() == ["rejected", 1]
+    # the file-level reject, then the data row of the skipped sheet with the reason
+    assert result.rejects["reason"].str.startswith("no sheet with a recognisable header").tolist() == [True, False]
+    assert result.rejects.loc[1, ["source_sheet", "source_row"]].tolist() == ["Listas", 2]
+    assert result.rejects.loc[1, "reason"].startswith(
+        "sheet skipped: the header on row 1 has no criterion column, no criterion mark columns and no criterion "
+        "heading (found: axis, theme)")
 
 
 # --- layout c: wide mark matrix ------------------------------------------------------------------
@@ -421,6 +427,7 @@ MESSY_TIDY = [  # (source_file, sheet, row, organism, axis, criterion, theme), w
     ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 2, "MERCOSUR", "energia_sostenible", "proyectos", "Renewables"),
     ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 3, "MERCOSUR", "seguridad_alimentaria", "politicas",
      "Family farming"),
+    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 4, "MERCOSUR", "energia_sostenible", "normas", "Biofuels"),
     ("2024/SELA.xlsx", "Matriz", 2, "SELA", "cadenas_valor", "fortalecimiento", "Mipymes"),
     ("2024/SELA.xlsx", "Matriz", 4, "SELA", "riesgo_desastres", "otros", "Alerta temprana"),
     ("2024/SICA.xlsx", "Energía sostenible", 2, "SICA", "energia_sostenible", "proyectos", "Renovables"),
@@ -437,7 +444,6 @@ MESSY_REJECTS = [  # (source_file, sheet, row, column, value, start of the reaso
     ("2024/LAIA_submission.xlsx", "Matrix", 7, "", "", "no criterion marked: expected X, ✓"),
     ("2024/LAIA_submission.xlsx", "Matrix", 8, "Projects", "maybe",
      "unrecognised mark in criterion column 'Projects'"),
-    ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 4, "YEAR", "2023/24", "invalid year: expected a whole number"),
     ("2024/Mercosur_matriz_2024.xlsx", "Sheet1", 5, "AXIS", "Energía sostenible e integración eléctrica",
      "ambiguous axis 'Energía sostenible e integración eléctrica': could mean energia_sostenible or "
      "interconexion_electrica"),
@@ -465,6 +471,13 @@ def test_messy_folder_loads_exactly_the_rows_it_holds(tmp_path):
     assert got == MESSY_TIDY
     assert tidy["round"].tolist() == ["2023"] + ["2024"] * (len(MESSY_TIDY) - 1)
     assert tidy["year"].iloc[1:5].tolist() == [2019, 2020, pd.NA, 2023]  # int, text "2020", empty, int
+    # "2023/24" loads with its first year and a warning (the text stays in the warnings table)
+    assert tidy["year"].iloc[10] == 2023
+    assert result.warnings[["source_file", "source_row", "column", "value", "message"]].values.tolist() == [
+        ["2024/Mercosur_matriz_2024.xlsx", 4, "YEAR", "2023/24", "year range '2023/24': kept the first year, 2023"]]
+    assert result.columns[["source_file", "column", "header", "non_empty", "sample", "rows"]].values.tolist() == [
+        ["2024/CAN_matriz_2024.xlsx", "A", "N°", 7, "1", "7-13"],
+        ["2024/CAN_matriz_2024.xlsx", "G", "Fuente", 1, "libro 3.2", "7"]]
     rejects = result.rejects
     assert len(rejects) == len(MESSY_REJECTS)
     for (file, sheet, row, column, value, reason), got_row in zip(MESSY_REJECTS, rejects.itertuples(index=False)):
@@ -522,8 +535,9 @@ def test_read_tidy_rejects_bad_year(tmp_path, tidy_small):
     tidy_small.assign(year="soon").to_csv(path, index=False)
     with pytest.raises(MCRDataError, match="year must be whole numbers or empty"):
         ingest.read_tidy(path)
-    tidy_small.to_csv(path, index=False)
-    pd.testing.assert_frame_equal(ingest.read_tidy(path), tidy_small.astype({"source_row": "int64"}))
+    tidy_small.to_csv(path, index=False)  # a table written before status_id, partner_ids, body and split
+    expected = tidy_small.astype({"source_row": "int64"}).assign(status_id="", partner_ids="", body="", split="")
+    pd.testing.assert_frame_equal(ingest.read_tidy(path), expected[ingest.TIDY_COLUMNS])
 
 
 def test_organism_from_filename_reasons():
@@ -540,6 +554,9 @@ def test_sample_data_loads_with_nothing_lost():
     result = load(config.RAW_DIR)
     assert result.rejects.empty, result.rejects.to_dict("records")
     assert set(result.files["status"]) == {"loaded"}
+    assert result.warnings.empty, result.warnings.to_dict("records")
+    # the only column not read is each workbook's source reference
+    assert set(result.columns["header"]) == {"Fuente", "Source"}
 
 
 @pytest.mark.parametrize("enabled", [True, False])

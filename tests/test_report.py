@@ -53,7 +53,7 @@ def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organi
     assert "\n- unknown criterion" not in text  # one reject in the file: no summary of kinds
     assert ("Archivos: 1 (1 cargados, 0 rechazados, 0 ilegibles) · filas en la tabla ordenada: 2 · "
             "filas rechazadas: 1") in text
-    assert "| 2024/OTCA.xlsx | Instrucciones | no recognisable header" in text
+    assert "| 2024/OTCA.xlsx | Instrucciones | 1 | no recognisable header" in text
     # OTCA sent energia_sostenible; the others expected on that axis did not
     assert "| 2024 | Energía sostenible (energia_sostenible) | MERCOSUR, SELA, SICA |" in text
     english = report.validation_report(result, lang="en")
@@ -82,7 +82,8 @@ def test_summary_text_uses_relative_paths(tmp_path, monkeypatch):
     summary = report.summary_text(result, tmp_path / "out")
     assert summary.splitlines() == [
         "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable); 2 tidy rows, 1 rejected rows, 1 sheets skipped",
-        "outputs in out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md"]
+        "outputs in out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, "
+        "mcr_warnings.csv, mcr_unread_columns.csv"]
 
 
 def test_report_counts_reject_kinds_per_file(tmp_path):

@@ -26,7 +26,7 @@ def _canonical_labels():
     for kind, vocab in VOCABS.items():
         table = vocab().table
         for _, row in table.iterrows():
-            for col in ("id", "label_es", "label_en"):
+            for col in ("id", "label_es", "label_en", "label_pt"):
                 yield kind, row["id"], row[col]
             for alias in filter(None, row.get("aliases", "").split("|")):
                 yield kind, row["id"], alias
@@ -187,3 +187,80 @@ def test_duplicate_keys_in_a_package_table_are_refused(monkeypatch, tmp_path):
     monkeypatch.setattr(tx.resources, "files", lambda _pkg: _Fake())
     with pytest.raises(tx.MCRDataError, match=r"dup.tsv: key 'id' is not unique"):
         tx._read_tsv("dup.tsv", "id")
+
+
+# --- Portuguese labels, statuses, bodies (ingest v2) ------------------------------------------------
+
+@pytest.mark.parametrize("kind", list(VOCABS))
+def test_every_entry_has_a_portuguese_label(kind):
+    table = VOCABS[kind]().table
+    assert (table["label_pt"].str.strip() != "").all()
+    first = table["id"].iloc[0]
+    assert VOCABS[kind]().label(first, "pt") == table["label_pt"].iloc[0]
+
+
+def test_portuguese_labels_of_the_book_axes_and_criteria():
+    assert tx.axis_label("seguridad_alimentaria", "pt") == "Segurança alimentar"
+    assert tx.criterion_label("proyectos", "pt") == "Projetos"
+    assert tx.organism_label("MERCOSUR", "pt") == "Mercado Comum do Sul"
+    assert tx.axes().match("Segurança alimentar e nutricional").matrix == "Seguridad alimentaria y nutricional"
+    with pytest.raises(tx.MCRDataError, match=r"unknown language 'fr' for axis labels; allowed: es, en, pt"):
+        tx.axis_label("cadenas_valor", "fr")
+    with pytest.raises(tx.MCRDataError, match=r"unknown language 'pt'; allowed: es, en"):
+        tx.text("source_line", "pt")  # user-facing texts stay in Spanish and English
+
+
+def test_package_tables_are_checked_by_schema():
+    with pytest.raises(tx.MCRDataError, match=r"package table axes.tsv: columns \['id', 'order', 'label_es', "
+                                              r"'label_en', 'label_pt'\]; expected exactly \['id', 'label'\]"):
+        tx._read_tsv("axes.tsv", "id", ["id", "label"])
+
+
+@pytest.mark.parametrize("row", _rows("statuses.tsv", PACKAGE_DATA), ids=lambda r: r["id"])
+def test_every_status_row_names_itself_in_three_languages(row):
+    vocab = tx.statuses()
+    for col in ("id", "label_es", "label_en", "label_pt"):
+        assert vocab.match(row[col]).id == row["id"]
+    assert vocab.label(row["id"], "pt") == row["label_pt"]
+    assert tx.organisms().match(row["label_es"]).id is None
+
+
+def _body_labels():
+    for row in _rows("bodies.tsv", PACKAGE_DATA):
+        for col in ("id", "label_es", "label_en"):
+            yield row, row[col]
+        for alias in filter(None, row["aliases"].split("|")):
+            yield row, alias
+
+
+@pytest.mark.parametrize(("row", "label"), list(_body_labels()), ids=lambda x: x if isinstance(x, str) else x["id"])
+def test_every_body_label_names_its_body_and_its_system(row, label):
+    bodies = tx.bodies()
+    assert bodies.match(label).id == row["id"]
+    assert bodies.system(row["id"]) == row["system"] in tx.organisms().ids
+    # a body's name that is also an organism's name names the body's own system
+    assert tx.organisms().find(label) in (None, row["system"])
+    assert row["source"].startswith("public knowledge")
+
+
+def test_bodies_cover_the_integration_systems_named_by_the_issue():
+    systems = {b: tx.bodies().system(b) for b in tx.bodies().ids}
+    for body in ("SG-SICA", "CEPREDENAC", "CRIE", "EOR", "EPR", "CDMER", "CENPROMYPE", "SIECA", "COMMCA"):
+        assert systems[body] == "SICA"
+    assert systems["SGCAN"] == systems["TJCA"] == systems["PARLAMENTO-ANDINO"] == "CAN"
+    assert systems["FOCEM"] == systems["IPPDH"] == systems["ISM"] == "MERCOSUR"
+    assert systems["CDEMA"] == systems["CARPHA"] == systems["CCREEE"] == "CARICOM"
+    with pytest.raises(tx.MCRDataError, match=r"unknown body id 'XYZ'"):
+        tx.bodies().system("XYZ")
+
+
+def test_find_is_match_without_the_search_for_the_closest():
+    assert tx.organisms().find("la Comunidad Andina") == "CAN"
+    assert tx.criteria().find("Normas y políticas") is None  # ambiguous
+    assert tx.axes().find("Cadenas de balor") is None
+
+
+def test_mentions_needs_capitals_for_short_acronyms():
+    assert tx.mentions("Secretaria do MERCOSUL", tx.organisms()) == {"MERCOSUR"}
+    assert tx.mentions("we can", tx.organisms()) == set()
+    assert tx.mentions("we can", tx.organisms(), strict_acronyms=False) == {"CAN"}

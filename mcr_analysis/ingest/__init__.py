@@ -4,8 +4,10 @@ Parts, one module each:
 
 - :mod:`~mcr_analysis.ingest.readers`: a file on disk to grids of cached cell values;
 - :mod:`~mcr_analysis.ingest.cells`: cell values (text, marks, years, merged ranges);
-- :mod:`~mcr_analysis.ingest.header`: the header row, its fields, metadata cells;
-- :mod:`~mcr_analysis.ingest.sheet`: the data rows of one sheet, validated;
+- :mod:`~mcr_analysis.ingest.header`: header rows (by alias, by words, column map), stacked tables, metadata;
+- :mod:`~mcr_analysis.ingest.organism`: the sender a file declares; organisms, bodies and partners in cells;
+- :mod:`~mcr_analysis.ingest.sheet`: the tables and data rows of one sheet (headings, notes), validated;
+- :mod:`~mcr_analysis.ingest.fields`: column by column, cell values to ids (organisms, axes, criteria, statuses);
 - :mod:`~mcr_analysis.ingest.loader`: a folder of files to :class:`LoadResult`;
 - :mod:`~mcr_analysis.ingest.tables`: the column contracts and :func:`read_tidy`.
 
@@ -17,7 +19,9 @@ Examples
 """
 
 from mcr_analysis.ingest.loader import LoadResult, load_submissions, organism_from_filename
-from mcr_analysis.ingest.tables import FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, read_tidy
+from mcr_analysis.ingest.tables import (
+    FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, UNREAD_COLUMNS, WARNING_COLUMNS, read_tidy,
+)
 
-__all__ = ["TIDY_COLUMNS", "REJECT_COLUMNS", "FILE_COLUMNS", "SHEET_COLUMNS",
+__all__ = ["TIDY_COLUMNS", "REJECT_COLUMNS", "WARNING_COLUMNS", "UNREAD_COLUMNS", "FILE_COLUMNS", "SHEET_COLUMNS",
            "LoadResult", "load_submissions", "read_tidy", "organism_from_filename"]

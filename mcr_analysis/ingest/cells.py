@@ -88,20 +88,83 @@ def fill_merged(grid: list[list], merges: list) -> list[list]:
 
 
 def parse_year(value: object) -> int | None | bool:
-    """Year of a cell: an int, ``None`` when empty, ``False`` when invalid."""
+    """Year of a cell: an int, ``None`` when empty, ``False`` when invalid (:func:`read_year` without its warning)."""
+    return read_year(value)[0]
+
+
+
+
+_YEAR_TEXT = re.compile(r"\s*(\d{4})(?:\.0*)?\s*")
+_YEAR_SPAN = re.compile(r"\s*(\d{4})\s*(?:[-–—/]|a|al|to|até|hasta)\s*(\d{2}|\d{4}|[^\W\d_][\w ]*)\s*\.?\s*", re.I)
+_DATE_TEXT = re.compile(r"\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](\d{4})|(\d{4})-\d{1,2}-\d{1,2}(?:[ T][\d:.]+)?)\s*")
+_NO_YEAR = {"s f", "sin fecha", "n d", "nd", "n a", "na", "no aplica", "sin dato", "sin datos", "tbd", "por definir",
+            "a definir", "not applicable", "none", "ninguno", "x", "s d"}
+
+
+def read_year(value: object) -> tuple[int | None | bool, str]:
+    """The year of a cell and a warning: ``(year, "")``, ``(None, "")`` when empty, ``(False, "")`` when invalid.
+
+    A range keeps its first year, a date its year, a status ("en curso") or
+    "s/f" leaves the year empty; each such reading comes with a warning.
+
+    Examples
+    --------
+    >>> read_year(2023.0), read_year(" 2021 "), read_year("")
+    ((2023, ''), (2021, ''), (None, ''))
+    >>> read_year("2023-2024")
+    (2023, "year range '2023-2024': kept the first year, 2023")
+    >>> read_year(datetime(2022, 5, 3))[0], read_year("en curso")
+    (2022, (None, "'en curso' is not a year (it reads as a status): the year is left empty"))
+    >>> read_year("pronto")
+    (False, '')
+    """
+    lo, hi = YEAR_RANGE
     if _empty(value):
-        return None
+        return None, ""
     if isinstance(value, bool):
-        return False
+        return False, ""
+    if isinstance(value, (datetime, date)):
+        if lo <= value.year <= hi:
+            return value.year, f"date {cell_text(value)!r}: kept its year, {value.year}"
+        return False, ""
     if isinstance(value, (int, float)):
         number = float(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*\d{4}(?:\.0*)?\s*", value):
-        number = float(value)
-    else:
-        return False
-    if number.is_integer() and YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
-        return int(number)
-    return False
+        return (int(number), "") if number.is_integer() and lo <= number <= hi else (False, "")
+    if not isinstance(value, str):
+        return False, ""
+    if m := _YEAR_TEXT.fullmatch(value):
+        y = int(m.group(1))
+        return (y, "") if lo <= y <= hi else (False, "")
+    text = value.strip()
+    if (m := _DATE_TEXT.fullmatch(value)) and lo <= (y := int(m.group(1) or m.group(2))) <= hi:
+        return y, f"date {text!r}: kept its year, {y}"
+    if (m := _YEAR_SPAN.fullmatch(value)) and lo <= (y := int(m.group(1))) <= hi:
+        return y, f"year range {text!r}: kept the first year, {y}"
+    from mcr_analysis.taxonomy import normalize_label, statuses
+
+    key = normalize_label(text)
+    if statuses().find(text):
+        return None, f"{text!r} is not a year (it reads as a status): the year is left empty"
+    if key in _NO_YEAR or not key:
+        return None, f"{text!r} gives no year: the year is left empty"
+    return False, ""
 
 
+_LIST_SEP = re.compile(r"\s*[;\n]\s*")
+_AND_SEP = re.compile(r"\s*(?:,|\sy\s|\se\s|\sand\s|\s/\s|\s\+\s)\s*", re.I)
 
+
+def split_list(text: str, soft: bool = False) -> list[str]:
+    """The parts of an explicit list in a cell: ``;`` or line breaks; with ``soft`` also ``,``, "y", "and", " / ".
+
+    Examples
+    --------
+    >>> split_list("Proyectos; Normas"), split_list("Proyectos y Normas", soft=True)
+    (['Proyectos', 'Normas'], ['Proyectos', 'Normas'])
+    >>> split_list("Facilitación/comercio")
+    ['Facilitación/comercio']
+    """
+    parts = [p for p in _LIST_SEP.split(text) if p]
+    if soft:
+        parts = [q for p in parts for q in _AND_SEP.split(p) if q]
+    return parts

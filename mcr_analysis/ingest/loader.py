@@ -1,35 +1,64 @@
-"""Load the organisms' Excel submissions into the tidy table and the rejects table.
+"""Load the organisms' submissions into the tidy table, the rejects, the warnings and the unread columns.
 
 :func:`load_submissions` reads a folder of workbooks (recursively) or one
 workbook with python-calamine (cached values only: formulas and macros are
 never evaluated), in any mix of the layouts submissions come in: long format,
 one sheet per axis, a wide mark matrix, header below title/metadata rows,
-notes below the data, merged cells, Spanish or English headers and labels.
-The organism comes from an organism column, else a metadata cell such as
-"Organismo: Comunidad Andina", else the file name.
+notes below the data, merged cells, section headings, stacked tables, Spanish,
+English or Portuguese headers and labels.  The sender comes from a metadata
+cell such as "Organismo: Comunidad Andina", else a title row or the sheet's
+name, else the file name; a file that names none is a consolidated file whose
+rows take the organism from their column.
 
-Nothing is lost: every non-empty data row of every readable sheet ends up in
-the tidy table or in the rejects table (one reject row per problem found).
+Nothing is lost: every non-empty data row of every sheet ends up in the tidy
+table or in the rejects table (one reject row per problem found), and every
+non-empty column that no field reads is listed in the unread columns table.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import csv
+import dataclasses
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from mcr_analysis import config
 from mcr_analysis.ingest import header as _header, readers, sheet as _sheet
 from mcr_analysis.ingest.template_marker import skipped_sheets
-from mcr_analysis.ingest.tables import FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, _coerce
-from mcr_analysis.taxonomy import criteria, normalize_label, organisms
+from mcr_analysis.ingest.cells import _empty, cell_text, column_letter
+from mcr_analysis.ingest.organism import Declared, declared_in_title, organism_from_filename, resolve
+from mcr_analysis.ingest.tables import (
+    FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, UNREAD_COLUMNS, WARNING_COLUMNS, _coerce,
+)
+from mcr_analysis.taxonomy import (
+    MCRDataError, axes, criteria, mentions, normalize_label, organisms, statuses,
+)
 
-__all__ = ["LoadResult", "load_submissions", "organism_from_filename"]
+__all__ = ["LoadResult", "load_submissions", "organism_from_filename", "read_column_map_file"]
 
 _CONTENT = ["organism", "axis", "matrix", "criterion", "theme", "initiative",
-            "description", "year", "status", "partners"]
+            "description", "year", "status", "partners", "body"]
+COLUMN_MAP = Path("data") / "reference" / "column_map.tsv"
+"""The project's column map, relative to :data:`mcr_analysis.config.PROJECT_ROOT`."""
+_LISTS_SHARE = (0.5, 0.9)
+"""Share of vocabulary values that makes a sheet of drop-down lists: hidden, visible."""
+
+
+def _frame(columns: list[str], records: list[dict], ints: tuple = ()) -> pd.DataFrame:
+    if not records:
+        return pd.DataFrame({c: pd.Series([], dtype="Int64" if c in ints else "str") for c in columns})
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for c in columns:
+        if c in ints:
+            frame[c] = frame[c].astype("Int64")
+        else:
+            frame[c] = frame[c].fillna("").astype(str)
+    return frame
 
 
 @dataclass(frozen=True)
@@ -46,19 +75,33 @@ class LoadResult:
     files : pandas.DataFrame
         One row per workbook-like file (:data:`FILE_COLUMNS`): ``status`` is
         loaded, rejected (no organism, or nothing loaded) or unreadable;
-        ``rows_loaded``/``rows_rejected`` count source rows with at least one
-        tidy/reject row; ``tidy_rows`` counts tidy rows (a marks row gives one
-        per marked criterion).
+        ``organism`` the sender (";"-joined organisms of a consolidated file,
+        as its rows carry them); ``rows_loaded``/``rows_rejected`` count
+        source rows with at least one tidy/reject row; ``tidy_rows`` counts
+        tidy rows (a marks row gives one per marked criterion).
     sheets : pandas.DataFrame
         One row per sheet of the readable files (:data:`SHEET_COLUMNS`):
-        ``status`` read or skipped, ``layout`` long, sheet_per_axis or marks,
-        ``header_row`` (1-based), ``ignored_columns`` and ``notes`` as text.
+        ``status`` read or skipped, ``layout`` long, sheet_per_axis, marks,
+        headings, lists (drop-down lists), "stacked:..." for several tables,
+        ``header_row`` (1-based, the first table's), ``non_empty_rows``,
+        ``headings`` (section heading rows), ``fields`` (what each column of
+        each table holds), ``ignored_columns`` and ``notes`` as text.
+    warnings : pandas.DataFrame
+        Loaded rows read with a remark (:data:`WARNING_COLUMNS`): a year range
+        or a date reduced to a year, a status in the year column, an unknown
+        status or body.
+    columns : pandas.DataFrame
+        Columns with values that no field reads, and stray cells
+        (:data:`UNREAD_COLUMNS`), with the number of non-empty cells, a sample
+        value and why.
     """
 
     tidy: pd.DataFrame
     rejects: pd.DataFrame
     files: pd.DataFrame
     sheets: pd.DataFrame
+    warnings: pd.DataFrame = field(default_factory=lambda: _frame(WARNING_COLUMNS, [], ("source_row",)))
+    columns: pd.DataFrame = field(default_factory=lambda: _frame(UNREAD_COLUMNS, [], ("header_row", "non_empty")))
 
     def __iter__(self):
         """Yield ``tidy`` then ``rejects`` so ``tidy, rejects = load_submissions(p)`` works."""
@@ -66,35 +109,34 @@ class LoadResult:
         yield self.rejects
 
 
-def organism_from_filename(name: str) -> tuple[str | None, str]:
-    """Organism id named by a file name, and the reason when there is none.
+@dataclass
+class _Run:
+    """What one :func:`load_submissions` call shares with :func:`_load_file`, and what it collects."""
 
-    Tokens of the stem and runs of consecutive tokens are looked up among the
-    organisms' ids, names and acronyms; a name that mentions two organisms
-    names none.
+    column_map: _header.ColumnMap = field(default_factory=_header.ColumnMap)
+    warnings: list = field(default_factory=list)
+    unread: list = field(default_factory=list)
 
-    Examples
-    --------
-    >>> organism_from_filename("Mercosur_matriz_2024.xlsx")
-    ('MERCOSUR', '')
-    >>> organism_from_filename("SGCAN-2024.xlsx")[0]
-    'CAN'
-    >>> organism_from_filename("matriz_final.xlsx")[0] is None
-    True
+
+_RUN: contextvars.ContextVar[_Run] = contextvars.ContextVar("mcr_ingest_run")
+
+
+def read_column_map_file(path: str | Path) -> _header.ColumnMap:
+    """Read an analyst's column map (TSV: ``pattern``, ``header``, ``field``), checked line by line.
+
+    ``pattern`` is an organism id, a file-name pattern (``SELA*.xlsx``) or
+    ``*``; ``header`` the header text as written (folded when compared);
+    ``field`` one of the tidy fields or ``ignore``.
+
+    Raises
+    ------
+    MCRDataError
+        When a line names an unknown field or lacks a column.
     """
-    tokens = normalize_label(Path(name).stem).split()
-    index = organisms().index
-    found: set[str] = set()
-    for n in range(len(tokens), 0, -1):
-        for i in range(len(tokens) - n + 1):
-            cands = index.get(" ".join(tokens[i:i + n]))
-            if cands:
-                found.update(c[0] for c in cands)
-    if len(found) == 1:
-        return found.pop(), ""
-    if found:
-        return None, f"the file name {name!r} names several organisms ({', '.join(sorted(found))})"
-    return None, f"the file name {name!r} names no known organism"
+    path = Path(path)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t")]
+    return _header.read_column_map(rows, path.name)
 
 
 def _empty_rejects() -> pd.DataFrame:
@@ -107,69 +149,178 @@ def _file_reject(rel: str, reason: str) -> dict:
             "reason": reason}
 
 
+def _non_empty_rows(grid: list[list]) -> int:
+    return sum(1 for row in grid if any(not _empty(v) for v in row))
+
+
+@dataclass
+class _SheetPlan:
+    grid: readers.SheetGrid
+    header: _header.Header | None
+    meta: str
+    title: Declared | None
+    title_why: str
+    named: Declared | None
+
+
+def _plan(g: readers.SheetGrid, mapped: tuple) -> _SheetPlan:
+    h = _header.find_header(g.grid, g.merges, g.hidden_columns, mapped)
+    stop = h.row if h else _header.HEADER_SCAN_ROWS
+    meta = _header.metadata_organism(g.grid, stop)
+    title, why = declared_in_title(_header.title_texts(g.grid, h.row)) if h else (None, "")
+    found = mentions(g.name, organisms())
+    named = Declared(found.pop(), "sheet name", g.name) if len(found) == 1 else None
+    return _SheetPlan(g, h, meta, title, why, named)
+
+
+def _declare(plans: list[_SheetPlan], filename: str) -> tuple[Declared, list[str], dict[int, Declared]]:
+    """The file's declared sender, why there is none, and each sheet's own declaration."""
+    why: list[str] = []
+    per_sheet: dict[int, Declared] = {}
+    default = None
+    for k, p in enumerate(plans):
+        own = None
+        if p.meta:
+            r = resolve(p.meta)
+            if r.organism:
+                own = Declared(r.organism, "metadata", p.meta)
+            else:
+                why.append(f"the metadata cell says {p.meta!r} ({r.reason or 'names several organisms'})")
+        own = own or p.title or p.named
+        if p.title_why:
+            why.append(p.title_why)
+        if own:
+            per_sheet[k] = own
+    by_source = [d for src in ("metadata", "title", "sheet name") for d in per_sheet.values() if d.source == src]
+    if by_source:
+        default = by_source[0]
+    fid, freason = organism_from_filename(filename)
+    if default is not None and default.source != "metadata" and fid and fid != default.id:
+        why.append(f"{default.describe()} names {default.id} but the file name {filename!r} names {fid}")
+        return Declared(None), why, {k: d for k, d in per_sheet.items() if d.source == "metadata"}
+    if default is None:
+        if fid:
+            default = Declared(fid, "filename", filename)
+        else:
+            why.append(freason)
+            default = Declared(None)
+    return default, why, per_sheet
+
+
+def _lists_sheet(g: readers.SheetGrid) -> int:
+    """Number of values when ``g`` is a sheet of drop-down lists (mostly vocabulary labels), else 0."""
+    cells = [v for row in g.grid[:500] for v in row if isinstance(v, str) and v.strip()]
+    if not cells:
+        return 0
+    indexes = [x.index for x in (axes(), criteria(), organisms(), statuses())] + [_header.header_aliases()]
+    hits = sum(1 for v in dict.fromkeys(cells) if any((k := normalize_label(v)) in ix for ix in indexes))
+    cells = list(dict.fromkeys(cells))
+    share = _LISTS_SHARE[0] if not g.visible else _LISTS_SHARE[1]
+    return len(cells) if hits >= share * len(cells) and hits >= 3 else 0
+
+
+def _skipped_rows(g: readers.SheetGrid, start: int, reason: str) -> list[dict]:
+    """A reject per row of a skipped sheet that looks like data (three or more non-empty cells)."""
+    out = []
+    for r in range(start, len(g.grid)):
+        cells = [(c, v) for c, v in enumerate(g.grid[r]) if not _empty(v)]
+        if len(cells) >= 3:
+            out.append({"source_sheet": g.name, "source_row": r + 1, "column": "",
+                        "value": "; ".join(cell_text(v) for _c, v in cells), "reason": reason})
+    return out
+
+
 def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
-    """Tidy columns, reject records, file record and sheet records of one file read by :func:`readers.read`."""
+    """Tidy columns, reject records, file record and sheet records of one file read by :func:`readers.read`.
+
+    Warnings and unread columns go to the collector of the current
+    :func:`load_submissions` call.
+    """
+    run = _RUN.get(None) or _Run()
     grids, reason = read
     info = {"source_file": rel, "round": round_, "organism": "", "organism_from": "",
             "status": "unreadable", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0,
             "tidy_rows": 0, "reason": reason}
     if reason:
         return None, [_file_reject(rel, reason)], info, []
-    headers = [(g.name, g.grid, g.merges, _header.find_header(g.grid, g.merges)) for g in grids]
-    # organism: per-sheet metadata, any sheet's metadata, the file name
-    metas = [(_header.metadata_organism(g, h.row if h else _header.HEADER_SCAN_ROWS)) for _n, g, _m, h in headers]
-    default, source, why = None, "", []
-    for value in metas:
-        if value:
-            m = organisms().match(value)
-            if m.id:
-                default, source = m.id, "metadata"
-                break
-            why.append(f"the metadata cell says {value!r} ({m.reason})")
-    if default is None:
-        default, reason = organism_from_filename(path.name)
-        source = "filename" if default else ""
-        why.append(reason)
+    mapped = tuple(run.column_map.for_file(rel, None).items())
+    plans = [_plan(g, mapped) for g in grids]
+    declared, why, per_sheet = _declare(plans, path.name)
+    if declared.id and run.column_map.rules:
+        own = tuple(run.column_map.for_file(rel, declared.id).items())
+        if own != mapped:
+            mapped = own
+            plans = [_plan(g, mapped) for g in grids]
     no_org = ("no organism: no organism column, no 'Organismo: ...' cell above the header, and "
-              + "; ".join(why)) if default is None else ""
-    sheet_rows, sheet_infos, rejects = [], [], []
+              + "; ".join(why)) if declared.id is None else ""
+    sheet_rows, sheet_infos, rejects, warnings, unread = [], [], [], [], []
     tidy: dict[str, list] = {}
     template_sheets = skipped_sheets(path)  # the MCR template's list/instructions sheets are not data
-    for (name, grid, merges, header), meta in zip(headers, metas):
-        sinfo = {"source_file": rel, "source_sheet": name, "status": "skipped", "layout": "",
-                 "header_row": None, "rows_read": 0, "reason": "", "ignored_columns": "", "notes": ""}
+    for k, p in enumerate(plans):
+        g, header = p.grid, p.header
+        sinfo = {"source_file": rel, "source_sheet": g.name, "status": "skipped", "layout": "",
+                 "header_row": None, "rows_read": 0, "reason": "", "ignored_columns": "", "notes": "",
+                 "non_empty_rows": 0, "headings": "", "fields": ""}
         sheet_infos.append(sinfo)
-        if name in template_sheets:
-            sinfo["reason"] = template_sheets[name]
+        if g.name in template_sheets:  # named by the template's own marker: no heuristics
+            sinfo.update(layout="template", reason=template_sheets[g.name], non_empty_rows=_non_empty_rows(g.grid))
+            continue
+        unread += [{"source_sheet": g.name, "header_row": None, "column": f"{column_letter(c)}", "header": "",
+                    "non_empty": 1, "sample": cell_text(v), "rows": str(r + 1),
+                    "reason": f"stray cell {column_letter(c)}{r + 1} far outside the block that holds the data: "
+                              "not read (delete it or move it into the table)"} for r, c, v in g.stray_cells]
+        # a hidden sheet, or one without a header, may be drop-down lists; a visible table is always read
+        lists = _lists_sheet(g) if header is None or not g.visible else 0
+        if lists or header is None:
+            sinfo["non_empty_rows"] = _non_empty_rows(g.grid)
+        if lists:
+            sinfo.update(layout="lists", reason=f"{'hidden ' if not g.visible else ''}sheet of drop-down lists "
+                                                f"({lists} values of the vocabulary): not data")
             continue
         if header is None:
             sinfo["reason"] = (f"no recognisable header in the first {_header.HEADER_SCAN_ROWS} rows "
                                "(expected columns such as Eje/Axis, Criterio/Criterion, Tema/Theme, Iniciativa)")
+            rejects += _skipped_rows(g, 0, "sheet skipped: " + sinfo["reason"] + "; this row looks like data")
             continue
-        found = sorted(header.fields) + [f"marks:{c}" for c in header.mark_columns.values()]
-        if "criterion" not in header.fields and not header.mark_columns:
-            sinfo["reason"] = (f"header on row {header.row + 1} has no criterion column and no criterion "
-                               f"mark columns (found: {', '.join(found)})")
-            continue
-        sheet_org = default
-        own = organisms().match(meta) if meta else None
-        if own is not None and own.id:
-            sheet_org = own.id
-        rows = _sheet.parse_sheet(grid, merges, header, name, sheet_org, no_org)
-        sinfo.update(status="read", layout=rows.layout, header_row=header.row + 1, rows_read=rows.rows_read,
-                     ignored_columns="; ".join(header.ignored),
-                     notes="; ".join(f"row {r}: {t}" for r, t in rows.notes))
-        for k, values in rows.tidy.items():
-            tidy.setdefault(k, []).extend(values)
-        tidy.setdefault("source_sheet", []).extend([name] * len(rows.tidy["source_row"]))
+        own = per_sheet.get(k)
+        sheet_org = own if own is not None and (own.source == "metadata" or declared.id) else declared
+        ctx = _sheet.SheetContext(g.name, sheet_org.id, sheet_org.describe() if sheet_org.id else "", no_org,
+                                  g.hidden_columns, mapped)
+        rows = _sheet.parse_sheet(g.grid, g.merges, [header], ctx, g.uncached_formulas)
+        tables = rows.tables
+        sinfo.update(header_row=header.row + 1, rows_read=rows.rows_read,
+                     ignored_columns="; ".join(n for t in tables for n in t.ignored),
+                     notes="; ".join(f"row {r}: {t}" for r, t in rows.notes),
+                     headings="; ".join(f"row {h[0] + 1}: {h[1]} ({h[2]} {h[3]})" for h in rows.headings),
+                     fields="; ".join(rows.fields), layout=rows.layout)
         rejects.extend(rows.rejects)
+        warnings.extend(rows.warnings)
+        unread.extend(rows.unread)
+        if not rows.criterion_source:
+            sinfo["non_empty_rows"] = _non_empty_rows(g.grid)
+            found = sorted(header.fields) + [f"marks:{c}" for c in header.mark_columns.values()]
+            sinfo["reason"] = (f"header on row {header.row + 1} has no criterion column, no criterion mark columns "
+                               f"and no criterion headings (found: {', '.join(found)})")
+            continue
+        sinfo["status"] = "read"
+        for key, values in rows.tidy.items():
+            tidy.setdefault(key, []).extend(values)
+        tidy.setdefault("source_sheet", []).extend([g.name] * len(rows.tidy["source_row"]))
         sheet_rows.append(rows)
+    for r in warnings + unread:
+        r["source_file"] = rel
+    run.warnings.extend(warnings)
+    run.unread.extend(unread)
     if not sheet_rows:
         info["reason"] = "no sheet with a recognisable header: " + "; ".join(
             f"{s['source_sheet']!r}: {s['reason']}" for s in sheet_infos)
         info["status"] = "rejected"
-        return None, [_file_reject(rel, info["reason"])], info, sheet_infos
-    read_headers = [h for *_x, h in headers if h and ("criterion" in h.fields or h.mark_columns)]
+        info["rows_rejected"] = len({(r["source_sheet"], r["source_row"]) for r in rejects})
+        for r in rejects:
+            r["source_file"] = rel
+        return None, [_file_reject(rel, info["reason"])] + rejects, info, sheet_infos
+    read_headers = [p.header for p, s in zip(plans, sheet_infos) if s["status"] == "read"]
+    source = declared.source
     if all("organism" in h.fields for h in read_headers):
         source = "column"
     tidy, dups = _drop_duplicates(tidy)
@@ -180,10 +331,16 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
     count = len(tidy["source_row"])
     loaded = len(set(zip(tidy["source_sheet"], tidy["source_row"])))
     rejected = len({(r["source_sheet"], r["source_row"]) for r in rejects})
-    info.update(organism=default or "", organism_from=source, rows_read=read, rows_loaded=loaded,
+    orgs = sorted(set(tidy["organism"]))
+    if declared.id and (not orgs or orgs == [declared.id]):
+        organism = declared.id
+    else:
+        organism = ";".join(orgs)
+        source = source if declared.id is None or source == "column" else "sheet name"
+    info.update(organism=organism, organism_from=source, rows_read=read, rows_loaded=loaded,
                 rows_rejected=rejected, tidy_rows=count,
                 status="loaded" if count else "rejected",
-                reason=no_org if default is None and not count else "")
+                reason=no_org if declared.id is None and not count else "")
     tidy.update(source_file=[rel] * count, round=[round_] * count)
     return tidy, rejects, info, sheet_infos
 
@@ -201,6 +358,8 @@ def _drop_duplicates(tidy: dict[str, list]) -> tuple[dict[str, list], list[dict]
         if first == i:
             keep.append(i)
             continue
+        if rows[first] == rows[i] and sheets[first] == sheets[i]:
+            continue  # one cell listing the same theme twice: its row is in the tidy table once
         where = f"row {rows[first]}"
         if sheets[first] != sheets[i]:
             where += f" of sheet {sheets[first]!r}"
@@ -223,7 +382,8 @@ def _files(path: Path) -> tuple[Path, list[Path]]:
     return path, sorted(files, key=lambda p: p.relative_to(path).as_posix())
 
 
-def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadResult:
+def load_submissions(path: str | Path, root: str | Path | None = None,
+                     column_map: str | Path | _header.ColumnMap | None = None) -> LoadResult:
     """Load every submission under ``path`` (a folder, recursively, or one workbook).
 
     Parameters
@@ -233,6 +393,9 @@ def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadRe
     root : str or Path, optional
         Folder that ``source_file`` is relative to and whose first sub-folder
         is the round; default ``path`` itself (a file: its folder, round ``""``).
+    column_map : str, Path or ColumnMap, optional
+        The analyst's explicit column mappings (:func:`read_column_map_file`);
+        default the project's ``data/reference/column_map.tsv`` when it exists.
 
     Returns
     -------
@@ -244,13 +407,31 @@ def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadRe
     Raises
     ------
     FileNotFoundError
-        When ``path`` does not exist.
+        When ``path`` (or ``column_map``) does not exist.
+    MCRDataError
+        When the column map has a bad line.
     """
     path = Path(path)
+    if column_map is None:
+        default = config.PROJECT_ROOT / COLUMN_MAP
+        cmap = read_column_map_file(default) if default.is_file() else _header.ColumnMap()
+    elif isinstance(column_map, _header.ColumnMap):
+        cmap = column_map
+    else:
+        if not Path(column_map).is_file():
+            raise FileNotFoundError(f"column map {column_map} does not exist; expected a TSV with columns "
+                                    "pattern, header, field")
+        cmap = read_column_map_file(column_map)
     base, files = _files(path)
     base = Path(root) if root is not None else base
-    with _gc_paused():
-        return _load_all(files, base)
+    run = _Run(cmap)
+    token = _RUN.set(run)
+    try:
+        with _gc_paused():
+            result = _load_all(files, base)
+    finally:
+        _RUN.reset(token)
+    return dataclasses.replace(result, warnings=_finish_warnings(run.warnings), columns=_finish_unread(run.unread))
 
 
 @contextlib.contextmanager
@@ -315,6 +496,17 @@ def _finish_rejects(records: list[dict]) -> pd.DataFrame:
 def _finish_sheets(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=SHEET_COLUMNS)
     frame["header_row"] = frame["header_row"].astype("Int64")
-    frame["rows_read"] = frame["rows_read"].astype("int64")
+    for c in ("rows_read", "non_empty_rows"):
+        frame[c] = frame[c].fillna(0).astype("int64")
     return frame
+
+
+def _finish_warnings(records: list[dict]) -> pd.DataFrame:
+    frame = _frame(WARNING_COLUMNS, records, ("source_row",))
+    return frame.sort_values(["source_file", "source_sheet", "source_row", "column"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def _finish_unread(records: list[dict]) -> pd.DataFrame:
+    return _frame(UNREAD_COLUMNS, records, ("header_row", "non_empty"))
 

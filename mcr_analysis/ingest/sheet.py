@@ -1,32 +1,39 @@
-"""One worksheet of a submission: data rows, notes, layouts, row validation.
+"""One worksheet of a submission: tables, data rows, headings, notes, row validation.
 
 Internal to :mod:`mcr_analysis.ingest`.  A sheet arrives as a grid of cached
 cell values (python-calamine, absolute 0-based coordinates, formulas never
 evaluated); vertical merged ranges are filled down their first column, so an
 axis or criterion written once for a block counts for every row it spans.
 
-Rows below the header (:mod:`mcr_analysis.ingest.header`) are data rows,
-except fully empty rows and notes (a one-cell row starting with a note word
-such as "Nota:", or a one-cell row after the table and a blank row).
+A sheet holds one table or several stacked ones, each read with its own header
+(:func:`mcr_analysis.ingest.header.find_tables`).  Rows below a header are data
+rows, except fully empty rows, notes (a one-cell row starting with a note word
+such as "Nota:", or a one-cell row after the table and a blank row) and section
+headings (a one-cell row holding an axis or criterion label, "EJE: ..." or
+"PROYECTOS", that sets that field for the rows below it until the next heading).
+Work is column-wise: each distinct cell value is converted and matched once.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from mcr_analysis.ingest.cells import (
-    YEAR_RANGE, _empty, cell_text, column_letter, fill_merged, fold_mark, marks, package_table, parse_year,
-)
-from mcr_analysis.ingest.header import Header, _note_words
-from mcr_analysis.taxonomy import axes, criteria, normalize_label, organisms
+from mcr_analysis.ingest.cells import _empty, cell_text, column_letter, fill_merged, read_year
+from mcr_analysis.ingest.header import Header, _note_words, confirm_tables, field_texts
+from mcr_analysis.ingest.fields import _axes, _expand_marks, _mapped, _organisms, _status, _themes, criterion_ids
+from mcr_analysis.ingest.organism import partner_ids
+from mcr_analysis.taxonomy import axes, criteria, normalize_label
 
-FIELDS = ("organism", "axis", "matrix", "criterion", "theme", "initiative",
-          "description", "year", "status", "partners")
 TEXT_FIELDS = ("theme", "initiative", "description", "status", "partners")
+FORMULA_REASON = "formula with no saved value: open the file in Excel and save it"
+_HEADING = re.compile(
+    r"^\s*(?:(?P<word>ejes?|eixos?|axis|pilar|pillar|criterios?|crit[eé]rios?|criterion|tipo de acci[oó]n|"
+    r"tipo de a[cç][aã]o)\b\s*(?:\d+|[ivx]+)?\s*[:.\-–—]?\s*|(?:\d+|[ivxIVX]+)\s*[.)\-–—]\s*)", re.I)
 
 
+@functools.cache
 def _is_note_text(text: str) -> bool:
     key = normalize_label(text)
     return any(key == w or key.startswith(w + " ") for w in _note_words()) and bool(
@@ -34,15 +41,50 @@ def _is_note_text(text: str) -> bool:
     )
 
 
+@functools.cache
+def heading_of(text: str) -> tuple[str, str, str] | None:
+    """``(field, id, matrix)`` when ``text`` is a section heading (an axis or criterion label), else ``None``.
+
+    Examples
+    --------
+    >>> heading_of("PROYECTOS"), heading_of("EJE: Seguridad alimentaria")[:2]
+    (('criterion', 'proyectos', ''), ('axis', 'seguridad_alimentaria'))
+    >>> heading_of("Nota: datos preliminares") is None
+    True
+    """
+    m = _HEADING.match(text)
+    word = normalize_label(m.group("word") or "") if m else ""
+    label = text[m.end():] if m and m.end() < len(text) else text
+    a_id, c_id = axes().find(label), criteria().find(label)
+    if a_id:
+        a_matrix = axes().match(label).matrix
+    if word.startswith(("eje", "eixo", "axis", "pilar", "pillar")):
+        return ("axis", a_id, a_matrix) if a_id else None
+    if word:
+        return ("criterion", c_id, "") if c_id else None
+    if a_id and not c_id:
+        return "axis", a_id, a_matrix
+    if c_id and not a_id:
+        return "criterion", c_id, ""
+    return None
+
+
 def _has_text(row: list) -> bool:
     """Whether ``row`` has a cell, other than ``""``, that is not a whitespace-only string."""
     return any(v.__class__ is not str or not v.isspace() for v in row if v != "")
 
 
-def split_rows(raw: list[list], filled: list[list], header_row: int) -> tuple[list[int], list[tuple[int, str]]]:
-    """Data row indices and notes ``(excel_row, text)`` below ``header_row``."""
+def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int | None = None,
+               forced: frozenset = frozenset()):
+    """Data rows, notes and headings below ``header_row`` (up to ``stop``).
+
+    Returns ``(data, notes, headings)``: data row indices; notes as
+    ``(excel_row, text)``; headings as ``(row index, text, field, id, matrix)``.
+    Rows in ``forced`` (cells with formulas and no saved value) are data rows.
+    """
     first = header_row + 1
-    counts = [len(row) - row.count("") - row.count(None) for row in raw[first:]]
+    stop = len(raw) if stop is None else stop
+    counts = [len(row) - row.count("") - row.count(None) for row in raw[first:stop]]
     for i, n in enumerate(counts):
         if not n:
             continue
@@ -57,31 +99,36 @@ def split_rows(raw: list[list], filled: list[list], header_row: int) -> tuple[li
         if (counts[i] if filled[r] is raw[r] else sum(not _empty(v) for v in filled[r])) >= 2:
             last_table = r
             break
-    data, notes = [], []
+    data, notes, headings = [], [], []
     blank_seen = False
     for i, n in enumerate(counts):
         r = first + i
         if n == 0:
+            if r in forced:
+                data.append(r)
             blank_seen = blank_seen or r > last_table
             continue
-        if n == 1:
+        if n == 1 and r not in forced:
             single = cell_text(next(v for v in raw[r] if not _empty(v)))
+            heading = heading_of(single) if not _is_note_text(single) else None
+            if heading:
+                headings.append((r, single) + heading)
+                continue
             if _is_note_text(single) or (r > last_table and blank_seen):
                 notes.append((r + 1, single))
                 continue
         data.append(r)
-    return data, notes
+    return data, notes, headings
 
 
-
-def _stray_rows(raw: list[list], data: list[int], header: Header) -> dict[int, tuple[str, str]]:
+def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> dict[int, tuple[str, str]]:
     """``{position in data: (columns, values)}`` for rows with values only outside the read columns.
 
     Such a row (a numbered template row left empty, a lone source note in an
     ignored column) is rejected with one reason instead of one per missing
     field.  Merged cells do not count: ``raw`` is the grid before filling.
     """
-    left = range(len(data))
+    left = [i for i in range(len(data)) if i not in skip] if skip else range(len(data))
     for c in set(header.fields.values()) | set(header.mark_columns):
         # keep the rows still empty in every read column seen so far (usually none after the first)
         left = [i for i in left if len(row := raw[data[i]]) <= c or (v := row[c]) is None
@@ -95,24 +142,33 @@ def _stray_rows(raw: list[list], data: list[int], header: Header) -> dict[int, t
 
 
 @dataclass
+class SheetContext:
+    """What applies to every row of a sheet: the declared sender and why rows without one are rejected."""
+
+    sheet: str
+    organism: str | None = None
+    declared: str = ""
+    no_organism_reason: str = ""
+    hidden_columns: frozenset = frozenset()
+    mapped: tuple = ()
+
+
+@dataclass
 class SheetRows:
-    """Validated rows of one sheet: ``tidy`` columns as lists (no source_file/round/sheet yet) and ``rejects``."""
+    """Validated rows of one sheet: ``tidy`` columns as lists (no source_file/round/sheet yet), problems found."""
 
     tidy: dict[str, list]
     rejects: list[dict]
     layout: str
     rows_read: int
     notes: list[tuple[int, str]]
-
-
-def _mapped(values: list, fn) -> list:
-    """``fn`` applied once per distinct value (equal values share the first one's result).
-
-    >>> _mapped([" a", 2.0, " a"], cell_text)
-    ['a', '2', 'a']
-    """
-    table = {v: fn(v) for v in dict.fromkeys(values)}
-    return list(map(table.__getitem__, values))
+    warnings: list[dict] = field(default_factory=list)
+    unread: list[dict] = field(default_factory=list)
+    headings: list[tuple] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    criterion_source: bool = True
+    header_like: list[int] = field(default_factory=list)
+    tables: list = field(default_factory=list)
 
 
 def _at(value, i: int):
@@ -120,157 +176,285 @@ def _at(value, i: int):
     return value[i] if isinstance(value, (list, dict)) else value
 
 
-def _ids(matches: list) -> list:
-    return [m.id if m is not None else None for m in matches]
+def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetContext,
+                uncached: dict | None = None, discover: bool = True) -> SheetRows:
+    """Validate the data rows of one sheet, table by table (``tables``: their headers, top to bottom).
 
+    With ``discover``, a data row that looks like a header (two or more cells
+    naming fields, found while the columns are read) starts a stacked table
+    and the sheet is read again with every table's own header.
 
-def _reasons(matches: list) -> list:
-    return [m.reason if m is not None else "" for m in matches]
-
-
-def parse_sheet(raw: list[list], merges: list, header: Header, sheet: str,
-                organism: str | None, no_organism_reason: str) -> SheetRows:
-    """Validate the data rows of one sheet.
-
-    ``organism`` is the id that applies to rows without an organism cell
-    (``None`` when the file names none; such rows are rejected with
-    ``no_organism_reason``).  Works on whole columns as lists; each distinct
-    cell value is converted and matched once.
+    ``ctx.organism`` is the sender the file or sheet declares (``None`` for a
+    consolidated file: rows take theirs from the organism column, and rows
+    without one are rejected with ``ctx.no_organism_reason``).  ``uncached``
+    are the ``{(row, col): formula}`` cells with no saved value.
     """
     filled = fill_merged(raw, merges)
-    data, notes = split_rows(raw, filled, header.row)
+    uncached = uncached or {}
+    forced = frozenset(r for r, _c in uncached)
+    parts, heads_all, notes_all = [], [], []
+    for k, header in enumerate(tables):
+        stop = tables[k + 1].row if k + 1 < len(tables) else len(raw)
+        data, notes, heads = split_rows(raw, filled, header.row, stop, forced)
+        parts.append((header, data))
+        heads_all += heads
+        notes_all += notes
+    out = SheetRows({}, [], "", 0, notes_all, headings=heads_all, tables=list(tables))
+    layouts, sources, candidates = [], [], []
+    for header, data in parts:
+        hd_axis, hd_crit = _heading_state(data, heads_all)
+        block = _parse_block(raw, filled, data, header, ctx, hd_axis, hd_crit, uncached)
+        layouts.append(block.layout)
+        for k, values in block.tidy.items():
+            out.tidy.setdefault(k, []).extend(values)
+        out.rejects += block.rejects
+        out.warnings += block.warnings
+        out.unread += block.unread
+        out.rows_read += block.rows_read
+        out.fields.append(header.describe())
+        sources.append(block.criterion_source)
+        candidates += block.header_like
+    if discover and candidates:
+        more = confirm_tables(raw, merges, candidates, ctx.hidden_columns, ctx.mapped)
+        if more:
+            return parse_sheet(raw, merges, sorted(tables + more, key=lambda t: t.row), ctx, uncached, False)
+    distinct = [x for x in dict.fromkeys(layouts) if x]
+    out.layout = ("stacked:" if len(parts) > 1 else "") + "+".join(distinct)
+    out.criterion_source = any(sources)
+    return out
+
+
+def _heading_state(data: list[int], heads: list[tuple]) -> tuple[list | None, list | None]:
+    """Per data row, the axis ``(id, matrix)`` and criterion id set by the last heading above it."""
+    if not heads:
+        return None, None
+    axis_h = [(h[0], (h[3], h[4])) for h in heads if h[2] == "axis"]
+    crit_h = [(h[0], h[3]) for h in heads if h[2] == "criterion"]
+
+    def state(hs):
+        if not hs:
+            return None
+        out, j, cur = [], 0, None
+        for r in data:
+            while j < len(hs) and hs[j][0] < r:
+                cur = hs[j][1]
+                j += 1
+            out.append(cur)
+        return out
+
+    return state(axis_h), state(crit_h)
+
+
+def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, hd_crit, uncached) -> SheetRows:
     n = len(data)
     every = range(n)
     cols = header.fields
     rows = [filled[r] for r in data]
     rawcol = {fld: [row[c] for row in rows] for fld, c in cols.items()}
-    text = {fld: _mapped(values, cell_text) for fld, values in rawcol.items()}
+    text, like = {}, {}
+    for fld, values in rawcol.items():
+        table = {v: cell_text(v) for v in dict.fromkeys(values)}
+        text[fld] = list(map(table.__getitem__, values))
+        found = field_texts(table, ctx.mapped)
+        if found:  # cells that read like headers: a stacked table's header row?
+            for i, v in enumerate(values):
+                if v in found:
+                    like[i] = like.get(i, 0) + 1
+    header_like = sorted(data[i] for i, k in like.items() if k >= 2)
     out = {"source_row": [r + 1 for r in data]}
     for fld in TEXT_FIELDS:
         out[fld] = text[fld] if fld in text else [""] * n
-    # problems: (positions, column name, value(s), reason(s)); a list or dict holds one item per position
     problems: list[tuple[list[int], object, object, object]] = []
-    stray = _stray_rows(raw, data, header)
+    warnings: list[tuple[list[int], object, object, object]] = []
+    formula_rows = {}
+    if uncached:
+        pos = {r: i for i, r in enumerate(data)}
+        for (r, c), formula in sorted(uncached.items()):
+            if r in pos:
+                formula_rows.setdefault(pos[r], []).append((c, formula))
+    stray = _stray_rows(raw, data, header, set(formula_rows))
 
-    def problem(where, fld_or_name, values, reason):
-        where = [i for i in where if i not in stray]  # such a row gets the one reason below
+    def name_of(fld):
+        return header.names.get(cols[fld], fld) if fld in cols else fld
+
+    def problem(where, fld_or_name, values, reason, sink=problems):
+        where = [i for i in where if i not in stray and i not in formula_rows]  # such rows get one reason
         if where:
-            name = header.names.get(cols[fld_or_name], fld_or_name) if fld_or_name in cols else fld_or_name
-            problems.append((where, name, values, reason() if callable(reason) else reason))
+            name = name_of(fld_or_name) if isinstance(fld_or_name, str) else fld_or_name
+            sink.append((where, name, values, reason() if callable(reason) else reason))
 
     if stray:
         problems.append((sorted(stray), {i: t[0] for i, t in stray.items()}, {i: t[1] for i, t in stray.items()},
                          {i: f"no initiative: values only in columns the loader does not read ({t[0]}); expected "
                              "an axis, criterion, theme or initiative on this row, or an empty row"
                           for i, t in stray.items()}))
-    # organism
-    if "organism" in cols:
-        otext = text["organism"]
-        match = _mapped(otext, lambda v: organisms().match(v) if v else None)
-        org = _ids(match)
-        problem([i for i in every if otext[i] and org[i] is None], "organism", otext, lambda: _reasons(match))
-        if organism is None:
-            problem([i for i in every if not otext[i]], "organism", otext,
-                    f"missing organism: empty cell; expected an organism name, and {no_organism_reason}")
-        else:
-            org = [o if t else organism for o, t in zip(org, otext)]
-    else:
-        org = [organism] * n
-        if organism is None:
-            problem(every, "", "", no_organism_reason)
-    # axis and matrix
-    sheet_match = axes().match(sheet)
-    if "axis" in cols:
-        atext = text["axis"]
-        match = _mapped(atext, lambda v: axes().match(v) if v else None)
-        axis = _ids(match)
-        matrix = [m.matrix if m is not None else "" for m in match]
-        problem([i for i in every if atext[i] and axis[i] is None], "axis", atext, lambda: _reasons(match))
-        if sheet_match.id:
-            axis = [a if t else sheet_match.id for a, t in zip(axis, atext)]
-            matrix = [m if t else sheet_match.matrix for m, t in zip(matrix, atext)]
-        else:
-            problem([i for i in every if not atext[i]], "axis", atext,
-                    f"missing axis: empty cell and the sheet name {sheet!r} is not an axis; expected an axis label")
-    elif sheet_match.id:
-        axis, matrix = [sheet_match.id] * n, [sheet_match.matrix] * n
-    else:
-        axis, matrix = [None] * n, [""] * n
-        problem(every, "(sheet name)", sheet,
-                f"missing axis: no axis column and the sheet name is not an axis ({sheet_match.reason})")
+    if formula_rows:
+        problems.append((sorted(formula_rows),
+                         {i: ", ".join(header.names.get(c, f"column {column_letter(c)}") for c, _f in cells)
+                          for i, cells in formula_rows.items()},
+                         {i: "; ".join(f for _c, f in cells) for i, cells in formula_rows.items()},
+                         {i: f"{FORMULA_REASON} (cell{'s' if len(cells) > 1 else ''} "
+                             f"{', '.join(column_letter(c) + str(data[i] + 1) for c, _f in cells)}; the loader "
+                             "reads saved values only)" for i, cells in formula_rows.items()}))
+    org, body = _organisms(text, cols, n, ctx, problem, warnings, name_of)
+    out.update(organism=org, body=body)
+    axis, matrix = _axes(text, cols, n, ctx.sheet, hd_axis, problem)
     if "matrix" in cols:
         matrix = [t if t != "" else m for t, m in zip(text["matrix"], matrix)]
-    out.update(organism=org, axis=axis, matrix=matrix)
+    out.update(axis=axis, matrix=matrix)
     # theme or initiative
     if "theme" not in cols and "initiative" not in cols:
         problem(every, "", "", f"missing initiative and theme: the header on row {header.row + 1} has neither "
                 "column; expected Tema/Theme or Iniciativa/Initiative")
     else:
         theme, initiative = out["theme"], out["initiative"]
-        name = header.names[cols["initiative"]] if "initiative" in cols else header.names[cols["theme"]]
-        problem([i for i in every if theme[i] == "" and initiative[i] == ""], name, "",
+        problem([i for i in every if theme[i] == "" and initiative[i] == ""],
+                "initiative" if "initiative" in cols else "theme", "",
                 "missing initiative and theme: expected at least one of them")
-    # year
+    # year: each distinct cell read once; rows looked at one by one only when some value is odd
     if "year" in cols:
-        years = _mapped(rawcol["year"], parse_year)
-        lo, hi = YEAR_RANGE
-        problem([i for i in every if years[i] is False], "year", text["year"],
-                f"invalid year: expected a whole number from {lo} to {hi}")
-        out["year"] = [None if (y is None or y is False) else y for y in years]
+        table = {v: read_year(v) for v in dict.fromkeys(rawcol["year"])}
+        out["year"] = list(map({v: None if y is False else y for v, (y, _w) in table.items()}.__getitem__,
+                               rawcol["year"]))
+        if any(y is False for y, _w in table.values()):
+            problem([i for i, v in enumerate(rawcol["year"]) if table[v][0] is False], "year", text["year"],
+                    "invalid year: expected a whole number from 1900 to 2100, a range such as 2023-2024, a date, "
+                    "or empty")
+        if any(w for _y, w in table.values()):
+            problem([i for i, v in enumerate(rawcol["year"]) if table[v][1]], "year", text["year"],
+                    {i: table[v][1] for i, v in enumerate(rawcol["year"]) if table[v][1]}, warnings)
     else:
         out["year"] = [None] * n
-    # criterion
-    if "criterion" in cols:
-        layout = "long" if "axis" in cols or not sheet_match.id else "sheet_per_axis"
-        ctext = text["criterion"]
-        match = _mapped(ctext, lambda v: criteria().match(v) if v else None)
-        crit = _ids(match)
-        problem([i for i in every if ctext[i] and crit[i] is None], "criterion", ctext, lambda: _reasons(match))
-        problem([i for i in every if not ctext[i]], "criterion", ctext,
-                "missing criterion: empty cell; expected a criterion label")
-        expanded = zip(every, crit)
+    # status
+    if "status" in cols:
+        table = {v: _status(v) for v in dict.fromkeys(out["status"])}
+        out["status_id"] = list(map({v: sid for v, (sid, _w) in table.items()}.__getitem__, out["status"]))
+        if any(w for _s, w in table.values()):
+            problem([i for i, v in enumerate(out["status"]) if table[v][1]], "status", out["status"],
+                    {i: table[v][1] for i, v in enumerate(out["status"]) if table[v][1]}, warnings)
     else:
+        out["status_id"] = [""] * n
+    # partners (without the row's own organism)
+    if "partners" in cols:
+        found = {v: partner_ids(v) if v else frozenset() for v in dict.fromkeys(out["partners"])}
+        orgs = set(org)
+        if len(orgs) == 1:  # the usual case: one sender
+            o = next(iter(orgs))
+            out["partner_ids"] = list(map({v: ";".join(sorted(p - {o})) for v, p in found.items()}.__getitem__,
+                                          out["partners"]))
+        else:
+            joined: dict = {}
+            out["partner_ids"] = [(joined.get((v, o)) or joined.setdefault((v, o), ";".join(sorted(found[v] - {o}))))
+                                  if v else "" for v, o in zip(out["partners"], org)]
+    else:
+        out["partner_ids"] = [""] * n
+    # criterion
+    criterion_source = True
+    split_crit = None
+    if "criterion" in cols:
+        layout = "long" if "axis" in cols or not axes().match(ctx.sheet).id else "sheet_per_axis"
+        ctext = text["criterion"]
+        parsed = _mapped(ctext, lambda v: criterion_ids(v) if v else ((), ""))
+        crits = [p[0] for p in parsed]
+        problem([i for i in every if ctext[i] and not crits[i]], "criterion", ctext, [p[1] for p in parsed])
+        if hd_crit is not None:
+            crits = [c if c or t else ((h,) if h else ()) for c, t, h in zip(crits, ctext, hd_crit)]
+            layout += "+headings"
+        problem([i for i in every if not ctext[i] and not crits[i]], "criterion", ctext,
+                "missing criterion: empty cell; expected a criterion label")
+        if any(len(c) > 1 for c in crits):
+            split_crit = ctext
+        expanded = [(i, c) for i in every for c in crits[i]] if split_crit or problems else None
+        crit_single = [c[0] if c else None for c in crits]
+    elif header.mark_columns:
         layout = "marks"
         expanded = _expand_marks(rows, header, problem)
-    rejects = []
-    bad_rows = set()
-    for where, name, values, reason in problems:
-        bad_rows.update(where)
+    elif hd_crit is not None and any(hd_crit):
+        layout = "headings"
+        problem([i for i in every if hd_crit[i] is None], "", "",
+                "missing criterion: no criterion column and no criterion heading above this row; expected a "
+                "heading row such as 'PROYECTOS' above the block")
+        expanded = [(i, c) for i, c in enumerate(hd_crit) if c]
+    else:
+        layout, criterion_source = "", False
+        found = sorted(header.fields) + [f"marks:{c}" for c in header.mark_columns.values()]
+        problem(every, "", "", f"sheet skipped: the header on row {header.row + 1} has no criterion column, no "
+                f"criterion mark columns and no criterion heading (found: {', '.join(found)}); expected a "
+                "Criterio/Criterion column, one column per criterion, or headings such as 'PROYECTOS'")
+        expanded = []
+    split_theme, themes = False, None
+    if "theme" in cols:
+        table = {v: _themes(v) for v in dict.fromkeys(out["theme"]) if ";" in v}
+        split_theme = any(len(t) > 1 for t in table.values())
+        if split_theme:
+            themes = [table.get(v) or (v,) for v in out["theme"]]
+    rejects = _records(problems, data, ctx.sheet, "reason")
+    bad_rows = {i for where, *_x in problems for i in where}
+    warns = _records([([i for i in w if i not in bad_rows], *x) for w, *x in warnings], data, ctx.sheet, "message")
+    unread = _unread(raw, data, header, ctx.sheet)
+    if layout in ("long", "sheet_per_axis") and not bad_rows and not split_crit and not split_theme:
+        out.update(criterion=crit_single, split=[""] * n)
+        return SheetRows(out, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
+                         header_like=header_like)
+    if expanded is None:  # one criterion per row
+        expanded = list(enumerate(crit_single))
+    keep = [(i, c) for i, c in expanded if i not in bad_rows]
+    if not split_theme:  # column by column, as in the usual case
+        idx = [i for i, _c in keep]
+        tidy = {k: list(map(v.__getitem__, idx)) for k, v in out.items()}
+        tidy["criterion"] = [c for _i, c in keep]
+        tidy["split"] = [f"criterion {crits[i].index(c) + 1}/{len(crits[i])} of {split_crit[i]!r}"
+                         if len(crits[i]) > 1 else "" for i, c in keep] if split_crit is not None else [""] * len(keep)
+        return SheetRows(tidy, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
+                         header_like=header_like)
+    tidy = {k: [] for k in list(out) + ["criterion", "split"]}
+    for i, c in keep:
+        ts = themes[i]
+        note = ""
+        if split_crit is not None and len(crits[i]) > 1:
+            note = f"criterion {crits[i].index(c) + 1}/{len(crits[i])} of {split_crit[i]!r}"
+        for j, t in enumerate(ts):
+            for k, v in out.items():
+                tidy[k].append(v[i])
+            if len(ts) > 1:
+                tidy["theme"][-1] = t
+            tidy["criterion"].append(c)
+            tnote = f"theme {j + 1}/{len(ts)} of {out['theme'][i]!r}" if len(ts) > 1 else ""
+            tidy["split"].append("; ".join(x for x in (note, tnote) if x))
+    return SheetRows(tidy, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
+                     header_like=header_like)
+
+
+def _records(items, data, sheet, key) -> list[dict]:
+    recs = []
+    for where, name, values, reason in items:
         for i in where:
             v = _at(values, i)
-            rejects.append({"source_sheet": sheet, "source_row": data[i] + 1, "column": _at(name, i),
-                            "value": "" if v is None else str(v), "reason": _at(reason, i)})
-    if layout != "marks" and not bad_rows:  # the usual case: every row kept, one criterion each
-        return SheetRows(dict(out, criterion=crit), rejects, layout, n, notes)
-    keep = [(i, c) for i, c in expanded if i not in bad_rows]
-    tidy = {k: [v[i] for i, _c in keep] for k, v in out.items()}
-    tidy["criterion"] = [c for _i, c in keep]
-    return SheetRows(tidy, rejects, layout, n, notes)
+            recs.append({"source_sheet": sheet, "source_row": data[i] + 1, "column": _at(name, i),
+                         "value": "" if v is None else str(v), key: _at(reason, i)})
+    return recs
 
 
-def _expand_marks(rows: list[list], header: Header, problem) -> list[tuple[int, str]]:
-    """``(position, criterion)`` per marked cell of a mark matrix, criterion by criterion.
+def _unread(raw, data, header: Header, sheet: str) -> list[dict]:
+    """One record per column holding values in ``data`` rows that no field reads."""
+    if not data:
+        return []
+    read = set(header.fields.values()) | set(header.mark_columns)
+    width = max(map(len, raw))
+    out = []
+    for c in range(width):
+        if c in read:
+            continue
+        cells = [(r, raw[r][c]) for r in data if len(raw[r]) > c and not _empty(raw[r][c])]
+        if not cells:
+            continue
+        name = header.names.get(c, "")
+        reason = header.unread.get(c) or ("values in a column with no header" if not name else
+                                          f"header {name!r} names no field the loader reads")
+        out.append({"source_sheet": sheet, "header_row": header.row + 1, "column": column_letter(c),
+                    "header": name, "non_empty": len(cells), "sample": cell_text(cells[0][1]),
+                    "rows": f"{cells[0][0] + 1}-{cells[-1][0] + 1}" if len(cells) > 1 else str(cells[0][0] + 1),
+                    "reason": reason})
+    return out
 
-    Unrecognised marks and rows with no mark are reported through ``problem``.
-    """
-    every = range(len(rows))
-    marked = {}
-    known = marks()
-    allowed = ", ".join(k for k, v in _marks_display().items() if v)
-    for c, crit in header.mark_columns.items():
-        values = [row[c] for row in rows]
-        state = _mapped(values, lambda v: "" if (f := fold_mark(v)) == "" else known.get(f, "?"))
-        bad = [i for i in every if state[i] == "?"]
-        problem(bad, header.names[c], _mapped(values, cell_text) if bad else "",
-                f"unrecognised mark in criterion column {header.names[c]!r}: expected {allowed} "
-                "(or empty, No, 0)")
-        marked[crit] = [s is True for s in state]
-    labels = ", ".join(repr(header.names[c]) for c in header.mark_columns)
-    problem([i for i in every if not any(m[i] for m in marked.values())], "", "",
-            f"no criterion marked: expected {allowed} in one of the columns {labels}")
-    return [(i, crit) for crit in criteria().ids if crit in marked for i in every if marked[crit][i]]
 
-
-@functools.cache
-def _marks_display() -> dict[str, bool]:
-    return {r["mark"]: r["marked"] == "yes" for r in package_table("marks.tsv")}

@@ -17,17 +17,26 @@ import pandas as pd
 from mcr_analysis import safety
 from mcr_analysis.taxonomy import MCRDataError
 
-__all__ = ["TIDY_COLUMNS", "REJECT_COLUMNS", "FILE_COLUMNS", "SHEET_COLUMNS", "read_tidy"]
+__all__ = ["TIDY_COLUMNS", "REJECT_COLUMNS", "WARNING_COLUMNS", "UNREAD_COLUMNS", "FILE_COLUMNS",
+           "SHEET_COLUMNS", "read_tidy"]
 
 TIDY_COLUMNS = [
     "round", "organism", "axis", "matrix", "criterion", "theme", "initiative",
-    "description", "year", "status", "partners", "source_file", "source_sheet", "source_row",
+    "description", "year", "status", "partners", "status_id", "partner_ids", "body", "split",
+    "source_file", "source_sheet", "source_row",
 ]
+"""The tidy table: one row per initiative, criterion and theme (the README says what each column means)."""
+_ADDED = ("status_id", "partner_ids", "body", "split")
 REJECT_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
+WARNING_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value", "message"]
+"""Loaded rows read with a remark (a year range, a date, an unknown status...): ``mcr_warnings.csv``."""
+UNREAD_COLUMNS = ["source_file", "source_sheet", "header_row", "column", "header", "non_empty", "sample",
+                  "rows", "reason"]
+"""Columns holding values that no field reads, and stray cells: ``mcr_unread_columns.csv``."""
 FILE_COLUMNS = ["source_file", "round", "organism", "organism_from", "status", "rows_read",
                 "rows_loaded", "rows_rejected", "tidy_rows", "reason"]
 SHEET_COLUMNS = ["source_file", "source_sheet", "status", "layout", "header_row", "rows_read",
-                 "reason", "ignored_columns", "notes"]
+                 "reason", "ignored_columns", "notes", "non_empty_rows", "headings", "fields"]
 
 
 def _coerce(tidy: pd.DataFrame) -> pd.DataFrame:
@@ -92,6 +101,9 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
         raise MCRDataError(f"{path}: not a tidy MCR table: it cannot be read as "
                            f"{'Parquet' if parquet else 'a UTF-8 CSV file'} ({type(exc).__name__}: {detail}); "
                            "expected the mcr_tidy.csv or mcr_tidy.parquet written by 'mcr ingest'") from None
+    for c in _ADDED:  # tables written before these columns existed read as if they were empty
+        if c not in frame.columns and all(k in frame.columns for k in TIDY_COLUMNS if k not in _ADDED):
+            frame[c] = ""
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     extra = [c for c in frame.columns if c not in TIDY_COLUMNS]
     if missing or extra:
