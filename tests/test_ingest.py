@@ -369,8 +369,9 @@ def test_unreadable_files_are_reported_and_the_rest_loads(tmp_path):
                                         "skipped"]
     assert files.loc["2024/corrupt.xlsx", "reason"].startswith("corrupt.xlsx: not a readable workbook")
     assert "encrypted workbook or legacy .xls" in files.loc["2024/viejo.xlsx", "reason"]
-    assert files.loc["2024/legacy.xls", "reason"] == ("not a readable workbook: python_calamine.CalamineError: "
-                                                      "Cannot detect file format")
+    assert files.loc["2024/legacy.xls", "reason"] == (
+        "not a readable workbook: python_calamine.CalamineError: Cannot detect file format; open it in Excel or "
+        "LibreOffice and save it as .xlsx")
     assert files.loc["2024/~$OTCA.xlsx", "reason"] == "workbook open in a spreadsheet program: skipped"
     assert files.loc["2024/README.md", "reason"] == "not a submission (notes about the folder): skipped"
     assert files.loc["2024/datos.csv", "reason"].startswith("no sheet with a recognisable header")

@@ -19,7 +19,7 @@ def main() -> None:
     import python_calamine
 
     out = []
-    with open(path, "rb") as fh, python_calamine.CalamineWorkbook.from_filelike(fh) as book:
+    with python_calamine.CalamineWorkbook.from_path(path) as book:
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue

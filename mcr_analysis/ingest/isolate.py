@@ -47,5 +47,5 @@ def read_isolated(path: Path, limits: Limits) -> tuple[list[tuple], str]:
         if "MemoryError" in last:
             return [], (f"refused: reading it needs more than the memory budget of {limits.memory_budget} "
                         "bytes; open it in Excel, delete what is not the matrix and save it as .xlsx")
-        return [], f"not a readable workbook: {last}"
+        return [], f"not a readable workbook: {last}; open it in Excel or LibreOffice and save it as .xlsx"
     return pickle.loads(done.stdout), ""  # noqa: S301 - written by our own child script

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import collections
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +163,9 @@ def _read_xlsx(path: Path, limits: Limits) -> tuple[list[SheetGrid], str]:
         with zipfile.ZipFile(path) as archive:
             parts = xlsx_scan.workbook_sheets(archive)
             scans = {name: xlsx_scan.scan_sheet(archive, name, part, limits) for name, part in parts}
+            broken = [s.broken for s in scans.values() if s.broken]
+            if broken:
+                return [], "not a readable workbook: " + "; ".join(broken)
             over = [s.reason for s in scans.values() if s.reason]
             if not over:
                 strings_part = xlsx_scan.shared_strings_part(archive)
@@ -177,7 +181,7 @@ def _read_xlsx(path: Path, limits: Limits) -> tuple[list[SheetGrid], str]:
                     own[name] = xlsx_bounded.read_sheet(archive, name, scans[name], strings, limits)
     except xlsx_bounded.SheetTooLarge as exc:
         return [], _over([str(exc)], limits)
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error) as exc:
         return [], f"not a readable workbook: {type(exc).__name__}: {exc}"
     try:
         return _calamine(path, scans, own), ""
@@ -203,14 +207,18 @@ def _check_inflated(archive: zipfile.ZipFile, part: str, limits: Limits) -> None
 
 
 def _over(reasons: list[str], limits: Limits) -> str:
-    return ("refused: " + "; ".join(reasons) + f"; limits are set far above any real matrix (memory budget "
-            f"{limits.memory_budget} bytes per file); check the file in Excel, delete what is not the matrix "
-            "and save it again")
+    return ("refused: " + "; ".join(reasons) + "; the limits are far above any real matrix: check the file in "
+            "Excel, delete what is not the matrix and save it again")
 
 
 def _calamine(path: Path, scans: dict, own: dict) -> list[SheetGrid]:
     grids = []
-    with python_calamine.CalamineWorkbook.from_path(path) as book:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        book = python_calamine.CalamineWorkbook.from_path(path)
+    else:  # an .xlsx saved with the .xls extension: calamine detects the format from the content
+        with path.open("rb") as fh:
+            book = python_calamine.CalamineWorkbook.from_filelike(fh)
+    with book:
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue

@@ -27,6 +27,7 @@ import html
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from mcr_analysis.ingest.limits import Limits
@@ -115,6 +116,9 @@ class SheetScan:
         Namespace prefix of the sheet's elements (``b""`` usually).
     reason : str
         Why the sheet is over a limit (the file is a reject), or ``""``.
+    broken : str
+        Why the sheet's XML cannot be inflated (a size that lies, a bad
+        checksum, truncated data), or ``""``.
     """
 
     part: str
@@ -129,6 +133,7 @@ class SheetScan:
     uncached_formulas: dict = field(default_factory=dict)
     prefix: bytes = b""
     reason: str = ""
+    broken: str = ""
 
     def grid_cells(self) -> int:
         """Upper bound of the cells of the range calamine would allocate."""
@@ -136,7 +141,7 @@ class SheetScan:
 
     def needs_bounded_reader(self, limits: Limits) -> bool:
         """True when calamine could allocate more than the grid budget for this sheet."""
-        return self.implicit or self.grid_cells() > limits.max_grid_cells
+        return not self.broken and (self.implicit or self.grid_cells() > limits.max_grid_cells)
 
 
 def workbook_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
@@ -234,8 +239,8 @@ def scan_sheet(archive: zipfile.ZipFile, name: str, part: str, limits: Limits) -
             scan.xml_bytes += len(buf)
     except ValueError as exc:
         scan.reason = str(exc)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:  # lying sizes, bad CRC, truncated data
-        scan.reason = f"sheet {name!r} cannot be inflated ({type(exc).__name__}: {exc})"
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:  # lying sizes, bad CRC, truncated data
+        scan.broken = f"sheet {name!r} cannot be inflated ({type(exc).__name__}: {exc})"
     return scan
 
 
