@@ -370,7 +370,8 @@ def test_unreadable_files_are_reported_and_the_rest_loads(tmp_path):
     assert files.loc["2024/corrupt.xlsx", "reason"].startswith("corrupt.xlsx: not a readable workbook")
     assert "encrypted workbook or legacy .xls" in files.loc["2024/viejo.xlsx", "reason"]
     assert files.loc["2024/legacy.xls", "reason"] == (
-        "not a readable workbook: python_calamine.CalamineError: Cannot detect file format; open it in Excel or "
+        "not a readable workbook: python_calamine.CalamineError: Cfb error: Invalid sector shift, expecting 0x09 or "
+        "0x0C found 0; open it in Excel or "
         "LibreOffice and save it as .xlsx")
     assert files.loc["2024/~$OTCA.xlsx", "reason"] == "workbook open in a spreadsheet program: skipped"
     assert files.loc["2024/README.md", "reason"] == "not a submission (notes about the folder): skipped"
