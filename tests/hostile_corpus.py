@@ -18,6 +18,7 @@ The data are synthetic, not official submissions.
 from __future__ import annotations
 
 import os
+import struct
 import sys
 import zipfile
 from pathlib import Path
@@ -124,6 +125,61 @@ def ods_table(name: str, rows: list[list[str]]) -> str:
     return (f'<table:table table:name="{escape(name)}">'
             + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
             + "</table:table>")
+
+
+def _rec(typ, data=b""):
+    return struct.pack("<HH", typ, len(data)) + data
+
+def _bof(dt):
+    return _rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 0x06))
+
+def _label(r, c, text):
+    try:
+        raw, high = text.encode("latin-1"), 0
+    except UnicodeEncodeError:
+        raw, high = text.encode("utf-16-le"), 1
+    return _rec(0x0204, struct.pack("<HHHHB", r, c, 0, len(text), high) + raw)
+
+def biff8(sheets: dict[str, list[list[str]]]) -> bytes:
+    """A BIFF8 workbook stream (what Excel 97-2003 writes): ``sheets`` maps names to rows of text."""
+    subs = []
+    for name, rows in sheets.items():
+        width = max((len(r) for r in rows), default=0)
+        body = _bof(0x10) + _rec(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+        body += b"".join(_label(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if v != "")
+        subs.append(body + _rec(0x000A))
+    def sheet_rec(name, offset):
+        return _rec(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + name.encode("utf-16-le"))
+    globals_len = len(_bof(5)) + len(_rec(0x0042, struct.pack("<H", 1200))) + sum(len(sheet_rec(n, 0)) for n in sheets) + 4
+    offset, recs = globals_len, []
+    for name, sub in zip(sheets, subs):
+        recs.append(sheet_rec(name, offset)); offset += len(sub)
+    return _bof(5) + _rec(0x0042, struct.pack("<H", 1200)) + b"".join(recs) + _rec(0x000A) + b"".join(subs)
+
+def ole2(stream: bytes, name: str = "Workbook") -> bytes:
+    """A compound file holding one stream (at least 4096 bytes, so outside the mini stream)."""
+    stream = stream + b"\0" * (max(4096, -(-len(stream) // 512) * 512) - len(stream))
+    n = len(stream) // 512
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [3 + i for i in range(n - 1)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (128 - len(fat))
+    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", 0xFFFFFFFF) * 108)
+    def entry(ename, typ, child, start, size):
+        raw = ename.encode("utf-16-le") + b"\0\0" if ename else b""
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), typ, 1) + struct.pack("<III", 0xFFFFFFFF, 0xFFFFFFFF, child)
+                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<III", start, size, 0))
+    dirs = entry("Root Entry", 5, 1, 0xFFFFFFFE, 0) + entry(name, 2, 0xFFFFFFFF, 2, len(stream))
+    dirs += (b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF) + b"\0" * 48) * 2
+    assert len(header) == 512 and len(dirs) == 512
+    return header + struct.pack("<128I", *fat) + dirs + stream
+
+
+def write_xls(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    """A legacy .xls (BIFF8 in a compound file) of text cells, written by hand."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(ole2(biff8(sheets)))
+    return path
 
 
 def _big_sheet(n_rows: int, text_len: int):
@@ -247,8 +303,10 @@ def build_hostile_corpus(folder: str | Path, large: bool = False) -> dict[str, d
     expect("truncated.xlsx", "unreadable", "not a readable workbook")
     (root / "empty.xlsx").write_bytes(b"")
     expect("empty.xlsx", "unreadable", "empty file (0 bytes)")
-    (root / "legacy.xls").write_bytes(OLE2 + b"\0" * 2048)
-    expect("legacy.xls", "unreadable", "not a readable workbook")
+    write_xls(root / "CARICOM_matriz.xls", {"Matriz": [HEADER] + ROWS})
+    expect("CARICOM_matriz.xls", "loaded", tidy_rows=3)
+    (root / "legacy_broken.xls").write_bytes(OLE2 + b"\0" * 2048)
+    expect("legacy_broken.xls", "unreadable", "not a readable workbook")
     (root / "web_page.xls").write_text("<html><head><meta charset='utf-8'></head><body><table><tr><td>Eje</td>"
                                        "</tr></table></body></html>", encoding="utf-8")
     expect("web_page.xls", "unreadable", "a web page saved with the .xls extension")

@@ -125,12 +125,13 @@ def read_sheet(archive: zipfile.ZipFile, name: str, scan: xlsx_scan.SheetScan, s
                 body = m.group(4)
                 if not body:
                     continue
-                value = _value(attrs.get("t", "n"), body, value_re, is_re, strings)
+                typ = attrs.get("t", "n")
+                value = _value(typ, body, value_re, is_re, strings)
                 if value == "" and (f := formula_re.search(body)):
                     text = xlsx_scan.xml_text(f.group(2) or b"")
                     uncached[(row, col)] = "=" + text if text else "(shared formula)"
-                if value == "" and (row, col) not in uncached:
-                    continue
+                if value == "" and typ != "e" and (row, col) not in uncached:
+                    continue  # an error cell counts for the extent (calamine keeps it, as "")
                 if len(values) >= limits.max_cells:
                     raise SheetTooLarge(f"{what} has more than {limits.max_cells} cells (the limit per sheet)")
                 rows.append(row)
