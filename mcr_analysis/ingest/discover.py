@@ -99,8 +99,13 @@ def discover(path: Path) -> tuple[Path, list[Entry]]:
 
 
 def _walk(folder: Path, seen: set[str], out: list[Entry]) -> None:
+    """Add the entries under ``folder``; ``seen`` holds the real paths of the folders read or being read.
+
+    Real sub-folders are walked before links, so a link to a folder of the
+    tree is listed as such and the folder is read once, under its own name.
+    """
     try:
-        children = sorted(os.scandir(folder), key=lambda d: d.name)
+        children = sorted(os.scandir(folder), key=lambda d: (d.is_symlink(), d.name))
     except OSError as exc:
         out.append(Entry(folder, "skipped", f"folder cannot be listed: {exc.strerror or exc}"))
         return
@@ -112,8 +117,10 @@ def _walk(folder: Path, seen: set[str], out: list[Entry]) -> None:
                 out.append(Entry(p, "skipped", f"broken symbolic link (to {os.readlink(p)}): skipped"))
                 continue
             if os.path.isdir(target):
-                if target in seen or any(target == s or s.startswith(target + os.sep) for s in seen):
-                    out.append(Entry(p, "skipped", f"symbolic link loop (to {os.readlink(p)}): not followed"))
+                if any(target == s or s.startswith(target + os.sep) for s in seen):
+                    what = "symbolic link loop" if os.path.realpath(folder).startswith(target) else \
+                        "symbolic link to a folder already read"
+                    out.append(Entry(p, "skipped", f"{what} (to {os.readlink(p)}): not followed"))
                     continue
                 seen.add(target)
                 _walk(p, seen, out)
