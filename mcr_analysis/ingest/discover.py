@@ -15,8 +15,8 @@ Examples
 (('read', ''), ('read', ''))
 >>> classify("README.md")[1]
 'not a submission (notes about the folder): skipped'
->>> classify("matriz.pdf")[0]
-'unsupported'
+>>> classify("matriz.pdf")[0], classify("manifest.json")[0]
+('unsupported', 'skipped')
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ SYSTEM = "not a submission (a file the operating system or a tool keeps): skippe
 _NOTE_STEMS = ("readme", "leeme", "leiame", "lisezmoi", "notas", "notes", "license", "licencia", "changelog")
 _NOTE_SUFFIXES = (".md", ".rst")
 _SYSTEM_NAMES = ("thumbs.db", "desktop.ini", "ehthumbs.db")
+_TOOL_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".ini", ".log", ".py", ".ipynb", ".lock", ".tmp", ".bak")
 _EXPECTED = "expected .xlsx, .xlsm, .xls, .ods or .csv"
 
 
@@ -68,7 +69,7 @@ def classify(name: str) -> tuple[str, str]:
     stem = os.path.splitext(low)[0]
     if suffix in _NOTE_SUFFIXES or stem.startswith(_NOTE_STEMS):
         return "skipped", NOTES
-    if low.startswith(".") or low in _SYSTEM_NAMES:
+    if low.startswith(".") or low in _SYSTEM_NAMES or suffix in _TOOL_SUFFIXES:
         return "skipped", SYSTEM
     return "unsupported", (f"unsupported file type {suffix or '(no extension)'!r}, not read; {_EXPECTED} "
                            "(open it and save the matrix as .xlsx)")

@@ -198,12 +198,11 @@ class _Unchecked(Exception):
 def _check_inflated(archive: zipfile.ZipFile, part: str, limits: Limits) -> None:
     """Inflate ``part`` (nothing kept) to check its real size; calamine loads it whole."""
     total = 0
-    with archive.open(part) as fh:
-        while data := fh.read(xlsx_scan.CHUNK):
-            total += len(data)
-            if total > limits.max_sheet_xml_bytes:
-                raise xlsx_bounded.SheetTooLarge(
-                    f"{part} has more than {limits.max_sheet_xml_bytes} bytes of XML (the limit per part)")
+    for data in xlsx_scan.Inflate(archive, part).pieces(xlsx_scan.CHUNK):
+        total += len(data)
+        if total > limits.max_sheet_xml_bytes:
+            raise xlsx_bounded.SheetTooLarge(
+                f"{part} has more than {limits.max_sheet_xml_bytes} bytes of XML (the limit per part)")
 
 
 def _over(reasons: list[str], limits: Limits) -> str:

@@ -102,11 +102,11 @@ def read_sheet(archive: zipfile.ZipFile, name: str, scan: xlsx_scan.SheetScan, s
     what = f"sheet {name!r}"
     try:
         pieces = xlsx_scan.chunks(archive, scan.part, limits.max_sheet_xml_bytes, what)
-        for buf in pieces:
+        for buf, end in pieces:
             if b"<!DOCTYPE" in buf[:4096] and row < 0:
                 raise SheetTooLarge(f"{what} declares a DOCTYPE (XML entities); refused, entities are never "
                                     "expanded")
-            for m in token.finditer(buf):
+            for m in token.finditer(buf, 0, end):
                 if m.group(1):
                     n_rows += 1
                     if n_rows > limits.max_rows:
@@ -137,8 +137,8 @@ def read_sheet(archive: zipfile.ZipFile, name: str, scan: xlsx_scan.SheetScan, s
                 rows.append(row)
                 cols.append(col)
                 values.append(value)
-            if b"mergeCell" in buf:
-                merges_raw.extend(_MERGE.findall(buf))
+            if buf.find(b"mergeCell", 0, end) >= 0:
+                merges_raw.extend(_MERGE.findall(buf, 0, end))
     except ValueError as exc:
         raise SheetTooLarge(str(exc)) from None
     return _grid(name, rows, cols, values, merges_raw, uncached, limits)

@@ -186,33 +186,83 @@ def _relationships(archive: zipfile.ZipFile, name: str, types: bool = False) -> 
     return out
 
 
-def chunks(archive: zipfile.ZipFile, part: str, limit: int, what: str):
-    """Yield the XML of ``part`` in pieces that end before a tag; raise ``ValueError`` past ``limit`` bytes.
+class Inflate:
+    """Inflate one archive member in pieces, counting the bytes; raw deflate, no second pass for the CRC.
 
-    Each piece ends just before the last cell (``<c``) or, when none is near
-    the end, the last tag of what was inflated so far; the rest is carried to
-    the next piece, so no tag is ever split.
+    Reads the member's compressed bytes from its own file handle (safe from
+    several threads) and inflates them with :mod:`zlib`, which releases the
+    GIL.  A member that inflates to more than it declares (a size that lies),
+    or whose data end early, raises :class:`zipfile.BadZipFile`.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, part: str):
+        self.info = archive.getinfo(part)
+        self.path = archive.filename
+        self.archive = archive
+
+    def pieces(self, size: int):
+        """Yield inflated pieces of about ``size`` bytes."""
+        info = self.info
+        if info.compress_type != zipfile.ZIP_DEFLATED or not self.path or info.flag_bits & 0x1:
+            with self.archive.open(info) as fh:  # stored, other methods: the standard reader
+                while data := fh.read(size):
+                    yield data
+            return
+        with open(self.path, "rb") as fh:
+            fh.seek(info.header_offset)
+            head = fh.read(30)
+            if head[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(f"bad local header for {info.filename!r}")
+            fh.seek(info.header_offset + 30 + int.from_bytes(head[26:28], "little")
+                    + int.from_bytes(head[28:30], "little"))
+            left, total = info.compress_size, 0
+            inflater = zlib.decompressobj(-15)
+            while left > 0 and not inflater.eof:
+                raw = fh.read(min(left, size // 4 or 1))
+                if not raw:
+                    break
+                left -= len(raw)
+                data = inflater.decompress(raw, size)
+                while True:
+                    total += len(data)
+                    if total > info.file_size:
+                        raise zipfile.BadZipFile(f"{info.filename!r} inflates to more than the {info.file_size} "
+                                                 "bytes it declares")
+                    if data:
+                        yield data
+                    if not inflater.unconsumed_tail:
+                        break
+                    data = inflater.decompress(inflater.unconsumed_tail, size)
+            if total != info.file_size:
+                raise zipfile.BadZipFile(f"{info.filename!r} inflates to {total} bytes, not the {info.file_size} "
+                                         "it declares")
+
+
+def chunks(archive: zipfile.ZipFile, part: str, limit: int, what: str):
+    """Yield ``(buffer, end)``: the XML of ``part`` up to ``end`` ends before a tag; ``ValueError`` past ``limit``.
+
+    Each piece ends just before the last cell (``<c``) or row or, when none is
+    near the end, the last tag of what was inflated so far; the rest is
+    carried to the next piece, so no tag is ever split.  Scanners search
+    ``buffer[:end]`` with ``pos``/``endpos`` arguments (no copy).
     """
     total = 0
     carry = b""
-    with archive.open(part) as fh:
-        while True:
-            data = fh.read(CHUNK)
-            total += len(data)
-            if total > limit:
-                raise ValueError(f"{what} has more than {limit} bytes of XML (the limit per sheet)")
-            if not data:
-                if carry:
-                    yield carry
-                return
-            buf = carry + data if carry else data
-            cut = max(buf.rfind(b"<c", max(0, len(buf) - CHUNK)), buf.rfind(b"<row", max(0, len(buf) - CHUNK)))
-            if cut <= 0:
-                cut = buf.rfind(b"<")
-            if cut <= 0:
-                cut = len(buf)
-            carry = buf[cut:]
-            yield buf[:cut]
+    for data in Inflate(archive, part).pieces(CHUNK):
+        total += len(data)
+        if total > limit:
+            raise ValueError(f"{what} has more than {limit} bytes of XML (the limit per sheet)")
+        buf = carry + data if carry else data
+        floor = max(0, len(buf) - CHUNK)
+        cut = max(buf.rfind(b"<c", floor), buf.rfind(b"<row", floor))
+        if cut <= 0:
+            cut = buf.rfind(b"<")
+        if cut <= 0:
+            cut = len(buf)
+        carry = buf[cut:]
+        yield buf, cut
+    if carry:
+        yield carry, len(carry)
 
 
 def scan_sheet(archive: zipfile.ZipFile, name: str, part: str, limits: Limits) -> SheetScan:
@@ -223,20 +273,22 @@ def scan_sheet(archive: zipfile.ZipFile, name: str, part: str, limits: Limits) -
     first = True
     pats = patterns(b"")
     try:
-        for buf in chunks(archive, part, limits.max_sheet_xml_bytes, f"sheet {name!r}"):
+        formula = b"<f"
+        for buf, end in chunks(archive, part, limits.max_sheet_xml_bytes, f"sheet {name!r}"):
             if first:
                 first = False
                 root = _ROOT.search(buf, 0, 4096)
                 if root and root.group(1):
                     scan.prefix = root.group(1) + b":"
                     pats = patterns(scan.prefix)
+                    formula = b"<" + scan.prefix + b"f"
                 _head(scan, buf, pats)
-            _flags(scan, buf, pats, limits)
+            _flags(scan, buf, end, pats, limits)
             if scan.needs_bounded_reader(limits):
                 break  # the bounded reader reads this sheet and checks its limits itself
-            if b"<" + scan.prefix + b"f" in buf:
-                _uncached(scan, buf, pats)
-            scan.xml_bytes += len(buf)
+            if buf.find(formula, 0, end) >= 0:
+                _uncached(scan, buf, end, pats)
+            scan.xml_bytes += end
     except ValueError as exc:
         scan.reason = str(exc)
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:  # lying sizes, bad CRC, truncated data
@@ -261,13 +313,13 @@ def _head(scan: SheetScan, buf: bytes, pats: dict) -> None:
     scan.hidden_columns = frozenset(hidden)
 
 
-def _flags(scan: SheetScan, buf: bytes, pats: dict, limits: Limits) -> None:
+def _flags(scan: SheetScan, buf: bytes, end: int, pats: dict, limits: Limits) -> None:
     valued = pats["valued"]
     close = b"</" + scan.prefix + b"c>"
-    for m in pats["flag"].finditer(buf):
-        tag_end = buf.find(b">", m.start())
+    for m in pats["flag"].finditer(buf, 0, end):
+        tag_end = buf.find(b">", m.start(), end)
         if tag_end < 0:
-            tag_end = len(buf)
+            tag_end = end
         tag = buf[m.start():tag_end + 1]
         ref = _REF.search(tag)
         if ref is None:
@@ -275,7 +327,7 @@ def _flags(scan: SheetScan, buf: bytes, pats: dict, limits: Limits) -> None:
             return
         if tag.endswith(b"/>"):
             continue  # a styled empty cell: calamine keeps no value, so no range
-        stop = buf.find(close, tag_end)
+        stop = buf.find(close, tag_end, end)
         if stop >= 0 and not valued.search(buf, tag_end, stop):
             continue
         row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
@@ -290,8 +342,8 @@ def _flags(scan: SheetScan, buf: bytes, pats: dict, limits: Limits) -> None:
             return  # the bounded reader reads this sheet; it needs nothing more from the scan
 
 
-def _uncached(scan: SheetScan, buf: bytes, pats: dict) -> None:
-    for m in pats["uncached"].finditer(buf):
+def _uncached(scan: SheetScan, buf: bytes, end: int, pats: dict) -> None:
+    for m in pats["uncached"].finditer(buf, 0, end):
         ref = _REF.search(m.group(1))
         if ref is None:
             continue
