@@ -44,7 +44,8 @@ class LoadResult:
         an empty ``source_sheet`` and a missing ``source_row``.
     files : pandas.DataFrame
         One row per workbook-like file (:data:`FILE_COLUMNS`): ``status`` is
-        loaded, rejected (no organism, or nothing loaded) or unreadable;
+        loaded, rejected (no organism, or nothing loaded), unreadable, or
+        skipped (lock files, notes; listed without a reject);
         ``rows_loaded``/``rows_rejected`` count source rows with at least one
         tidy/reject row; ``tidy_rows`` counts tidy rows (a marks row gives one
         per marked criterion).
@@ -227,13 +228,15 @@ def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadRe
     -------
     LoadResult
         New frames; files on disk are only read.  Unreadable files (corrupt,
-        encrypted, legacy ``.xls``, ``~$`` lock files, archives over the
-        safety limits) give one file-level reject each; the rest still loads.
+        encrypted, unsupported types, archives or sheets over the safety
+        limits) give one file-level reject each; the rest still loads.
 
     Raises
     ------
     FileNotFoundError
         When ``path`` does not exist.
+    MCRDataError
+        When ``path`` is one file that is not a submission (``README.md``).
     """
     path = Path(path)
     base, files = _files(path)
