@@ -262,13 +262,17 @@ def _gc_paused():
             gc.enable()
 
 
-def _load_all(files: list, base: Path) -> LoadResult:
-    """The four frames of :class:`LoadResult` for ``files`` (entries or paths), relative to ``base``."""
+def _load_all(files: list, base: Path, limits=None) -> LoadResult:
+    """The four frames of :class:`LoadResult` for ``files`` (entries or paths), relative to ``base``.
+
+    ``limits`` (:class:`~mcr_analysis.ingest.limits.Limits`) bounds each file's read; default
+    :data:`~mcr_analysis.ingest.limits.DEFAULT_LIMITS`.
+    """
     columns: dict[str, list] = {c: [] for c in TIDY_COLUMNS}
     rejects, infos, sheets = [], [], []
     entries = [f if isinstance(f, _discover.Entry) else _discover.Entry(Path(f)) for f in files]
     to_read = [e.path for e in entries if e.action == "read"]
-    reads = readers.read_ahead(to_read)
+    reads = readers.read_ahead(to_read, limits)
     for entry in entries:
         file = entry.path
         rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
