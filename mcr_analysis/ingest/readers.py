@@ -145,6 +145,15 @@ def read(path: Path, limits: Limits | None = None) -> tuple[list[SheetGrid], str
     """
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
+    try:
+        return _read(path, limits)
+    except MemoryError:
+        return [], f"refused: reading it needs more memory than is available (budget {limits.memory_budget} bytes)"
+    except Exception as exc:  # one file's failure, whatever it is, never stops the rest
+        return [], f"not a readable workbook: {type(exc).__name__}: {exc}"
+
+
+def _read(path: Path, limits: Limits) -> tuple[list[SheetGrid], str]:
     reason = unreadable(path)
     if reason:
         return [], reason

@@ -258,3 +258,32 @@ def test_scan_helpers():
         xlsx_scan.split_ref("B")
     assert xlsx_scan.xml_text(b"a &amp; b_x000A_c") == "a & b\nc"
     assert Path(isolate.CHILD).name == "_isolated_read.py"
+
+
+def test_an_encrypted_zip_entry_is_a_file_level_reason(tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", {"M": sheet_xml(GOOD)})
+    data = bytearray(path.read_bytes())
+    i = data.find(b"PK\x01\x02")
+    while i >= 0:  # mark every entry as ZipCrypto-encrypted in the central directory
+        data[i + 8] |= 0x1
+        i = data.find(b"PK\x01\x02", i + 4)
+    path.write_bytes(bytes(data))
+    assert readers.read(path)[1].startswith("not a readable workbook: ")
+
+
+def test_a_sheet_whose_data_end_early_is_unreadable(tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", {"M": sheet_xml(GOOD)})
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    size = info.file_size.to_bytes(4, "little")
+    for sig, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # declare 100 bytes more than there are
+        i = data.find(sig)
+        while i >= 0:
+            if data[i + offset:i + offset + 4] == size:
+                data[i + offset:i + offset + 4] = (info.file_size + 100).to_bytes(4, "little")
+            i = data.find(sig, i + 4)
+    path.write_bytes(bytes(data))
+    assert readers.read(path)[1] == (
+        f"not a readable workbook: sheet 'M' cannot be inflated (BadZipFile: 'xl/worksheets/sheet1.xml' inflates "
+        f"to {info.file_size} bytes, not the {info.file_size + 100} it declares)")
