@@ -3,7 +3,8 @@
 Internal to :mod:`mcr_analysis.ingest`.  The defaults are far above any real
 matrix (the largest benchmark workbook, 12,500 initiatives, has 8 MB of sheet
 XML and 180,000 cells) and far below what would exhaust a laptop; a sheet over
-a limit makes its file a file-level reject that names the limit.
+a limit makes its file a file-level reject that names the limit.  The rows
+limit also bounds what the loader builds from a sheet (about 2.5 KB per row).
 
 Examples
 --------
@@ -52,7 +53,7 @@ class Limits:
     memory_budget: int = 512 * 1024**2
     max_sheet_xml_bytes: int = 256 * 1024**2
     max_cells: int = 5_000_000
-    max_rows: int = 1_000_000
+    max_rows: int = 200_000
     stray_row_gap: int = 1_000
     stray_col_gap: int = 100
     max_csv_bytes: int = 256 * 1024**2

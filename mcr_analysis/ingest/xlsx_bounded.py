@@ -179,6 +179,9 @@ def _grid(name, rows, cols, values, merges_raw, uncached, limits):
     last_row = block_end(sorted(set(rows)), limits.stray_row_gap)
     in_rows = [c for r, c in zip(rows, cols) if r <= last_row]
     last_col = block_end(sorted(set(in_rows)), limits.stray_col_gap)
+    if last_row >= limits.max_rows:
+        raise SheetTooLarge(f"sheet {name!r} has cells down to row {last_row + 1}, more than {limits.max_rows} "
+                            "rows (the limit per sheet)")
     cells = (last_row + 1) * (last_col + 1)
     if cells > limits.max_grid_cells:
         raise SheetTooLarge(f"sheet {name!r}: its data block A1:{_ref(last_row, last_col)} spans {cells} cells, "

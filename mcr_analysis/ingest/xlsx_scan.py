@@ -289,6 +289,9 @@ def scan_sheet(archive: zipfile.ZipFile, name: str, part: str, limits: Limits) -
             if buf.find(formula, 0, end) >= 0:
                 _uncached(scan, buf, end, pats)
             scan.xml_bytes += end
+        if not scan.needs_bounded_reader(limits) and scan.max_row >= limits.max_rows:
+            scan.reason = (f"sheet {name!r} has cells down to row {scan.max_row + 1}, more than {limits.max_rows} "
+                           "rows (the limit per sheet)")
     except ValueError as exc:
         scan.reason = str(exc)
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:  # lying sizes, bad CRC, truncated data
