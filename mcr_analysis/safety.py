@@ -75,6 +75,9 @@ def check_archive(path: str | Path, required: str = "xl/workbook.xml") -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise MCRDataError(f"{path.name}: not a readable workbook (not a zip archive: {exc}); "
                            "expected an .xlsx file saved by Excel or LibreOffice") from None
+    if any(e.flag_bits & 0x1 for e in entries):
+        raise MCRDataError(f"{path.name}: encrypted workbook (its archive entries need a password); remove the "
+                           "password or save it as .xlsx (Excel Workbook)")
     if len(entries) > MAX_ENTRIES:
         raise MCRDataError(f"{path.name}: archive has {len(entries)} entries, more than the limit "
                            f"{MAX_ENTRIES}; refused as a possible zip bomb")

@@ -268,7 +268,8 @@ def test_an_encrypted_zip_entry_is_a_file_level_reason(tmp_path):
         data[i + 8] |= 0x1
         i = data.find(b"PK\x01\x02", i + 4)
     path.write_bytes(bytes(data))
-    assert readers.read(path)[1].startswith("not a readable workbook: ")
+    assert readers.read(path)[1] == ("a.xlsx: encrypted workbook (its archive entries need a password); remove the "
+                                     "password or save it as .xlsx (Excel Workbook)")
 
 
 def test_a_sheet_whose_data_end_early_is_unreadable(tmp_path):
