@@ -206,6 +206,10 @@ class _Unchecked(Exception):
 
 def _check_inflated(archive: zipfile.ZipFile, part: str, limits: Limits) -> None:
     """Inflate ``part`` (nothing kept) to check its real size; calamine loads it whole."""
+    total = archive.getinfo(part).file_size  # declared; inflating counts the real size
+    if total > limits.max_sheet_xml_bytes:
+        raise xlsx_bounded.SheetTooLarge(
+            f"{part} has {total} bytes of XML, more than {limits.max_sheet_xml_bytes} (the limit per part)")
     total = 0
     for data in xlsx_scan.Inflate(archive, part).pieces(xlsx_scan.CHUNK):
         total += len(data)

@@ -270,6 +270,11 @@ def scan_sheet(archive: zipfile.ZipFile, name: str, part: str, limits: Limits) -
     scan = SheetScan(part)
     if part not in archive.NameToInfo:
         return scan  # nothing to bound; the reader reports the missing part
+    declared = archive.getinfo(part).file_size
+    if declared > limits.max_sheet_xml_bytes:  # a size can only lie downwards: counting while inflating catches that
+        scan.reason = (f"sheet {name!r} has {declared} bytes of XML, more than {limits.max_sheet_xml_bytes} (the "
+                       "limit per sheet)")
+        return scan
     first = True
     pats = patterns(b"")
     try:

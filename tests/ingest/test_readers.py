@@ -121,10 +121,24 @@ def test_block_end_stops_at_the_first_long_gap():
 
 def test_a_sheet_over_the_xml_limit_is_refused_naming_the_limit(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", {"M": sheet_xml(GOOD)})
+    size = len(sheet_xml(GOOD).encode())
     grids, reason = readers.read(path, Limits(max_sheet_xml_bytes=200))
     assert grids == []
-    assert reason.startswith("refused: sheet 'M' has more than 200 bytes of XML (the limit per sheet); the limits "
-                             "are far above any real matrix")
+    assert reason.startswith(f"refused: sheet 'M' has {size} bytes of XML, more than 200 (the limit per sheet); "
+                             "the limits are far above any real matrix")
+
+
+def test_a_sheet_that_declares_less_xml_than_it_holds_is_stopped_at_what_it_declares(tmp_path, monkeypatch):
+    path = write_xlsx(tmp_path / "a.xlsx", {"M": sheet_xml(GOOD * 50)})
+    monkeypatch.setattr(xlsx_scan, "CHUNK", 256)
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        info.file_size = 100  # what a lying directory would say
+        scan = xlsx_scan.scan_sheet(z, "M", info.filename, Limits(max_sheet_xml_bytes=1000))
+    assert scan.reason == ""
+    assert scan.broken == ("sheet 'M' cannot be inflated (BadZipFile: 'xl/worksheets/sheet1.xml' inflates to more "
+                           "than the 100 bytes it declares)")
+    assert scan.xml_bytes < 256  # stopped within the first pieces
 
 
 def test_a_sprawling_sheet_over_the_grid_budget_is_refused(tmp_path):
