@@ -77,7 +77,11 @@ def read_csv(path: Path, limits: Limits):
         text = raw.decode("utf-16", errors="replace")
     else:
         text, _encoding = decode(raw)
-    sep = delimiter(text)
+    first, _, rest = text.partition("\n")
+    if len(first.strip()) == 5 and first.lower().startswith("sep="):  # Excel's hint line, e.g. "sep=;"
+        sep, text = first[4], rest
+    else:
+        sep = delimiter(text)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as exc:

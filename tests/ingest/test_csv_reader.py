@@ -48,3 +48,10 @@ def test_a_binary_file_named_csv_and_a_csv_over_the_limits(tmp_path):
 def test_delimiter_prefers_the_consistent_split():
     assert csv_reader.delimiter("a\tb\tc\n1\t2,5\t3\n") == "\t"
     assert csv_reader.delimiter("solo una columna\n") == ";"
+
+
+def test_excel_separator_hint_line_is_followed_and_dropped(tmp_path):
+    path = tmp_path / "CAN.csv"
+    path.write_text("sep=,\r\nEje,Tema;Subtema\r\nEnergía,a;b\r\n", encoding="utf-8")
+    (sheet,) = readers.read(path)[0]
+    assert sheet.grid == [["Eje", "Tema;Subtema"], ["Energía", "a;b"]]
