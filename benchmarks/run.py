@@ -404,8 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
     p.add_argument("--notebook-reps", type=int, default=3, help="strict nbval runs of notebooks/ (0 = skip)")
     p.add_argument("--seed", type=int, default=None, help="generator seed (default generate.SEED)")
-    p.add_argument("--hostile", choices=("large", "small", "none"), default="large",
-                   help="ingest of the hostile folder (tests/hostile_corpus.py): its peak memory; default large")
+    p.add_argument("--hostile", choices=("large", "small", "none"), default="none",
+                   help="ingest of the hostile folder (tests/hostile_corpus.py): its peak memory; `make bench` "
+                        "runs the large version; default none")
     p.add_argument("--data", default=str(HERE / "_data"), help="where synthetic workbooks are generated")
     p.add_argument("--out", default=str(HERE), help="folder for results.csv and results.md")
     p.add_argument("--note", default="", help="a sentence for results.md, e.g. what else ran on the machine")
