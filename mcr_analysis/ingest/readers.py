@@ -22,6 +22,11 @@ or truncated file get their own reasons.
 from __future__ import annotations
 
 import collections
+import dataclasses
+import json
+import subprocess
+import sys
+import threading
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -169,9 +174,8 @@ def _read(path: Path, limits: Limits) -> tuple[list[SheetGrid], str]:
 def _read_xlsx(path: Path, limits: Limits) -> tuple[list[SheetGrid], str]:
     """The fast path: scan every sheet, calamine for the compact ones, the bounded reader for the others."""
     try:
+        scans = _scan(path, limits)
         with zipfile.ZipFile(path) as archive:
-            parts = xlsx_scan.workbook_sheets(archive)
-            scans = {name: xlsx_scan.scan_sheet(archive, name, part, limits) for name, part in parts}
             broken = [s.broken for s in scans.values() if s.broken]
             if broken:
                 return [], "not a readable workbook: " + "; ".join(broken)
@@ -202,6 +206,52 @@ def _read_xlsx(path: Path, limits: Limits) -> tuple[list[SheetGrid], str]:
 
 class _Unchecked(Exception):
     pass
+
+
+_local = threading.local()
+
+
+class _Scanner:
+    """A process running :mod:`~mcr_analysis.ingest.xlsx_scan` as a script, for one read-ahead thread.
+
+    The scan is pure Python; in another process it runs on another core while
+    this process reads (calamine) and validates the files before.
+    """
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-I", xlsx_scan.__file__], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     encoding="utf-8")
+
+    def scan(self, path: Path, limits: Limits) -> dict | None:
+        """The scans of ``path``, or None when the process cannot answer (the caller scans itself)."""
+        if self.proc.poll() is not None:
+            return None
+        request = {"path": str(path), "limits": dict(dataclasses.asdict(limits),
+                                                     max_grid_cells=limits.max_grid_cells)}
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            answer = json.loads(self.proc.stdout.readline() or "{}")
+        except (OSError, ValueError):
+            return None
+        return xlsx_scan.from_json(answer["scans"]) if "scans" in answer else None
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+
+def _scan(path: Path, limits: Limits) -> dict:
+    """Scans of every sheet: in this thread's scanning process when there is one, else here."""
+    scanner = getattr(_local, "scanner", None)
+    scans = scanner.scan(path, limits) if scanner is not None else None
+    return scans if scans is not None else xlsx_scan.scan_workbook(str(path), limits)
 
 
 def _check_inflated(archive: zipfile.ZipFile, part: str, limits: Limits) -> None:
@@ -262,16 +312,33 @@ def _clip(merges: list, grid: list) -> list:
 def read_ahead(files: list[Path], limits: Limits | None = None):
     """Yield :func:`read` of each file in order, reading the next ones in a background thread.
 
-    python-calamine releases the GIL while it parses a workbook, so the next
-    workbooks are read while this thread validates the current one; at most
-    :data:`_READ_AHEAD` workbooks wait in memory.  Errors other than an
-    unreadable file propagate as without the thread.
+    The next workbooks are read while this thread validates the current one;
+    at most :data:`_READ_AHEAD` workbooks wait in memory.  Each reading thread
+    has a scanning process (:class:`_Scanner`), so the stream scan of the
+    ``.xlsx`` files runs on another core.  Errors other than an unreadable
+    file propagate as without the thread.
     """
     extra = (limits,) if limits is not None else ()
-    with ThreadPoolExecutor(max_workers=_READ_AHEAD, thread_name_prefix="mcr-read") as pool:
-        pending = collections.deque(pool.submit(read, f, *extra) for f in files[:_READ_AHEAD])
-        for i in range(len(files)):
-            grids = pending.popleft().result()
-            if i + _READ_AHEAD < len(files):
-                pending.append(pool.submit(read, files[i + _READ_AHEAD], *extra))
-            yield grids
+    scanners: list[_Scanner] = []
+    lock = threading.Lock()
+
+    def start() -> None:  # each reading thread scans .xlsx files in its own process
+        if sum(f.suffix.lower() in WORKBOOK_SUFFIXES for f in files) > 1:
+            with lock:
+                try:
+                    scanners.append(_Scanner())
+                except OSError:
+                    return
+                _local.scanner = scanners[-1]
+
+    try:
+        with ThreadPoolExecutor(max_workers=_READ_AHEAD, thread_name_prefix="mcr-read", initializer=start) as pool:
+            pending = collections.deque(pool.submit(read, f, *extra) for f in files[:_READ_AHEAD])
+            for i in range(len(files)):
+                grids = pending.popleft().result()
+                if i + _READ_AHEAD < len(files):
+                    pending.append(pool.submit(read, files[i + _READ_AHEAD], *extra))
+                yield grids
+    finally:
+        for scanner in scanners:
+            scanner.close()

@@ -12,6 +12,10 @@ fits the grid budget; otherwise it is read by
 does not say: hidden columns, formula cells with no saved value, the
 ``<dimension>`` the sheet claims, and the uncompressed size of its XML.
 
+Run as a script (``python -I xlsx_scan.py``), the module serves scans to
+:mod:`~mcr_analysis.ingest.readers` from another process, so that the scan
+runs on another core while this one reads and validates the previous files.
+
 Examples
 --------
 >>> column_index("A"), column_index("Z"), column_index("AA"), column_index("XFD")
@@ -28,9 +32,11 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-from mcr_analysis.ingest.limits import Limits
+if TYPE_CHECKING:  # this module imports only the standard library: it also runs as a script (see _serve)
+    from mcr_analysis.ingest.limits import Limits
 
 CHUNK = 1 << 20
 """Bytes of XML inflated and scanned at a time."""
@@ -362,3 +368,54 @@ def _uncached(scan: SheetScan, buf: bytes, end: int, pats: dict) -> None:
         else:
             formula = "=" + formula
         scan.uncached_formulas[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = formula
+
+
+def scan_workbook(path: str, limits) -> dict[str, SheetScan]:
+    """:class:`SheetScan` of every sheet of the workbook at ``path``, by sheet name."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: scan_sheet(archive, name, part, limits) for name, part in workbook_sheets(archive)}
+
+
+def to_json(scans: dict[str, SheetScan]) -> list:
+    """``scans`` as JSON-able lists (what the scanning process sends back)."""
+    out = []
+    for name, scan in scans.items():
+        d = asdict(scan)
+        d.update(hidden_columns=sorted(scan.hidden_columns), prefix=scan.prefix.decode("latin-1"),
+                 uncached_formulas=[[r, c, f] for (r, c), f in scan.uncached_formulas.items()])
+        out.append([name, d])
+    return out
+
+
+def from_json(items: list) -> dict[str, SheetScan]:
+    """The inverse of :func:`to_json`."""
+    out = {}
+    for name, d in items:
+        d = dict(d, hidden_columns=frozenset(d["hidden_columns"]), prefix=d["prefix"].encode("latin-1"),
+                 uncached_formulas={(r, c): f for r, c, f in d["uncached_formulas"]})
+        out[name] = SheetScan(**d)
+    return out
+
+
+class _Limits:
+    def __init__(self, d: dict):
+        self.__dict__.update(d)
+
+
+def _serve() -> None:
+    """Read ``{"path":..., "limits": {...}}`` lines on standard input, answer one JSON line each."""
+    import json
+    import sys
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer = {"scans": to_json(scan_workbook(request["path"], _Limits(request["limits"])))}
+        except Exception as exc:  # the caller scans in its own process instead
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _serve()

@@ -311,3 +311,24 @@ def test_a_sheet_over_the_rows_limit_is_refused(tmp_path, budget):
     limits = Limits(stray_row_gap=10**6, **({"memory_budget": budget} if budget else {}))
     assert readers.read(path, limits)[1].startswith(
         "refused: sheet 'M' has cells down to row 300000, more than 200000 rows (the limit per sheet)")
+
+
+def test_read_ahead_scans_in_other_processes_with_the_same_results(tmp_path, monkeypatch):
+    cols = '<cols><col min="2" max="2" hidden="1"/></cols>'
+    formula = '<row r="5"><c r="C5"><f>1+1</f></c></row>'
+    paths = [write_xlsx(tmp_path / "a.xlsx", {"M": sheet_xml(GOOD, STRAY, cols)}),
+             write_xlsx(tmp_path / "b.xlsx", {"M": sheet_xml(GOOD, formula)}),
+             write_xlsx(tmp_path / "c.xlsx", {"M": sheet_xml(GOOD)})]
+    with zipfile.ZipFile(paths[0]) as z:
+        scans = {n: xlsx_scan.scan_sheet(z, n, p, Limits()) for n, p in xlsx_scan.workbook_sheets(z)}
+    assert xlsx_scan.from_json(xlsx_scan.to_json(scans)) == scans
+    expected = [readers.read(p) for p in paths]
+
+    def in_this_process(*args):
+        raise AssertionError("scanned in this process, not in a scanning process")
+
+    monkeypatch.setattr(xlsx_scan, "scan_workbook", in_this_process)
+    ahead = list(readers.read_ahead(paths))
+    assert ahead == expected
+    assert ahead[0][0][0].stray_cells == [(1048575, 16383, "x")] and ahead[0][0][0].hidden_columns == {1}
+    assert ahead[1][0][0].uncached_formulas == {(4, 2): "=1+1"}
