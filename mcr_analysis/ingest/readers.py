@@ -49,6 +49,8 @@ SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES + ISOLATED_SUFFIXES + CSV_SUFFIXES
 """Every file type read as a submission."""
 _READ_AHEAD = 2
 """Workbooks read ahead of the one being validated."""
+SCAN_PROCESS_BYTES = 2 * 1024**2
+"""``.xlsx`` bytes on disk from which the scan runs in scanning processes (below, starting them costs more)."""
 _HEAD = 4096
 
 
@@ -309,6 +311,17 @@ def _clip(merges: list, grid: list) -> list:
             if r1 < rows and c1 < cols]
 
 
+def _xlsx_bytes(files: list[Path]) -> int:
+    total = 0
+    for f in files:
+        if Path(f).suffix.lower() in WORKBOOK_SUFFIXES:
+            try:
+                total += Path(f).stat().st_size
+            except OSError:
+                pass
+    return total
+
+
 def read_ahead(files: list[Path], limits: Limits | None = None):
     """Yield :func:`read` of each file in order, reading the next ones in a background thread.
 
@@ -323,7 +336,7 @@ def read_ahead(files: list[Path], limits: Limits | None = None):
     lock = threading.Lock()
 
     def start() -> None:  # each reading thread scans .xlsx files in its own process
-        if sum(f.suffix.lower() in WORKBOOK_SUFFIXES for f in files) > 1:
+        if _xlsx_bytes(files) >= SCAN_PROCESS_BYTES:
             with lock:
                 try:
                     scanners.append(_Scanner())

@@ -328,6 +328,7 @@ def test_read_ahead_scans_in_other_processes_with_the_same_results(tmp_path, mon
         raise AssertionError("scanned in this process, not in a scanning process")
 
     monkeypatch.setattr(xlsx_scan, "scan_workbook", in_this_process)
+    monkeypatch.setattr(readers, "SCAN_PROCESS_BYTES", 1000)  # these three workbooks: about 5 KB
     ahead = list(readers.read_ahead(paths))
     assert ahead == expected
     assert ahead[0][0][0].stray_cells == [(1048575, 16383, "x")] and ahead[0][0][0].hidden_columns == {1}
