@@ -54,7 +54,7 @@ brief: $(STAMP) ## Seminar brief of one axis as HTML in figures/briefs/ (AXIS=id
 	$(BIN)/python -m mcr_analysis.brief --axis $(AXIS) --round $(ROUND) --lang $(LANG_)
 
 bench: $(STAMP) ## Benchmarks of issue 6 (not part of make test; about 20 min): benchmarks/results.md and results.csv
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --hostile large
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -111,6 +111,24 @@ def write_markdown(rows: list[dict], info: dict, path: Path, targets: dict) -> N
                          _fig(_find(rows, s, "appendix", "jobs=2", f, "peak_rss_mb"))])
     out += _table(["initiatives", "format", "s/diagram jobs=1", "s/diagram jobs=2", "speed-up (jobs=1/jobs=2)",
                    "peak MB jobs=1", "peak MB jobs=2 (largest process)"], body) + [""]
+    pre = [r for r in rows if r["stage"] == "ingest" and r["variant"] == "prescan/calamine"]
+    if pre:
+        out += ["The loader's stream scan of each sheet's XML before calamine (it bounds what calamine may "
+                "allocate), alone, as a share of the bare calamine read: "
+                + "; ".join(f"{int(r['n_initiatives']):,} initiatives {_fig(r)}" for r in pre) + ".", ""]
+    hostile = [r for r in rows if r["stage"] == "hostile"]
+    if hostile and info.get("hostile"):
+        h = info["hostile"]
+        secs = next(r for r in hostile if r["metric"] == "seconds")
+        peak = next(r for r in hostile if r["metric"] == "peak_rss_mb")
+        out += ["## Hostile folder", "",
+                f"`tests/hostile_corpus.py` ({h['version']} version: {h['entries']} entries, "
+                f"{h['megabytes_on_disk']} MB on disk) next to good workbooks; files by status: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(h["status"].items()))
+                + f"; {h['tidy_rows']:,} tidy rows.", ""]
+        out += _table(["seconds", "peak RSS MB (largest process)"], [[_fig(secs), _fig(peak)]]) + [""]
+        out += [f"Peak memory of the hostile folder under 1 GB (issue 10): "
+                f"**{'met' if peak['max'] < targets['memory_mb'] else 'not met'}** ({peak['max']:.0f} MB).", ""]
     nb = _find(rows, "sample", "notebooks", "nbval", "", "seconds")
     out += ["## Notebooks", "",
             "`python -m pytest --nbval --nbval-current-env notebooks/` (strict: outputs must match) on the "

@@ -102,6 +102,35 @@ def _ingest_calamine(data: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "rows": cells}
 
 
+def _ingest_prescan(data: Path) -> dict:
+    """What the loader adds before calamine on .xlsx files: the stream scan of every sheet's XML."""
+    import zipfile
+
+    from mcr_analysis.ingest import xlsx_scan
+    from mcr_analysis.ingest.limits import DEFAULT_LIMITS
+
+    files = sorted(data.rglob("*.xlsx"))
+    start, cpu = time.perf_counter(), time.process_time()
+    bounded = 0
+    for path in files:
+        with zipfile.ZipFile(path) as archive:
+            for name, part in xlsx_scan.workbook_sheets(archive):
+                bounded += xlsx_scan.scan_sheet(archive, name, part, DEFAULT_LIMITS).needs_bounded_reader(
+                    DEFAULT_LIMITS)
+    return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "rows": bounded}
+
+
+def _hostile(data: Path) -> dict:
+    """The ingest of the hostile folder (tests/hostile_corpus.py): time, peak memory, what was reported."""
+    from mcr_analysis.ingest import load_submissions
+
+    start = time.perf_counter()
+    result = load_submissions(data)
+    status = result.files["status"].value_counts().to_dict()
+    return {"seconds": time.perf_counter() - start, "rows": len(result.tidy), "files": len(result.files),
+            "status": {k: int(v) for k, v in status.items()}}
+
+
 def _scores(tidy_path: str) -> dict:
     import pandas as pd
 
@@ -200,6 +229,10 @@ def _child(spec: dict) -> dict:
         out = _ingest_openpyxl(Path(spec["data"]))
     elif kind == "ingest_calamine":
         out = _ingest_calamine(Path(spec["data"]))
+    elif kind == "ingest_prescan":
+        out = _ingest_prescan(Path(spec["data"]))
+    elif kind == "hostile":
+        out = _hostile(Path(spec["data"]))
     elif kind == "scores":
         out = _scores(spec["tidy"])
     elif kind == "appendix":
@@ -298,11 +331,12 @@ def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, roo
     tidy = data / "tidy.parquet"
     # untimed: writes the tidy table the later stages read, and warms the file cache for every reader
     prep = run_child({"stage": "ingest_ours", "data": str(data), "save": str(tidy)})
-    runs = {"ours": [], "openpyxl": [], "calamine": []}
+    runs = {"ours": [], "openpyxl": [], "calamine": [], "prescan": []}
     for _ in range(reps):
         runs["ours"].append(run_child({"stage": "ingest_ours", "data": str(data)}))
         runs["openpyxl"].append(run_child({"stage": "ingest_openpyxl", "data": str(data)}))
         runs["calamine"].append(run_child({"stage": "ingest_calamine", "data": str(data)}))
+        runs["prescan"].append(run_child({"stage": "ingest_prescan", "data": str(data)}))
     loaded = prep["rows"]
     if loaded != n or prep["rejects"]:
         raise RuntimeError(f"size {size}: the loader gave {loaded} tidy rows and {prep['rejects']} "
@@ -316,6 +350,8 @@ def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, roo
             [b["seconds"] / o["seconds"] for b, o in zip(runs["openpyxl"], runs["ours"])], "x")
     res.add(size, n, "ingest", "ours/calamine", "", "ratio",
             [o["seconds"] / c["seconds"] for o, c in zip(runs["ours"], runs["calamine"])], "x")
+    res.add(size, n, "ingest", "prescan/calamine", "", "ratio",
+            [p["seconds"] / c["seconds"] for p, c in zip(runs["prescan"], runs["calamine"])], "x")
     _log(f"{size}: ingest done")
     sc = [run_child({"stage": "scores", "tidy": str(tidy)}) for _ in range(reps)]
     res.add(size, n, "scores", "score_tables", "", "seconds", [x["seconds"] for x in sc], "s")
@@ -340,6 +376,25 @@ def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, roo
                 [a["seconds"] / b["seconds"] for a, b in zip(app[1], app[2])], "x")
     info.setdefault("appendix_cells", {})[size] = cells
     _log(f"{size}: appendix done")
+
+
+def bench_hostile(large: bool, root: Path, reps: int, res: Results, info: dict) -> None:
+    """Build the hostile corpus (untimed, once) and measure its ingest: seconds and peak memory."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from hostile_corpus import build_hostile_corpus
+
+    folder = root / ("hostile_large" if large else "hostile_small")
+    shutil.rmtree(folder, ignore_errors=True)
+    expected = build_hostile_corpus(folder, large=large)
+    runs = [run_child({"stage": "hostile", "data": str(folder)}) for _ in range(reps)]
+    label = "large" if large else "small"
+    res.add("hostile", "", "hostile", label, "", "seconds", [x["seconds"] for x in runs], "s")
+    res.add("hostile", "", "hostile", label, "", "peak_rss_mb", [x["peak_mb"] for x in runs], "MB")
+    info["hostile"] = {"version": label, "entries": len(expected), "status": runs[-1]["status"],
+                       "tidy_rows": runs[-1]["rows"],
+                       "megabytes_on_disk": round(sum(p.stat().st_size for p in folder.rglob("*")
+                                                      if p.is_file() and not p.is_symlink()) / 1e6, 1)}
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def growth(res: Results, sizes: list[int]) -> None:
@@ -407,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
     p.add_argument("--notebook-reps", type=int, default=3, help="strict nbval runs of notebooks/ (0 = skip)")
     p.add_argument("--seed", type=int, default=None, help="generator seed (default generate.SEED)")
+    p.add_argument("--hostile", choices=("large", "small", "none"), default="none",
+                   help="ingest of the hostile folder (tests/hostile_corpus.py): its peak memory; `make bench` "
+                        "runs the large version; default none")
     p.add_argument("--data", default=str(HERE / "_data"), help="where synthetic workbooks are generated")
     p.add_argument("--out", default=str(HERE), help="folder for results.csv and results.md")
     p.add_argument("--note", default="", help="a sentence for results.md, e.g. what else ran on the machine")
@@ -460,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     for size, r in zip(args.sizes, reps):
         _log(f"size {size}, {r} repetitions")
         bench_size(size, r, args.appendix_reps, args.formats, args.appendix_cells, root, seed, res, info)
+    if args.hostile != "none":
+        _log(f"hostile folder ({args.hostile})")
+        bench_hostile(args.hostile == "large", root, max(1, min(reps)), res, info)
     nb = sorted((REPO / "notebooks").glob("*.ipynb"))
     info["notebooks"] = [x.name for x in nb]
     nb_runs = [run_child({"stage": "notebooks"}) for _ in range(args.notebook_reps)] if nb else []

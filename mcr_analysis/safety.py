@@ -46,19 +46,21 @@ _TRIGGER = re.compile(r"^'*[=+\-@\t\r]")
 _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
 
 
-def check_archive(path: str | Path) -> None:
+def check_archive(path: str | Path, required: str = "xl/workbook.xml") -> None:
     """Check that ``path`` is a zip workbook within the safety limits.
 
     Parameters
     ----------
     path : str or Path
         The file to check; only its zip directory is read, nothing is unpacked.
+    required : str, default "xl/workbook.xml"
+        The entry the archive must hold (``content.xml`` for an ``.ods``).
 
     Raises
     ------
     MCRDataError
         Naming the file and what is wrong: an OLE2 file ("encrypted workbook or
-        legacy .xls, not an .xlsx"), not a zip archive, no ``xl/workbook.xml``,
+        legacy .xls, not an .xlsx"), not a zip archive, no ``required`` entry,
         too many entries, too large a declared size, or too high a ratio.
     """
     path = Path(path)
@@ -73,6 +75,9 @@ def check_archive(path: str | Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise MCRDataError(f"{path.name}: not a readable workbook (not a zip archive: {exc}); "
                            "expected an .xlsx file saved by Excel or LibreOffice") from None
+    if any(e.flag_bits & 0x1 for e in entries):
+        raise MCRDataError(f"{path.name}: encrypted workbook (its archive entries need a password); remove the "
+                           "password or save it as .xlsx (Excel Workbook)")
     if len(entries) > MAX_ENTRIES:
         raise MCRDataError(f"{path.name}: archive has {len(entries)} entries, more than the limit "
                            f"{MAX_ENTRIES}; refused as a possible zip bomb")
@@ -85,9 +90,10 @@ def check_archive(path: str | Path) -> None:
             raise MCRDataError(f"{path.name}: entry {e.filename!r} expands {e.file_size} bytes from "
                                f"{e.compress_size}, a ratio over the limit {MAX_ENTRY_RATIO}; refused "
                                "as a possible zip bomb")
-    if "xl/workbook.xml" not in {e.filename for e in entries}:
-        raise MCRDataError(f"{path.name}: zip archive without xl/workbook.xml, not an Excel workbook; "
-                           "expected an .xlsx file")
+    if required not in {e.filename for e in entries}:
+        kind = "an OpenDocument spreadsheet" if required == "content.xml" else "an Excel workbook"
+        raise MCRDataError(f"{path.name}: zip archive without {required}, not {kind}; "
+                           f"expected {'an .ods' if required == 'content.xml' else 'an .xlsx'} file")
 
 
 def neutralise(value: object) -> object:

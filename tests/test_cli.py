@@ -76,18 +76,20 @@ def test_ingest_unknown_option_exits_2(capsys):
 def test_ingest_of_a_messy_folder_reports_every_problem(tmp_path, capsys):
     raw, out = build_messy_folder(tmp_path / "raw"), tmp_path / "processed"
     assert cli.main(["ingest", str(raw), "--out", str(out)]) == 0
-    # 10 files: 6 loaded, 1 rejected (no organism), 3 unreadable; 17 tidy rows; 15 rejects; 1 sheet skipped
+    # 11 entries: 6 loaded, 1 rejected (no organism), 2 unreadable, a lock file and LEEME.txt skipped;
+    # 17 tidy rows (the year range "2023/24" is a warning); 14 rejects (16 before, less that year and the lock file)
     assert capsys.readouterr().out.startswith(
-        "ingest: 10 files (6 loaded, 1 rejected, 3 unreadable); 17 tidy rows, 15 rejected rows, 1 sheets skipped")
+        "ingest: 11 files (6 loaded, 1 rejected, 2 unreadable); 17 tidy rows, 14 rejected rows, 1 sheets skipped")
     report = (out / "mcr_validation_report.md").read_text(encoding="utf-8")
     assert "| 2024/CAN_matriz_2024.xlsx | 2024 | CAN | metadata | loaded | 7 | 4 | 3 |  |" in report
-    assert "| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | unreadable | 0 | 0 | 0 | Excel lock file" in report
+    assert ("| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | skipped | 0 | 0 | 0 | workbook open in a spreadsheet "
+            "program: skipped") in report
     assert "| 2024/SICA.xlsx | Instrucciones | 2 | no recognisable header" in report
     # AEC sent nothing in 2024 although the participation table lists it on transfronteriza
     axis = "Integración transfronteriza e infraestructura física (transfronteriza)"
     assert any(line.startswith(f"| 2024 | {axis} | AEC") for line in report.splitlines())
     assert cli.main(["ingest", str(raw), "--out", str(out), "--strict"]) == 1
-    assert capsys.readouterr().err == "mcr ingest: --strict: 15 rejected rows\n"
+    assert capsys.readouterr().err == "mcr ingest: --strict: 14 rejected rows\n"
 
 
 # ----------------------------------------------------------------------------- issue 10: outputs and paths

@@ -369,15 +369,21 @@ def test_unreadable_files_are_reported_and_the_rest_loads(tmp_path):
     result = load(raw)
     assert result.tidy["source_file"].tolist() == ["2024/OTCA.xlsx"]
     files = result.files.set_index("source_file")
-    assert list(files.index) == ["2024/OTCA.xlsx", "2024/corrupt.xlsx", "2024/legacy.xls", "2024/viejo.xlsx",
-                                 "2024/~$OTCA.xlsx"]
-    assert (files["status"] == "unreadable").sum() == 4
+    assert list(files.index) == ["2024/OTCA.xlsx", "2024/README.md", "2024/corrupt.xlsx", "2024/datos.csv",
+                                 "2024/legacy.xls", "2024/viejo.xlsx", "2024/~$OTCA.xlsx"]
+    assert files["status"].tolist() == ["loaded", "skipped", "unreadable", "rejected", "unreadable", "unreadable",
+                                        "skipped"]
     assert files.loc["2024/corrupt.xlsx", "reason"].startswith("corrupt.xlsx: not a readable workbook")
     assert "encrypted workbook or legacy .xls" in files.loc["2024/viejo.xlsx", "reason"]
-    assert files.loc["2024/legacy.xls", "reason"].startswith("legacy .xls workbook is not supported")
-    assert files.loc["2024/~$OTCA.xlsx", "reason"].startswith("Excel lock file")
+    assert files.loc["2024/legacy.xls", "reason"] == (
+        "not a readable workbook: python_calamine.CalamineError: Cfb error: Invalid sector shift, expecting 0x09 or "
+        "0x0C found 0; open it in Excel or "
+        "LibreOffice and save it as .xlsx")
+    assert files.loc["2024/~$OTCA.xlsx", "reason"] == "workbook open in a spreadsheet program: skipped"
+    assert files.loc["2024/README.md", "reason"] == "not a submission (notes about the folder): skipped"
+    assert files.loc["2024/datos.csv", "reason"].startswith("no sheet with a recognisable header")
     file_level = result.rejects[result.rejects["source_row"].isna()]
-    assert sorted(file_level["source_file"]) == sorted(files.index[files["status"] == "unreadable"])
+    assert sorted(file_level["source_file"]) == sorted(files.index[files["status"].isin(["unreadable", "rejected"])])
     assert (file_level["source_sheet"] == "").all()
 
 
@@ -458,8 +464,7 @@ MESSY_REJECTS = [  # (source_file, sheet, row, column, value, start of the reaso
     ("2024/anonimo.xlsx", "Hoja1", 2, "", "", "no organism: no organism column, no 'Organismo: ...' cell above "
      "the header, and the file name 'anonimo.xlsx' names no known organism"),
     ("2024/corrupt.xlsx", "", None, "", "", "corrupt.xlsx: not a readable workbook (not a zip archive"),
-    ("2024/old_format.xls", "", None, "", "", "legacy .xls workbook is not supported"),
-    ("2024/~$CAN_matriz_2024.xlsx", "", None, "", "", "Excel lock file (~$...), not a submission"),
+    ("2024/old_format.xls", "", None, "", "", "not a readable workbook: python_calamine.CalamineError"),
 ]
 
 
@@ -491,7 +496,7 @@ def test_messy_folder_loads_exactly_the_rows_it_holds(tmp_path):
         "2023/OTCA.xlsx": "loaded", "2024/CAN_matriz_2024.xlsx": "loaded", "2024/LAIA_submission.xlsx": "loaded",
         "2024/Mercosur_matriz_2024.xlsx": "loaded", "2024/SELA.xlsx": "loaded", "2024/SICA.xlsx": "loaded",
         "2024/anonimo.xlsx": "rejected", "2024/corrupt.xlsx": "unreadable", "2024/old_format.xls": "unreadable",
-        "2024/~$CAN_matriz_2024.xlsx": "unreadable"}
+        "2024/~$CAN_matriz_2024.xlsx": "skipped", "2024/LEEME.txt": "skipped"}
     assert files.loc[files["status"] == "loaded", "organism_from"].tolist() == [
         "metadata", "metadata", "metadata", "filename", "column", "filename"]
     # per file: rows read = rows loaded + rows rejected (each source row is counted once)
@@ -514,8 +519,12 @@ def test_formula_cells_give_cached_values_only(tmp_path):
     # give the first formula a cached value that differs from its result; the second keeps none
     replace_in_zip(path, "xl/worksheets/sheet1.xml", "<f>2000+23</f><v /></c>", "<f>2000+23</f><v>1999</v></c>")
     result = load(tmp_path)
-    assert result.tidy["year"].tolist()[0] == 1999
-    assert result.tidy["theme"].tolist() == ["cached", ""]
+    assert result.tidy["year"].tolist() == [1999]
+    assert result.tidy["theme"].tolist() == ["cached"]
+    # the formula without a saved value is never evaluated: its row is rejected, naming the cell
+    bad = result.rejects.loc[result.rejects["source_row"] == 3]
+    assert bad["column"].tolist() == ["Tema"] and bad["value"].tolist() == ["=1+1"]
+    assert bad["reason"].str.contains("formula with no saved value").all()
 
 
 # --- read_tidy -------------------------------------------------------------------------------------
@@ -553,7 +562,8 @@ def test_sample_data_loads_with_nothing_lost():
         pytest.skip("no sample workbooks under data/raw")
     result = load(config.RAW_DIR)
     assert result.rejects.empty, result.rejects.to_dict("records")
-    assert set(result.files["status"]) == {"loaded"}
+    skipped = result.files[result.files["status"] != "loaded"]
+    assert skipped[["source_file", "status"]].values.tolist() == [["README.md", "skipped"]]
     assert result.warnings.empty, result.warnings.to_dict("records")
     # the only column not read is each workbook's source reference
     assert set(result.columns["header"]) == {"Fuente", "Source"}

@@ -148,6 +148,9 @@ def test_macro_workbook_gives_cached_values_and_its_vba_part_is_never_run(tmp_pa
                                         b"Open \"pwned.txt\" For Output As #1\nEnd Sub\n")
     xlsm = path.rename(tmp_path / "CAN_macros.xlsm")
     result = ingest.load_submissions(xlsm)
-    assert result.tidy[["organism", "theme", "initiative"]].values.tolist() == [["CAN", "", "macro"]]
-    assert result.rejects.empty and not any(tmp_path.rglob("pwned.txt"))
+    # the formula has no saved value: never evaluated, the row is rejected naming the cell
+    assert result.tidy.empty
+    assert result.rejects[["column", "value"]].values.tolist() == [["Tema", "=1+1"]]
+    assert "formula with no saved value" in result.rejects.loc[0, "reason"]
+    assert not any(tmp_path.rglob("pwned.txt"))
     assert_accounted(tmp_path, result)

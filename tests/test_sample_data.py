@@ -240,7 +240,9 @@ def test_builder_refuses_sica_rows_its_sheet_cannot_name(builder, source):
 
 def test_loading_the_sample_gives_no_rejects(loaded):
     assert loaded.rejects.empty, loaded.rejects.to_dict("records")
-    assert (loaded.files["status"] == "loaded").all()
+    workbooks = loaded.files[loaded.files["source_file"] != "README.md"]  # the folder's notes: skipped
+    assert (workbooks["status"] == "loaded").all()
+    assert loaded.files.loc[loaded.files["source_file"] == "README.md", "status"].tolist() == ["skipped"]
 
 
 def test_loading_the_sample_gives_exactly_the_source_rows(loaded, source):
@@ -264,7 +266,8 @@ def test_loading_the_sample_fills_the_appendix_cells_in_book_order(loaded):
 def test_loading_the_sample_exercises_at_least_three_layouts(loaded, builder):
     read = loaded.sheets[loaded.sheets["status"] == "read"]
     assert {"long", "sheet_per_axis", "marks"} <= set(read["layout"])
-    origin = dict(zip(loaded.files["organism"], loaded.files["organism_from"]))
+    workbooks = loaded.files[loaded.files["status"] == "loaded"]
+    origin = dict(zip(workbooks["organism"], workbooks["organism_from"]))
     assert origin == {
         "AEC": "metadata", "ALADI": "metadata", "CAN": "metadata", "MERCOSUR": "filename",
         "OTCA": "metadata", "SELA": "column", "SICA": "filename",

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import config
-from mcr_analysis.ingest import header as _header, readers, sheet as _sheet
+from mcr_analysis.ingest import discover as _discover, header as _header, readers, sheet as _sheet
 from mcr_analysis.ingest.template_marker import skipped_sheets
 from mcr_analysis.ingest.cells import _empty, cell_text, column_letter
 from mcr_analysis.ingest.organism import Declared, declared_in_title, organism_from_filename, resolve
@@ -74,11 +74,12 @@ class LoadResult:
         an empty ``source_sheet`` and a missing ``source_row``.
     files : pandas.DataFrame
         One row per workbook-like file (:data:`FILE_COLUMNS`): ``status`` is
-        loaded, rejected (no organism, or nothing loaded) or unreadable;
-        ``organism`` the sender (";"-joined organisms of a consolidated file,
-        as its rows carry them); ``rows_loaded``/``rows_rejected`` count
-        source rows with at least one tidy/reject row; ``tidy_rows`` counts
-        tidy rows (a marks row gives one per marked criterion).
+        loaded, rejected (no organism, or nothing loaded), unreadable, or
+        skipped (lock files, notes; listed without a reject); ``organism`` the
+        sender (";"-joined organisms of a consolidated file, as its rows carry
+        them); ``rows_loaded``/``rows_rejected`` count source rows with at
+        least one tidy/reject row; ``tidy_rows`` counts tidy rows (a marks row
+        gives one per marked criterion).
     sheets : pandas.DataFrame
         One row per sheet of the readable files (:data:`SHEET_COLUMNS`):
         ``status`` read or skipped, ``layout`` long, sheet_per_axis, marks,
@@ -371,15 +372,9 @@ def _drop_duplicates(tidy: dict[str, list]) -> tuple[dict[str, list], list[dict]
     return {c: [v[i] for i in keep] for c, v in tidy.items()}, out
 
 
-def _files(path: Path) -> tuple[Path, list[Path]]:
-    """The root and the sorted candidate files under ``path``."""
-    if path.is_file():
-        return path.parent, [path]
-    if not path.is_dir():
-        raise FileNotFoundError(f"{path} does not exist; expected a folder of .xlsx submissions or one .xlsx file")
-    files = [p for p in path.rglob("*") if p.is_file() and (
-        p.suffix.lower() in readers.WORKBOOK_SUFFIXES + (".xls",) or p.name.startswith("~$"))]
-    return path, sorted(files, key=lambda p: p.relative_to(path).as_posix())
+def _files(path: Path) -> tuple[Path, list[_discover.Entry]]:
+    """The root and every entry under ``path``, sorted (see :mod:`~mcr_analysis.ingest.discover`)."""
+    return _discover.discover(path)
 
 
 def load_submissions(path: str | Path, root: str | Path | None = None,
@@ -401,15 +396,16 @@ def load_submissions(path: str | Path, root: str | Path | None = None,
     -------
     LoadResult
         New frames; files on disk are only read.  Unreadable files (corrupt,
-        encrypted, legacy ``.xls``, ``~$`` lock files, archives over the
-        safety limits) give one file-level reject each; the rest still loads.
+        encrypted, unsupported types, archives or sheets over the safety
+        limits) give one file-level reject each; the rest still loads.
 
     Raises
     ------
     FileNotFoundError
         When ``path`` (or ``column_map``) does not exist.
     MCRDataError
-        When the column map has a bad line.
+        When the column map has a bad line, or ``path`` is one file that is
+        not a submission (``README.md``).
     """
     path = Path(path)
     if column_map is None:
@@ -451,15 +447,31 @@ def _gc_paused():
             gc.enable()
 
 
-def _load_all(files: list[Path], base: Path) -> LoadResult:
-    """The four frames of :class:`LoadResult` for ``files``, relative to ``base``."""
+def _load_all(files: list, base: Path, limits=None) -> LoadResult:
+    """The four frames of :class:`LoadResult` for ``files`` (entries or paths), relative to ``base``.
+
+    ``limits`` (:class:`~mcr_analysis.ingest.limits.Limits`) bounds each file's read; default
+    :data:`~mcr_analysis.ingest.limits.DEFAULT_LIMITS`.
+    """
     columns: dict[str, list] = {c: [] for c in TIDY_COLUMNS}
     rejects, infos, sheets = [], [], []
-    for file, read in zip(files, readers.read_ahead(files)):
+    entries = [f if isinstance(f, _discover.Entry) else _discover.Entry(Path(f)) for f in files]
+    to_read = [e.path for e in entries if e.action == "read"]
+    reads = readers.read_ahead(to_read, limits)
+    for entry in entries:
+        file = entry.path
         rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
         parts = rel.split("/")
         round_ = parts[0] if len(parts) > 1 else ""
-        tidy, rej, info, sinfo = _load_file(file, rel, round_, read)
+        if entry.action != "read":
+            infos.append({"source_file": rel, "round": round_, "organism": "", "organism_from": "",
+                          "status": "skipped" if entry.action == "skipped" else "unreadable",
+                          "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "tidy_rows": 0,
+                          "reason": entry.reason})
+            if entry.action != "skipped":
+                rejects.append(_file_reject(rel, entry.reason))
+            continue
+        tidy, rej, info, sinfo = _load_file(file, rel, round_, next(reads))
         for c, values in (tidy or {}).items():
             columns[c].extend(values)
         rejects.extend(rej)
