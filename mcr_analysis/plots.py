@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -43,6 +42,9 @@ __all__ = [
     "save_figure",
     "save_metadata",
     "latest_round",
+    "default_source_line",
+    "DEFAULT_PAGE_CM",
+    "MIN_TEXT_PT",
 ]
 
 #: Path of the style sheet shipped in the package.
@@ -52,15 +54,20 @@ MAX_VENN = 5
 KINDS = ("auto", "venn", "upset")
 CREATOR = "mcr-analysis"
 
-# Page layout of draw_cell, in inches and points (the style's page is 6.3 x 4.72 in).
-_BASE_HEIGHT = 4.72
+# Page layout of draw_cell, in inches and points.
+DEFAULT_PAGE_CM = (16.0, 12.0)
+"""Width and height in cm of every figure page (the book's slot); ``draw_cell(page_cm=...)`` changes it."""
+MIN_TEXT_PT = 6.0
+"""No text of a figure is smaller than this (region texts, tables, keys)."""
 _MARGIN = 0.12
-_TITLE_PT, _TITLE_WRAP = 11.0, 62
-_TABLE_PT, _TABLE_WRAP = 7.0, 100
-_SOURCE_PT, _SOURCE_WRAP = 7.5, 110
+_TITLE_PT = 11.0
+_TABLE_SIZES = (7.0, 6.5, 6.0)  # the companion table shrinks to these sizes before continuing
+_SOURCE_PT = 7.5
 _LINE = 1.3  # line spacing, times the font size
-_WIDTH, _SIDE = 6.3, 0.2
-
+_SIDE = 0.2
+_GAP = 0.1
+_MIN_DIAGRAM_SHARE = 0.5  # the diagram keeps at least this share of the page's height
+_FIT_ROUNDS = 4  # re-layouts of a Venn diagram while its companion table settles
 
 @contextlib.contextmanager
 def style():
@@ -125,9 +132,15 @@ class CellFigure:
     table : matplotlib.text.Text or None
         The companion table of themes not written in full in the diagram.
     overflow : pandas.DataFrame
-        Those themes, one row each (columns ``region``, ``theme``).
+        Those themes, one row each (columns ``region``, ``theme``, ``key``:
+        the region's key letter when the diagram shows "(a)" for it, else "").
     note : str
         Why the kind differs from the one asked for ("" when it does not).
+    continued : list of matplotlib.figure.Figure
+        Continuation pages (same size) with the rest of the companion table
+        when it does not fit under the diagram; usually empty.
+    continued_themes : set of str
+        The themes whose table entries are on a continuation page.
     """
 
     fig: Any
@@ -136,8 +149,10 @@ class CellFigure:
     title: Any
     source: Any
     table: Any = None
-    overflow: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "theme"]))
+    overflow: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "theme", "key"]))
     note: str = ""
+    continued: list = field(default_factory=list)
+    continued_themes: set = field(default_factory=set)
 
 
 def draw_cell(
@@ -149,8 +164,16 @@ def draw_cell(
     lang: str = "es",
     source_line: str | None = None,
     fig=None,
+    number: int | None = None,
+    page_cm: tuple[float, float] = DEFAULT_PAGE_CM,
 ) -> CellFigure:
     """Draw one cell's diagram as a book figure: title, diagram, companion table, source line.
+
+    The page is exactly ``page_cm`` and never grows: the companion table takes
+    room from the diagram (which keeps at least half the page's height and is
+    laid out again for the room left), shrinks from 7 to 6 pt, and what still
+    does not fit goes to continuation pages of the same size
+    (:attr:`CellFigure.continued`).  No text is smaller than :data:`MIN_TEXT_PT`.
 
     Parameters
     ----------
@@ -163,10 +186,14 @@ def draw_cell(
         :data:`MAX_VENN` organisms falls back to UpSet and says so in ``note``.
     lang : {"es", "en"}
     source_line : str, optional
-        Text under the figure; default ``taxonomy.text("source_line", lang)``.
+        Text under the figure; default :func:`default_source_line`.
     fig : matplotlib.figure.Figure, optional
         An empty figure to draw in; default a new pyplot figure.  Its size is
-        set to the page width and grown in height to fit the companion table.
+        set to ``page_cm``.
+    number : int, optional
+        Figure number, written before the title ("Figura 3. ...").
+    page_cm : tuple of float
+        Width and height of the page in cm (default 16 x 12).
 
     Returns
     -------
@@ -175,6 +202,8 @@ def draw_cell(
     active = {org: frozenset(themes) for org, themes in contents.items() if themes}
     if not active:
         raise ValueError(f"cell {axis}/{criterion} has no organism with themes; nothing to draw")
+    if len(page_cm) != 2 or min(page_cm) < 6:
+        raise ValueError(f"page_cm must be (width, height) of at least 6 cm each; got {page_cm!r}")
     used = choose_kind(len(active), kind)
     note = ""
     if kind == "venn" and used != "venn":
@@ -183,60 +212,131 @@ def draw_cell(
         import matplotlib.pyplot as plt
 
         fig = plt.figure()
-    title_lines = _title_lines(axis, criterion, lang)
-    source = taxonomy.text("source_line", lang) if source_line is None else source_line
-    source_lines = textwrap.wrap(source, _SOURCE_WRAP, break_on_hyphens=False) or [""]
-    page = _Page(title_lines, source_lines)
-    fig.set_size_inches(_WIDTH, page.height)
-    colors = taxonomy.palette()
-    before = set(fig.axes)
-    if used == "venn":
-        from mcr_analysis.venn import draw_venn
-
-        ax = fig.add_axes(page.diagram_rect())
-        drawing = draw_venn(active, ax, colors=colors, lang=lang)
-        fig.set_layout_engine("none")
-    else:
-        from mcr_analysis.upset import draw_upset
-
-        drawing = draw_upset(active, fig=fig, colors=colors, lang=lang)
-        fig.set_layout_engine("none")
-        fig.set_size_inches(_WIDTH, page.height)
-        x0, y0, w, h = page.diagram_rect()
-        for ax in (a for a in fig.axes if a not in before):
-            pos = ax.get_position()
-            ax.set_position((x0 + pos.x0 * w, y0 + pos.y0 * h, pos.width * w, pos.height * h))
-    overflow = _overflow_frame(drawing)
-    table_lines = _table_lines(overflow, lang, used)
-    if table_lines:
-        page.grow(fig, _height(len(table_lines), _TABLE_PT) + 0.2)
-    texts = page.texts(fig, table_lines)
-    return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note)
-
-
-def _title_lines(axis: str, criterion: str, lang: str) -> list[str]:
-    """The title on one line, or broken after the separator (axis, then criterion) when too long."""
+    width, height = page_cm[0] / 2.54, page_cm[1] / 2.54
+    text_w = (width - 2 * _SIDE) * 72.0
     title = cell_title(axis, criterion, lang)
-    if len(title) <= _TITLE_WRAP:
+    if number is not None:
+        title = f"{taxonomy.text('figure_number', lang).format(n=number)} {title}"
+    page = _Page(width, height, _title_lines(title, text_w),
+                 _wrap_pt(default_source_line(lang) if source_line is None else source_line,
+                          _SOURCE_PT, text_w) or [""])
+    fig.set_size_inches(width, height)
+    fig.set_layout_engine("none")
+    colors = taxonomy.palette()
+    if used == "venn":
+        from mcr_analysis.venn import draw_venn, venn_layout
+
+        table_h = 0.0
+        for _ in range(_FIT_ROUNDS):
+            box = page.diagram_box(table_h)
+            layout = venn_layout(active, size_cm=(box[2] * 2.54, box[3] * 2.54))
+            overflow = _overflow_frame(layout)
+            shown, rest, size = _split_table(_table_lines(overflow, lang, used), page, text_w)
+            new_h = _height(len(shown), size) + _GAP if shown else 0.0
+            if abs(new_h - table_h) < 1e-9:
+                break
+            table_h = new_h
+        else:  # unsettled: lay out once more for the last table height; what overflows continues
+            box = page.diagram_box(table_h)
+            layout = venn_layout(active, size_cm=(box[2] * 2.54, box[3] * 2.54))
+            overflow = _overflow_frame(layout)
+        ax = fig.add_axes(page.rect(box))
+        drawing = draw_venn(layout, ax, colors=colors, lang=lang)
+        lines = _table_lines(overflow, lang, used)
+        shown, rest, size = _split_table(lines, page, text_w, room=table_h)
+    else:
+        from mcr_analysis.upset import draw_upset, upset_data, upset_themes
+
+        # An UpSet plot shows counts only: its table holds every theme, whatever the plot's size.
+        overflow = _overflow_frame(upset_themes(upset_data(active)))
+        shown, rest, size = _split_table(_table_lines(overflow, lang, used), page, text_w)
+        table_h = _height(len(shown), size) + _GAP if shown else 0.0
+        x0, y0, w, h = page.rect(page.diagram_box(table_h))
+        # Sub-figures follow the grid's ratios, not its margins: carve the box out of a 3 x 3 grid.
+        grid = fig.add_gridspec(3, 3, width_ratios=(x0, w, max(1e-6, 1 - x0 - w)),
+                                height_ratios=(max(1e-6, 1 - y0 - h), h, max(1e-6, y0)),
+                                left=0, right=1, bottom=0, top=1, wspace=0, hspace=0)
+        sub = fig.add_subfigure(grid[1, 1], facecolor="none")
+        drawing = draw_upset(active, fig=sub, colors=colors, lang=lang)
+    texts = page.texts(fig, shown, size, table_h)
+    continued, continued_themes = [], set()
+    if rest:
+        continued = _continuation_pages(page, rest, title, lang, text_w)
+        on_page = _squash(" ".join(shown))
+        continued_themes = {t for t in overflow["theme"] if _squash(t) not in on_page}
+    return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note,
+                      continued=continued, continued_themes=continued_themes)
+
+
+def default_source_line(lang: str = "es") -> str:
+    """The source line under every figure when none is given: ``source_line`` of ``labels.tsv``.
+
+    It says that the data are an illustrative reconstruction, as the sample
+    data in ``data/raw`` are; pass ``source_line=`` (``mcr appendix --source-line``)
+    for the organisms' real submissions.
+
+    Examples
+    --------
+    >>> "reconstrucción ilustrativa" in default_source_line("es")
+    True
+    """
+    return taxonomy.text("source_line", lang)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _wrap_pt(text: str, size: float, width_pt: float, weight: str = "normal",
+             indent: str = "") -> list[str]:
+    """Greedy word wrap of ``text`` so that no line is wider than ``width_pt`` at ``size`` points.
+
+    Continuation lines start with ``indent``; a word wider than the line stays whole.
+    """
+    from mcr_analysis._venn_text import width_pt as measure
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else (indent if lines else "") + word
+        if current and measure(trial, size, weight) > width_pt:
+            lines.append(current)
+            current = indent + word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _title_lines(title: str, width_pt: float) -> list[str]:
+    """The title on one line, or broken after the separator (axis, then criterion) when too long."""
+    from mcr_analysis._venn_text import width_pt as measure
+
+    if measure(title, _TITLE_PT, "bold") <= width_pt:
         return [title]
-    head = taxonomy.axis_label(axis, lang) + taxonomy.text("title_separator", lang).rstrip()
-    return [*textwrap.wrap(head, _TITLE_WRAP, break_on_hyphens=False),
-            *textwrap.wrap(taxonomy.criterion_label(criterion, lang), _TITLE_WRAP, break_on_hyphens=False)]
+    sep = taxonomy.text("title_separator", "es").strip()
+    head, _, tail = title.partition(f" {sep} ")
+    if not tail:
+        return _wrap_pt(title, _TITLE_PT, width_pt, "bold")
+    return [*_wrap_pt(f"{head} {sep}", _TITLE_PT, width_pt, "bold"), *_wrap_pt(tail, _TITLE_PT, width_pt, "bold")]
 
 
 def _overflow_frame(drawing) -> pd.DataFrame:
-    """The drawing's themes not written in full, as columns ``region``, ``theme``."""
-    frame = getattr(drawing, "overflow", None)
+    """The drawing's themes not written in full, as columns ``region``, ``theme``, ``key``."""
+    frame = drawing if isinstance(drawing, pd.DataFrame) else getattr(drawing, "overflow", None)
     if frame is None:
         frame = getattr(drawing, "themes", None)
     if frame is None or len(frame) == 0:
-        return pd.DataFrame(columns=["region", "theme"])
+        return pd.DataFrame(columns=["region", "theme", "key"])
     frame = pd.DataFrame(frame).reset_index(drop=True)
     if "theme" not in frame:
         raise ValueError(f"drawing overflow table has no 'theme' column; columns: {list(frame.columns)}")
     region_col = next((c for c in ("region", "organisms", "intersection", "sets") if c in frame), None)
     region = frame[region_col].map(_region_text) if region_col else pd.Series([""] * len(frame))
-    return pd.DataFrame({"region": region.astype(str), "theme": frame["theme"].astype(str)})
+    key = frame["key"].astype(str) if "key" in frame else pd.Series([""] * len(frame))
+    return pd.DataFrame({"region": region.astype(str), "theme": frame["theme"].astype(str),
+                         "key": key.to_numpy()})
 
 
 def _region_text(value) -> str:
@@ -246,18 +346,74 @@ def _region_text(value) -> str:
     return " ∩ ".join(sorted(str(v) for v in value))
 
 
-def _table_lines(overflow: pd.DataFrame, lang: str, kind: str = "venn") -> list[str]:
-    """Wrapped lines of the companion table: one paragraph per region (or intersection)."""
+def _table_lines(overflow: pd.DataFrame, lang: str, kind: str = "venn") -> list[list[str]]:
+    """Paragraphs of the companion table, one per region (or intersection), as unwrapped texts.
+
+    The first "paragraph" is the header.  A region keyed "(a)" in the diagram starts with its key;
+    every count says what it counts ("CAN ∩ SICA (2 temas): ...").
+    """
+    from mcr_analysis._venn_text import count_text, key_text
+
     if overflow.empty:
         return []
     header = "themes_by_region" if kind == "venn" else "themes_by_intersection"
-    lines = [taxonomy.text(header, lang) + ":"]
+    out = [taxonomy.text(header, lang) + ":"]
     for region, group in overflow.groupby("region", sort=False):
-        themes = "; ".join(group["theme"])
-        head = f"{region} ({len(group)}): " if region else ""
-        lines += textwrap.wrap(head + themes, _TABLE_WRAP, subsequent_indent="    ",
-                               break_on_hyphens=False) or [head]
-    return lines
+        mark = str(group["key"].iloc[0]) if "key" in group else ""
+        head = f"{key_text(mark)} " if mark else ""
+        head += f"{region} ({count_text(len(group), lang)}): " if region else ""
+        out.append(head + "; ".join(group["theme"]))
+    return out
+
+
+def _wrap_table(paragraphs: list[str], size: float, width_pt: float) -> list[str]:
+    out = []
+    for para in paragraphs:
+        out += _wrap_pt(para, size, width_pt, indent="    ") or [""]
+    return out
+
+
+def _split_table(paragraphs: list[str], page: "_Page", width_pt: float,
+                 room: float | None = None) -> tuple[list[str], list[str], float]:
+    """Wrapped table lines that fit under the diagram, the rest, and the font size used.
+
+    ``room`` is the height available in inches (default: all the page allows
+    below the diagram's minimum height).  The table tries 7, 6.5 and 6 pt;
+    at 6 pt what does not fit is returned as the rest (a continuation).
+    """
+    if not paragraphs:
+        return [], [], _TABLE_SIZES[0]
+    room = page.table_room() if room is None else room
+    for size in _TABLE_SIZES:
+        lines = _wrap_table(paragraphs, size, width_pt)
+        if _height(len(lines), size) + _GAP <= room + 1e-9:
+            return lines, [], size
+    size = _TABLE_SIZES[-1]
+    lines = _wrap_table(paragraphs, size, width_pt)
+    n_fit = max(0, int((room - _GAP) * 72.0 / (size * _LINE) + 1e-9))
+    if n_fit <= 1:  # a lone header line says nothing: everything goes to the continuation
+        return [], lines, size
+    return lines[:n_fit], lines[n_fit:], size
+
+
+def _continuation_pages(page: "_Page", lines: list[str], title: str, lang: str,
+                        width_pt: float) -> list:
+    """Pages of the same size holding ``lines`` under "<title> (continuación)"."""
+    from matplotlib.figure import Figure
+
+    cont_title = _title_lines(f"{title} {taxonomy.text('continued', lang)}", width_pt)
+    pages = []
+    size = _TABLE_SIZES[-1]
+    while lines:
+        cont = _Page(page.width, page.height, cont_title, page.source_lines)
+        room = cont.height - cont.top - cont.bottom
+        n_fit = max(1, int((room - _GAP) * 72.0 / (size * _LINE) + 1e-9))
+        chunk, lines = lines[:n_fit], lines[n_fit:]
+        fig = Figure(figsize=(page.width, page.height))
+        fig.set_layout_engine("none")
+        cont.texts(fig, chunk, size, room, table_top=cont.height - cont.top)
+        pages.append(fig)
+    return pages
 
 
 def _height(n_lines: int, points: float) -> float:
@@ -267,44 +423,40 @@ def _height(n_lines: int, points: float) -> float:
 class _Page:
     """Vertical layout of a cell's page, in inches: title, diagram, companion table, source."""
 
-    def __init__(self, title_lines: list[str], source_lines: list[str]):
+    def __init__(self, width: float, height: float, title_lines: list[str], source_lines: list[str]):
+        self.width, self.height = width, height
         self.title_lines, self.source_lines = title_lines, source_lines
-        self.top = _MARGIN + _height(len(title_lines), _TITLE_PT) + 0.1
-        self.bottom = _MARGIN + _height(len(source_lines), _SOURCE_PT) + 0.1
-        self.diagram = max(_BASE_HEIGHT - self.top - self.bottom, 2.6)
-        self.table = 0.0
+        self.top = _MARGIN + _height(len(title_lines), _TITLE_PT) + _GAP
+        self.bottom = _MARGIN + _height(len(source_lines), _SOURCE_PT) + _GAP
 
-    @property
-    def height(self) -> float:
-        return self.top + self.diagram + self.table + self.bottom
+    def table_room(self) -> float:
+        """Most inches the companion table may take (the diagram keeps its minimum share)."""
+        return max(0.0, self.height - self.top - self.bottom - _MIN_DIAGRAM_SHARE * self.height)
 
-    def diagram_rect(self) -> tuple[float, float, float, float]:
-        """The diagram's box in figure fractions (left, bottom, width, height)."""
-        h = self.height
-        return (_SIDE / _WIDTH, (self.bottom + self.table) / h, 1 - 2 * _SIDE / _WIDTH, self.diagram / h)
+    def diagram_box(self, table: float) -> tuple[float, float, float, float]:
+        """The diagram's box in inches (left, bottom, width, height) above a ``table`` inches high."""
+        table = min(table, self.table_room())
+        return (_SIDE, self.bottom + table, self.width - 2 * _SIDE,
+                self.height - self.top - self.bottom - table)
 
-    def grow(self, fig, table: float) -> None:
-        """Make room for a table of ``table`` inches under the diagram, keeping every axes' size."""
-        old = self.height
-        self.table = table
-        new = self.height
-        boxes = [(ax, ax.get_position()) for ax in fig.axes]
-        fig.set_size_inches(_WIDTH, new)
-        for ax, pos in boxes:
-            y = pos.y0 * old + table
-            ax.set_position((pos.x0, y / new, pos.width, pos.height * old / new))
+    def rect(self, box) -> tuple[float, float, float, float]:
+        """A box in inches as figure fractions."""
+        x, y, w, h = box
+        return (x / self.width, y / self.height, w / self.width, h / self.height)
 
-    def texts(self, fig, table_lines: list[str]):
+    def texts(self, fig, table_lines: list[str], table_pt: float, table_h: float,
+              table_top: float | None = None):
         """Write the title, the companion table (if any) and the source line; return the Texts."""
         h = self.height
-        left = _SIDE / _WIDTH
+        left = _SIDE / self.width
         title = fig.text(0.5, 1 - _MARGIN / h, "\n".join(self.title_lines), ha="center", va="top",
                          fontsize=_TITLE_PT, fontweight="bold", linespacing=_LINE * 0.95,
                          parse_math=False)
         table = None
         if table_lines:
-            table = fig.text(left, (self.bottom + self.table - 0.1) / h, "\n".join(table_lines),
-                             ha="left", va="top", fontsize=_TABLE_PT, linespacing=_LINE,
+            top = self.bottom + table_h - _GAP if table_top is None else table_top
+            table = fig.text(left, top / h, "\n".join(table_lines),
+                             ha="left", va="top", fontsize=table_pt, linespacing=_LINE,
                              parse_math=False)
         source = fig.text(left, _MARGIN / h, "\n".join(self.source_lines), ha="left", va="bottom",
                           fontsize=_SOURCE_PT, fontstyle="italic", linespacing=_LINE, parse_math=False)
