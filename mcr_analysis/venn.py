@@ -78,7 +78,7 @@ DEFAULT_MIN_FONTSIZE = 6.0
 #: Opacity of every set's fill, for 1 to 5 sets alike (overlaps stack, so they darken).
 FILL_ALPHA = 0.25
 #: Width in points of every set's outline, drawn in the organism's colour at full strength.
-OUTLINE_WIDTH = 1.4
+OUTLINE_WIDTH = 1.2
 HALO = 2.0  # width in points of the white halo behind a region key drawn across an outline
 SET_LABEL_SCALE = 1.3  # set labels are this much larger than region text
 
@@ -283,7 +283,7 @@ def venn_layout(
     regions = {}
     for key, themes in membership.items():
         code = sum(1 << organisms.index(o) for o in key)
-        fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.3 * fontsize)
+        fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.2 * fontsize)
         regions[key] = fit_region(key, tuple(themes), fitter, sizes, wrap_width, max_lines)
     keyed = [k for k, r in regions.items() if r.short_count]
     for k, mark in zip(keyed, key_marks(len(keyed))):
