@@ -43,6 +43,7 @@ __all__ = [
     "save_metadata",
     "latest_round",
     "default_source_line",
+    "draw_title_page",
     "DEFAULT_PAGE_CM",
     "MIN_TEXT_PT",
 ]
@@ -266,6 +267,30 @@ def draw_cell(
         continued_themes = {t for t in overflow["theme"] if _squash(t) not in on_page}
     return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note,
                       continued=continued, continued_themes=continued_themes)
+
+
+def draw_title_page(title: str, lines: list[str], *, page_cm: tuple[float, float] = DEFAULT_PAGE_CM,
+                    fig=None):
+    """A title page of the same size as the figures: ``title`` (bold), then paragraphs ``lines``.
+
+    Returns the figure (a new pyplot-free ``Figure`` unless ``fig`` is given).
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure() if fig is None else fig
+    width, height = page_cm[0] / 2.54, page_cm[1] / 2.54
+    fig.set_size_inches(width, height)
+    fig.set_layout_engine("none")
+    text_w = (width - 4 * _SIDE) * 72.0
+    head = _wrap_pt(title, _TITLE_PT + 3, text_w, "bold")
+    fig.text(0.5, 0.62, "\n".join(head), ha="center", va="bottom", fontsize=_TITLE_PT + 3,
+             fontweight="bold", linespacing=_LINE, parse_math=False)
+    body: list[str] = []
+    for para in lines:
+        body += [*_wrap_pt(para, _SOURCE_PT + 1, text_w), ""]
+    fig.text(0.5, 0.58, "\n".join(body).rstrip(), ha="center", va="top", fontsize=_SOURCE_PT + 1,
+             linespacing=_LINE, multialignment="center", parse_math=False)
+    return fig
 
 
 def default_source_line(lang: str = "es") -> str:
