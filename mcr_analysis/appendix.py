@@ -150,7 +150,7 @@ def _prepare(tidy, round, out_dir, formats, lang, kind, source_line):
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
-    summary = (tidy, cells[0]["round"], out / "summary", formats, lang)
+    summary = (tidy, cells[0]["round"], out / "summary", formats, lang, source_line)
     return cells, summary, (str(out), formats, lang, kind, source_line)
 
 
@@ -223,7 +223,8 @@ def _bind_pdf(figures: list[list[bytes]], path: Path, *, titles: list[str] | Non
         writer.write(fh)
 
 
-def _write_summary(tidy: pd.DataFrame, round_: str, folder: Path, formats, lang: str) -> list[Path]:
+def _write_summary(tidy: pd.DataFrame, round_: str, folder: Path, formats, lang: str,
+                   source_line: str | None = None) -> list[Path]:
     """Convergence heat map and one Jaccard heat map per axis into ``folder``."""
     from matplotlib.figure import Figure
 
@@ -236,14 +237,16 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: Path, formats, lang:
     written = []
     with plots.style():
         fig = Figure(figsize=(6.3, 5.2), layout="constrained")
-        heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot())
+        heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot(),
+                                     source_line=source_line)
         written += [plots.save_figure(fig, folder / f"convergence.{fmt}", fmt) for fmt in formats]
         for axis in taxonomy.axes().ids:
             sel = pairwise.loc[(pairwise["axis"] == axis) & (pairwise["criterion"] == "*")]
             if sel.empty:
                 continue
             fig = Figure(figsize=(6.3, 4.72), layout="constrained")
-            heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot())
+            heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot(),
+                                     source_line=source_line)
             written += [plots.save_figure(fig, folder / f"jaccard_{axis}.{fmt}", fmt) for fmt in formats]
     return written
 

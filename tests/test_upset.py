@@ -129,7 +129,7 @@ def test_english_labels_and_subfigure():
     drawing = draw_upset({"CAN": {"a"}, "SICA": {"a", "b"}}, fig=top, lang="en")
     assert drawing.fig is top
     assert drawing.axes["intersections"].get_ylabel() == "Themes per intersection"
-    assert drawing.axes["totals"].get_xlabel() == "Themes per organism"
+    assert drawing.axes["totals"].get_xlabel() == "Themes per organisation"
     fig.canvas.draw()
 
 
