@@ -130,7 +130,7 @@ def test_heatmaps_define_their_index_and_carry_the_source_line(tidy_small):
     assert " ".join(jac.ax.get_title().split()).endswith("(all criteria pooled)")
     assert "illustrative reconstruction" in jflat
     oflat = " ".join(own.caption.get_text().split())
-    assert oflat.endswith("under this criterion. Fuente: SELA.")
+    assert oflat.endswith("temas de uno u otro, en este criterio. Fuente: SELA.")
     assert bare.caption is None and bare.ax.figure.get_supxlabel() == ""
 
 
