@@ -24,7 +24,7 @@ from mcr_analysis.taxonomy import axes, participation, text
 __all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "validation_report", "missing_organisms", "reason_kind",
            "summary_text"]
 
-OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md")
+OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md", "mcr_tidy.xlsx")
 _KIND = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*")
 MAX_REJECTS_PER_FILE = 200
 """Rejects listed per file in the Markdown report (all of them are in mcr_rejects.csv)."""
@@ -63,6 +63,7 @@ def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "e
     result.tidy.to_parquet(paths[1], index=False)
     _write_csv(neutralise_frame(result.rejects), paths[2])
     paths[3].write_text(validation_report(result, lang), encoding="utf-8", newline="\n")
+    __import__("mcr_analysis.workbooks").workbooks.write_tidy_workbook(result, paths[4], lang)  # issue 14
     return paths
 
 
