@@ -206,7 +206,7 @@ def summary_text(result: LoadResult, out_dir: str | Path) -> str:
     >>> import tempfile
     >>> print(summary_text(load_submissions(tempfile.mkdtemp()), "data/processed"))
     ingest: 0 files (0 loaded, 0 rejected, 0 unreadable); 0 tidy rows, 0 rejected rows, 0 sheets skipped
-    outputs in data/processed: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md
+    outputs in data/processed: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, mcr_tidy.xlsx
     """
     status = result.files["status"]
     skipped = int((result.sheets["status"] == "skipped").sum())
