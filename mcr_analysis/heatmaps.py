@@ -125,7 +125,7 @@ def _heatmap(values: pd.DataFrame, ax, *, lang: str, xlabels, ylabels, title: st
     if caption is not None:
         fig = ax.get_figure(root=True)
         width_pt = fig.get_figwidth() * 72 * 0.9
-        from mcr_analysis.plots import _wrap_pt
+        from mcr_analysis._page import _wrap_pt
 
         lines = [line for para in caption.split("\n") for line in (_wrap_pt(para, 7, width_pt) or [""])]
         caption_text = ax.figure.supxlabel("\n".join(lines), x=0.02, ha="left", fontsize=7,
