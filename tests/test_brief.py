@@ -315,6 +315,30 @@ def test_printed_brief_shows_every_column_and_row_of_every_table(tmp_path, lang)
     assert checked > 100
     for sentence in brief_summary.executive_summary(tables, lang):
         assert _squash(sentence) in printed
+    # No heading is stranded at the bottom of a page.
+    headings = {taxonomy.text(k, lang) for k in ("brief_summary", "brief_participation", "brief_scores",
+                                                 "brief_similarity", "brief_diagrams", "brief_shared",
+                                                 "brief_single", "brief_absent")}
+    # (stranded: nothing, neither text nor image, below the heading on its page).
+    import html as html_module
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftohtml") is None:
+        pytest.skip("pdftohtml (poppler-utils) is needed to find stranded headings")
+    xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-q", str(pdf)], check=True, capture_output=True,
+                         text=True, cwd=tmp_path).stdout
+    pages = re.findall(r'<page number="(\d+)"[^>]*>(.*?)</page>', xml, re.S)
+    assert len(pages) == len(PdfReader(pdf).pages)
+    for number, body in pages:
+        items = [(int(top), int(h), html_module.unescape(re.sub(r"<[^>]+>", "", text)).strip())
+                 for top, h, text in re.findall(r'<text top="(\d+)" left="\d+" width="\d+" height="(\d+)"[^>]*>'
+                                                r"(.*?)</text>", body)]
+        images = [int(top) for top in re.findall(r'<image top="(\d+)"', body)]
+        for top, h, text in items:
+            if text in headings:
+                below = [t for t, _, _ in items if t > top + h] + [t for t in images if t > top]
+                assert below, (f"page {number}: heading {text!r} is stranded at the bottom")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs headless Chromium (apt-get install -y chromium)")
