@@ -9,7 +9,10 @@ of line boxes (every line its own width, see
 ``_venn_geometry.RegionFitter.place_block``), so a short last line may sit in
 the narrow tip of a region; font sizes go down in 0.5 pt steps to the
 minimum, and the first candidate that fits wins.  Otherwise the region shows
-its count ("n temas") and its themes go to the companion table.
+its count ("n temas") and its themes go to the companion table; where even
+the count does not fit at the smallest size, the region shows a key letter,
+"(a)", which starts its paragraph in the companion table, so no number in a
+diagram is left unexplained.
 
 The work is bounded whatever the length of a theme: a theme is written in a
 figure as :func:`shorten` gives it (at most :data:`MAX_FIGURE_CHARS`
@@ -58,7 +61,10 @@ class Region:
     fontsize : float
         Font size in points of the region's text.
     short_count : bool
-        True when even "n temas" does not fit and only the number is shown.
+        True when even "n temas" does not fit: the region shows its key
+        (``mark``) instead, explained in the companion table.
+    mark : str
+        The region's key letter ("a", "b", ...) when ``short_count``, else "".
     """
 
     key: tuple[str, ...]
@@ -67,6 +73,7 @@ class Region:
     lines: tuple[str, ...] | None
     fontsize: float
     short_count: bool = False
+    mark: str = ""
 
     @property
     def shows_themes(self) -> bool:
@@ -79,14 +86,43 @@ class Region:
         return "center" if len(self.themes) == 1 else "left"
 
 
-def count_text(n: int, lang: str, short: bool = False) -> str:
-    """ "n temas" / "1 tema" (or just ``"n"`` when ``short``) in ``lang``."""
-    if short:
-        text("venn_n_themes", lang)  # validates lang
-        return str(n)
+def count_text(n: int, lang: str) -> str:
+    """ "n temas" / "1 tema" in ``lang``."""
     if n == 1:
         return text("venn_one_theme", lang)
     return text("venn_n_themes", lang).format(n=n)
+
+
+def key_text(mark: str) -> str:
+    """The key written in a region too small for its count: ``"(a)"``.
+
+    Examples
+    --------
+    >>> key_text("b")
+    '(b)'
+    """
+    return f"({mark})"
+
+
+def key_marks(n: int) -> list[str]:
+    """``n`` key letters: a, b, ..., z, aa, ab, ...
+
+    Examples
+    --------
+    >>> key_marks(3), key_marks(28)[-2:]
+    (['a', 'b', 'c'], ['aa', 'ab'])
+    """
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out = []
+    for i in range(n):
+        mark = ""
+        while True:
+            mark = letters[i % 26] + mark
+            i = i // 26 - 1
+            if i < 0:
+                break
+        out.append(mark)
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
@@ -241,4 +277,8 @@ def fit_region(key, themes, fitter, sizes, wrap_width: int, max_lines: int) -> R
         anchor = fitter.place_block([(0.0, 0.0, w_pt, LINE_SPACING * size)])
         if anchor is not None:
             return Region(key, themes, anchor, None, size)
-    return Region(key, themes, fitter.pole(), None, sizes[-1], short_count=True)
+    # The key "(a)" at the smallest size, where it fits best (at the pole when it fits nowhere:
+    # it is drawn with a white halo so it stays legible across an outline).
+    w_pt = width_pt(key_text("m"), sizes[-1])
+    anchor = fitter.place_block([(0.0, 0.0, w_pt, LINE_SPACING * sizes[-1])])
+    return Region(key, themes, anchor or fitter.pole(), None, sizes[-1], short_count=True)

@@ -7,9 +7,12 @@ round, in the book's order (axes, then criteria, as in the vocabulary), into
 * ``manifest.csv``: ``number, axis, criterion, title, kind, organisms, n_themes, files``;
 * ``themes.csv``: every theme of every cell, ``number, axis, criterion, region, theme,
   placement`` (``region`` is the organisms sharing the theme, ``placement`` says
-  whether the theme is written in the diagram or in the companion table under it),
-  so no theme is ever lost;
-* ``appendix.pdf``: all diagrams bound one per page, for the editors;
+  whether the theme is written in the diagram, in the companion table under it
+  or on a continuation page), so no theme is ever lost;
+* ``appendix.pdf``: a title page, then every diagram ("Figura N. ...") on pages
+  of one size (16 x 12 cm by default), with one bookmark per figure, for the editors;
+* ``NN_<axis>__<criterion>_cont<k>.<ext>``: continuation pages of a companion
+  table too long to fit under its diagram (rare; the figure never grows);
 * ``summary/``: the convergence heat map and one Jaccard heat map per axis.
 
 Figures are rendered in parallel (spawned processes, with an unusable
@@ -153,7 +156,7 @@ def _draw(cell: dict, lang: str, kind: str, source_line: str | None):
 
     return plots.draw_cell(cell["contents"], axis=cell["axis"], criterion=cell["criterion"],
                            kind=kind, lang=lang, source_line=source_line, fig=Figure(),
-                           title_suffix=cell.get("title_suffix", ""))
+                           title_suffix=cell.get("title_suffix", ""), number=cell["number"])
 
 
 def _warm_up() -> None:
@@ -165,40 +168,78 @@ def _warm_up() -> None:
     Figure()
 
 
-def _render_cell(cell: dict, paths: dict[str, str], lang: str, kind: str, source_line: str | None) -> dict:
+def _render_cell(cell: dict, out_dir: str, prefix: str, formats: tuple[str, ...], lang: str, kind: str,
+                 source_line: str | None) -> dict:
     """Draw one cell once (runs in a worker process) and save it in every format.
 
-    ``paths`` maps each format to the (temporary) file to write.  Returns its
-    kind, note, overflow and the bytes of its one-page PDF, which
-    :func:`_bind_pdf` binds into ``appendix.pdf`` without drawing it again.
+    Each file ``NAME`` (the figure, then its continuation pages) is written as
+    ``out_dir/<prefix>NAME``, the output set's temporary name.  Returns its
+    kind, note, overflow, the themes on continuation pages, the file stems
+    written and the bytes of its one-page PDFs, which :func:`_bind_pdf` binds
+    into ``appendix.pdf`` without drawing them again.
     """
+    pages, stems = [], []
     with plots.style():
         drawn = _draw(cell, lang, kind, source_line)
-        for fmt, path in paths.items():
-            if fmt != "pdf":
-                plots.save_figure(drawn.fig, path, fmt)
-        page = io.BytesIO()
-        drawn.fig.savefig(page, format="pdf", metadata=plots.save_metadata("pdf"))
-    if "pdf" in paths:
-        Path(paths["pdf"]).write_bytes(page.getvalue())
-    return {"kind": drawn.kind, "note": drawn.note, "page": page.getvalue(),
+        for k, fig in enumerate([drawn.fig, *drawn.continued], start=1):
+            stem = cell["stem"] if k == 1 else f"{cell['stem']}_cont{k - 1}"
+            for fmt in formats:
+                if fmt != "pdf":
+                    plots.save_figure(fig, Path(out_dir) / f"{prefix}{stem}.{fmt}", fmt)
+            page = io.BytesIO()
+            fig.savefig(page, format="pdf", metadata=plots.save_metadata("pdf"))
+            pages.append(page.getvalue())
+            stems.append(stem)
+    if "pdf" in formats:
+        for stem, page in zip(stems, pages):
+            (Path(out_dir) / f"{prefix}{stem}.pdf").write_bytes(page)
+    return {"kind": drawn.kind, "note": drawn.note, "page": pages[0], "pages": pages, "stems": stems,
+            "title": drawn.title.get_text().replace("\n", " "),
+            "continued": sorted(drawn.continued_themes),
             "overflow": sorted(zip(drawn.overflow["region"], drawn.overflow["theme"]))}
 
 
-def _bind_pdf(pages: list[bytes], path: Path) -> None:
-    """Bind the one-page PDFs, in order, into ``path`` (same bytes every run)."""
+def _title_page(lang: str, round_: str, n_figures: int) -> bytes:
+    """The appendix's title page, as the bytes of a one-page PDF of the figures' size."""
+    lines = [taxonomy.text("appendix_subtitle", lang).format(round=round_, n=n_figures),
+             taxonomy.text("appendix_reading", lang), taxonomy.text("sample_data_note", lang)]
+    with plots.style():
+        fig = plots.draw_title_page(taxonomy.text("appendix_title", lang), lines)
+        page = io.BytesIO()
+        fig.savefig(page, format="pdf", metadata=plots.save_metadata("pdf"))
+    return page.getvalue()
+
+
+def _bind_pdf(figures: list[list[bytes]], path: Path, *, titles: list[str] | None = None,
+              title_page: bytes | None = None, title: str = "") -> None:
+    """Bind the one-page PDFs, in order, into ``path`` (same bytes every run).
+
+    ``figures`` holds each figure's pages (the figure, then its continuations);
+    with ``titles``, each figure gets one bookmark, on its first page.  The
+    ``title_page`` (if any) comes first and carries no bookmark.
+    """
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for page in pages:
-        writer.append(PdfReader(io.BytesIO(page)))
-    writer.add_metadata({"/Creator": plots.CREATOR, "/Producer": plots.CREATOR})
+    if title_page is not None:
+        writer.append(PdfReader(io.BytesIO(title_page)))
+    for k, pages in enumerate(figures):
+        first = len(writer.pages)
+        for page in pages:
+            writer.append(PdfReader(io.BytesIO(page)))
+        if titles is not None:
+            writer.add_outline_item(title=titles[k], page_number=first)
+    writer.page_mode = "/UseOutlines" if titles else writer.page_mode
+    meta = {"/Creator": plots.CREATOR, "/Producer": plots.CREATOR}
+    if title:
+        meta["/Title"] = title
+    writer.add_metadata(meta)
     with open(path, "wb") as fh:
         writer.write(fh)
 
 
 def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, formats, lang: str,
-                   title_suffix: str = "") -> list[str]:
+                   title_suffix: str = "", source_line: str | None = None) -> list[str]:
     """Convergence heat map and one Jaccard heat map per axis into ``folder``.
 
     Each file ``NAME`` is written as ``folder/<prefix>NAME`` (the output set's
@@ -221,7 +262,8 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, fo
 
     with plots.style():
         fig = Figure(figsize=(6.3, 5.2), layout="constrained")
-        drawn = heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot())
+        drawn = heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot(),
+                                             source_line=source_line)
         drawn.ax.set_title(drawn.ax.get_title() + title_suffix)
         save(fig, "convergence")
         for axis in taxonomy.axes().ids:
@@ -229,7 +271,8 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, fo
             if sel.empty:
                 continue
             fig = Figure(figsize=(6.3, 4.72), layout="constrained")
-            drawn = heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot())
+            drawn = heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot(),
+                                             source_line=source_line)
             drawn.ax.set_title(drawn.ax.get_title() + title_suffix)
             save(fig, f"jaccard_{axis}")
     return written
@@ -246,14 +289,16 @@ def _stale(out_dir: Path) -> list[str]:
     return found
 
 
-def _themes_rows(cell: dict, overflow: list) -> list[dict]:
+def _themes_rows(cell: dict, overflow: list, continued=()) -> list[dict]:
     """Every theme of ``cell`` with the organisms that share it and where it is written."""
     in_table = {theme for _, theme in overflow}
+    continued = set(continued)
     themes = sorted(set().union(*cell["contents"].values()))
     return [
         {"number": cell["number"], "axis": cell["axis"], "criterion": cell["criterion"],
          "region": ";".join(o for o in cell["contents"] if theme in cell["contents"][o]),
-         "theme": theme, "placement": "table" if theme in in_table else "diagram"}
+         "theme": theme,
+         "placement": "continuation" if theme in continued else "table" if theme in in_table else "diagram"}
         for theme in themes
     ]
 
@@ -313,10 +358,10 @@ def build_appendix(
     with outputs.sanitized_epoch(), outputs.output_set(out) as outs:
         if workers <= 1:
             cells = plan_cells(tidy, round)
-            results = [_render_cell(cell, _cell_paths(outs, cell, formats), lang, kind, source_line)
+            results = [_render_cell(cell, str(out), outs.prefix, formats, lang, kind, source_line)
                        for cell in cells]
             summary = _write_summary(tidy, cells[0]["round"], str(out / "summary"), outs.prefix, formats, lang,
-                                     cells[0]["title_suffix"])
+                                     cells[0]["title_suffix"], source_line)
         else:
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
                 # The workers start (and import matplotlib) while this process plans the cells.
@@ -324,8 +369,8 @@ def build_appendix(
                 cells = plan_cells(tidy, round)
                 # The summary heat maps are the longest task: first, so the cells even out the end.
                 later = pool.submit(_write_summary, tidy, cells[0]["round"], str(out / "summary"), outs.prefix,
-                                    formats, lang, cells[0]["title_suffix"])
-                futures = [pool.submit(_render_cell, cell, _cell_paths(outs, cell, formats), lang, kind,
+                                    formats, lang, cells[0]["title_suffix"], source_line)
+                futures = [pool.submit(_render_cell, cell, str(out), outs.prefix, formats, lang, kind,
                                        source_line) for cell in cells]
                 results = [f.result() for f in futures]
                 summary = later.result()
@@ -333,25 +378,28 @@ def build_appendix(
                     w.result()
         for name in summary:
             outs.path(f"summary/{name}")
-        _bind_pdf([res["page"] for res in results], outs.path("appendix.pdf"))
+        for res in results:  # the files each worker wrote under their temporary names
+            for stem in res["stems"]:
+                for fmt in formats:
+                    outs.path(f"{stem}.{fmt}")
+        _bind_pdf([res["pages"] for res in results], outs.path("appendix.pdf"),
+                  titles=[res["title"] for res in results],
+                  title_page=_title_page(lang, cells[0]["round"], len(cells)),
+                  title=taxonomy.text("appendix_title", lang))
         manifest = pd.DataFrame([
             {"number": cell["number"], "axis": cell["axis"], "criterion": cell["criterion"],
              "title": plots.cell_title(cell["axis"], cell["criterion"], lang) + cell["title_suffix"],
              "kind": res["kind"],
              "organisms": ";".join(cell["contents"]),
              "n_themes": len(set().union(*cell["contents"].values())),
-             "files": ";".join(f"{cell['stem']}.{fmt}" for fmt in formats)}
+             "files": ";".join(f"{stem}.{fmt}" for stem in res["stems"] for fmt in formats)}
             for cell, res in zip(cells, results)
         ], columns=MANIFEST_COLUMNS)
         themes = pd.DataFrame([row for cell, res in zip(cells, results)
-                               for row in _themes_rows(cell, res["overflow"])], columns=THEMES_COLUMNS)
+                               for row in _themes_rows(cell, res["overflow"], res["continued"])],
+                              columns=THEMES_COLUMNS)
         outs.write_csv("manifest.csv", manifest)
         outs.write_csv("themes.csv", themes)
         for name in _stale(out):
             outs.remove(name)
     return manifest
-
-
-def _cell_paths(outs: outputs.OutputSet, cell: dict, formats) -> dict[str, str]:
-    """The temporary file of each format of ``cell`` in the output set."""
-    return {fmt: str(outs.path(f"{cell['stem']}.{fmt}")) for fmt in formats}

@@ -79,16 +79,22 @@ _HTML_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block body_header -%}{{ super() }}
+<style type="text/css">{{ resources.mcr_css }}</style>
+{%- endblock body_header -%}
 {%- block data_png scoped -%}
+{%- set width = output | get_metadata('width', 'image/png') -%}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" \
-alt="{{ output | get_metadata('alt', 'image/png') | escape_html }}">
+alt="{{ output | get_metadata('alt', 'image/png') | escape_html }}"\
+{%- if width is not none %} width="{{ width }}"{% endif %}>
 </div>
 {%- endblock data_png -%}
 """
 """nbconvert's lab template without the scripts it loads from the web (require.js, MathJax,
 Mermaid): a brief needs none of them, and the page must open offline.  Figures carry the
-alternative text the notebook gives them (``metadata={"image/png": {"alt": ...}}``)."""
+alternative text and width the notebook gives them (``metadata={"image/png": {"alt": ..., "width": ...}}``);
+the page carries the print style sheet of :func:`mcr_analysis.brief_display.print_css`."""
 _KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
 """The kernel logs nothing below CRITICAL.  Errors in the notebook still stop the brief (papermill
 raises them here); what this silences is kernel housekeeping: ipykernel 7.4 sometimes logs
@@ -426,7 +432,7 @@ def setup_notebook(max_colwidth: int | None = 60) -> None:
 
 
 def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: str | os.PathLike | None = None,
-               *, notebook: str | os.PathLike | None = None, timeout: int = 600) -> Path:
+               *, notebook: str | os.PathLike | None = None, timeout: int = 600, paper: str = "a4") -> Path:
     """Run notebook 4.0 for one axis with papermill and export an HTML brief without code.
 
     Parameters
@@ -442,6 +448,8 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
         Default ``notebooks/`` :data:`NOTEBOOK` of the project.
     timeout : int
         Seconds allowed per cell.
+    paper : {"a4", "letter"}
+        Page size when the brief is printed (A4 by default).
 
     Returns
     -------
@@ -463,7 +471,10 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    from mcr_analysis.brief_display import print_css
+
     _check_axis_lang(axis, lang)
+    css = print_css(paper)  # checks paper before any kernel starts
     notebook = Path(notebook) if notebook else config.PROJECT_ROOT / "notebooks" / NOTEBOOK
     if not notebook.is_file():
         raise FileNotFoundError(f"the brief notebook {notebook} does not exist")
@@ -490,10 +501,11 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     exporter = HTMLExporter(template_name="lab", template_file="mcr_brief.html.j2",
                             extra_loaders=[jinja2.DictLoader({"mcr_brief.html.j2": _HTML_TEMPLATE})],
                             exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+                            exclude_output_prompt=True, embed_images=True, language_code=lang)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     title = taxonomy.text("brief_title", lang).format(axis=taxonomy.axis_label(axis, lang))
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{title} ({round})"}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{title} ({round})"},
+                                                         "mcr_css": css})
     from mcr_analysis.outputs import output_set
 
     path = out_dir / brief_filename(axis, round, lang)
@@ -512,9 +524,10 @@ def main(argv: list[str] | None = None) -> int:
                              "data/raw the brief gains a section on what changed since it")
     parser.add_argument("--lang", default=config.DEFAULT_LANG, choices=taxonomy.LANGS)
     parser.add_argument("--out", default=None, help="output folder; default figures/briefs")
+    parser.add_argument("--paper", default="a4", choices=("a4", "letter"), help="printed page size; default a4")
     args = parser.parse_args(argv)
     try:
-        path = make_brief(args.axis, args.round or None, args.lang, args.out)
+        path = make_brief(args.axis, args.round or None, args.lang, args.out, paper=args.paper)
     except MCRDataError as exc:
         parser.error(str(exc))
     print(f"wrote {relative(path)}")

@@ -23,10 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import io
 import math
-import os
-import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -34,9 +31,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from mcr_analysis import scores as sc
 from mcr_analysis import taxonomy
@@ -79,7 +74,6 @@ EXCEL_MAX_CHARS = 32_767
 """Most characters an Excel cell holds; longer text is cut in the workbook (the CSV keeps it whole)."""
 DEFAULT_EPOCH = 1735689600  # 2025-01-01T00:00:00Z, as the Makefile sets it
 _COLOR_LOW, _COLOR_HIGH = "FFFFFF", "2166AC"
-_MIN_WIDTH, _MAX_WIDTH = 8, 80
 
 
 @functools.cache
@@ -179,27 +173,21 @@ def _stage_csvs(tables: dict[str, pd.DataFrame], outs) -> list[Path]:
 
 
 def _stamp() -> dt.datetime:
-    """The fixed time of generated files: ``SOURCE_DATE_EPOCH`` or :data:`DEFAULT_EPOCH` (UTC).
+    """The fixed time of generated files (see :func:`mcr_analysis.workbooks.stamp`)."""
+    from mcr_analysis.workbooks import stamp
 
-    The command line has already treated an unusable value as unset
-    (:func:`mcr_analysis.outputs.epoch_problem`); called from Python, an empty
-    or blank value counts as unset and any other unusable value is an error.
-    """
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    problem = epoch_problem({"SOURCE_DATE_EPOCH": raw}) if raw else None
-    if problem is not None:
-        raise MCRDataError(problem)
-    epoch = int(raw) if raw else DEFAULT_EPOCH
-    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
+    return stamp()
 
 
 def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A copy with axis and criterion ids replaced by their names in ``lang``."""
+    """A copy with axis and criterion ids replaced by their names in ``lang``, rounds as numbers."""
     out = frame.copy()
     for col, label in (("axis", taxonomy.axis_label), ("criterion", taxonomy.criterion_label)):
         if col in out:
             names = {v: label(v, lang) for v in out[col].unique()}
             out[col] = out[col].map(names)
+    if "round" in out and len(out) and out["round"].astype(str).str.fullmatch(r"\d+").all():
+        out["round"] = out["round"].astype(str).astype("int64")  # a number, not text
     return out
 
 
@@ -219,30 +207,15 @@ def _cell_value(value: object, lang: str) -> object:
 
 
 def _fill_sheet(ws, frame: pd.DataFrame, columns: list[str], lang: str) -> None:
+    from mcr_analysis.workbooks import format_sheet
+
     headers = [column_label(c, lang) for c in columns]
     ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for record in frame[columns].itertuples(index=False, name=None):
         ws.append([_cell_value(v, lang) for v in record])
     n = len(frame)
-    for j, col in enumerate(columns, start=1):
-        letter = get_column_letter(j)
-        fmt = _labels()[col]["format"]
-        if fmt and n:
-            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
-                cell.number_format = fmt
-        longest = max(len(w) for w in headers[j - 1].split())
-        longest = max(longest, min(len(headers[j - 1]), 24))  # headers wrap past 24 characters
-        if n and not pd.api.types.is_numeric_dtype(frame[col]):
-            longest = max(longest, int(frame[col].astype(str).str.len().max()))
-        ws.column_dimensions[letter].width = max(_MIN_WIDTH, min(_MAX_WIDTH, longest + 2))
-    lines = max(math.ceil(len(h) / (ws.column_dimensions[get_column_letter(j)].width - 2))
-                for j, h in enumerate(headers, start=1))
-    ws.row_dimensions[1].height = 15 * lines  # wrapped headers stay visible without autofit
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
+    format_sheet(ws, frame, columns, headers,
+                 formats={c: _labels()[c]["format"] for c in columns if _labels()[c]["format"]})
     if "convergence_index" in columns and n:
         letter = get_column_letter(columns.index("convergence_index") + 1)
         ws.conditional_formatting.add(
@@ -252,18 +225,39 @@ def _fill_sheet(ws, frame: pd.DataFrame, columns: list[str], lang: str) -> None:
         )
 
 
+def _sheets(tables: dict[str, pd.DataFrame]):
+    """(sheet key, frame, columns) of the workbook, in order.
+
+    The whole-axis rows of the scores (criterion ``"*"``) get a sheet of their own
+    (``scores_axis``, without the criterion column), right after the per-criterion
+    rows, so that neither sums nor colour scales mix the two.
+    """
+    for name, columns in TABLE_COLUMNS.items():
+        frame = tables[name]
+        if name == "scores":
+            whole = frame["criterion"].astype(str) == "*"
+            yield "scores", frame.loc[~whole], columns
+            yield "scores_axis", frame.loc[whole], [c for c in columns if c != "criterion"]
+        else:
+            yield name, frame, columns
+
+
 def write_scores_workbook(tables: dict[str, pd.DataFrame], path: str | Path, lang: str = "es") -> Path:
     """Write the analysts' workbook: one sheet per table of :data:`TABLE_COLUMNS`.
 
-    Headers, sheet names and axis/criterion names in ``lang``; bold header row,
-    frozen, with filters; column widths from the content (capped); coverage and
-    shares as percentages, indices with three decimals; a white-to-blue colour
-    scale on the convergence index, fixed at 0 and 1 so colours compare across
-    files; text neutralised, control characters shown as U+FFFD and text
-    longer than :data:`EXCEL_MAX_CHARS` cut with a note (the CSV files keep it
-    whole).  Document dates and zip entry times come from
-    ``SOURCE_DATE_EPOCH``, so the same tables give the same bytes.  The tables
-    are not modified.
+    The scores are split in two sheets: per criterion, then the whole axis
+    ("Todos los criterios") on a sheet of its own with its own colour scale.
+    Headers, sheet names and axis/criterion names in ``lang``; every sheet
+    laid out by :func:`mcr_analysis.workbooks.format_sheet` (A4 landscape,
+    fit to the page width, the header repeated on every printed page, header
+    row and key columns frozen, styled header, filters, long text wrapped);
+    rounds stored as numbers; coverage and shares as percentages, indices
+    with three decimals; a white-to-blue colour scale on the convergence
+    index, fixed at 0 and 1 so colours compare across files; text
+    neutralised, control characters shown as U+FFFD and text longer than
+    :data:`EXCEL_MAX_CHARS` cut with a note (the CSV files keep it whole).
+    Document dates and zip entry times come from ``SOURCE_DATE_EPOCH``, so
+    the same tables give the same bytes.  The tables are not modified.
 
     Returns
     -------
@@ -278,13 +272,17 @@ def write_scores_workbook(tables: dict[str, pd.DataFrame], path: str | Path, lan
 
 
 def _workbook_bytes(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
+    """The bytes of the analysts' workbook (see :func:`write_scores_workbook`)."""
+    from mcr_analysis.workbooks import workbook_bytes
+
     _check(tables, TABLE_COLUMNS)
     column_label("round", lang)  # checks lang
+    _stamp()  # checks SOURCE_DATE_EPOCH before anything is written
     book = Workbook()
     book.remove(book.active)
-    for name, columns in TABLE_COLUMNS.items():
+    for name, frame, columns in _sheets(tables):
         ws = book.create_sheet(column_label(f"sheet:{name}", lang))
-        _fill_sheet(ws, _display(tables[name], lang), columns, lang)
+        _fill_sheet(ws, _display(frame, lang), columns, lang)
     if "duplicates" in tables:  # optional sheet: mcr_analysis.duplicates.find_duplicates
         from mcr_analysis.duplicates_review import RELATION_LABELS
 
@@ -295,28 +293,14 @@ def _workbook_bytes(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
         dup["relation"] = dup["relation"].map(RELATION_LABELS[lang])
         ws = book.create_sheet(column_label("sheet:duplicates", lang))
         _fill_sheet(ws, dup, DUPLICATE_SHEET_COLUMNS, lang)
-    stamp = _stamp()
-    book.properties.creator = "mcr_analysis"
-    book.properties.created = stamp
-    book.properties.modified = stamp
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return _restamp(buffer.getvalue(), stamp)
+    return workbook_bytes(book)
 
 
 def _restamp(data: bytes, stamp: dt.datetime) -> bytes:
-    """The zip archive ``data`` with every entry dated ``stamp`` (zip dates start in 1980)."""
-    date_time = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    """The zip archive ``data`` with every entry dated ``stamp`` (see :mod:`mcr_analysis.workbooks`)."""
+    from mcr_analysis.workbooks import _restamp as restamp
+
+    return restamp(data, stamp)
 
 
 def write_score_outputs(tables: dict[str, pd.DataFrame], out_dir: str | Path, lang: str = "es") -> list[Path]:

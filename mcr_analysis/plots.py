@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import textwrap
 import warnings
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +29,10 @@ from typing import Any
 import pandas as pd
 
 from mcr_analysis import taxonomy
+from mcr_analysis._page import (
+    _GAP, _LINE, _SIDE, _SOURCE_PT, _TITLE_PT, _Page, _continuation_pages, _height, _split_table,
+    _squash, _table_lines, _title_lines, _wrap_pt,
+)
 from mcr_analysis.sets import latest_round
 
 __all__ = [
@@ -44,6 +47,10 @@ __all__ = [
     "save_figure",
     "save_metadata",
     "latest_round",
+    "default_source_line",
+    "draw_title_page",
+    "DEFAULT_PAGE_CM",
+    "MIN_TEXT_PT",
 ]
 
 #: Path of the style sheet shipped in the package.
@@ -53,16 +60,13 @@ MAX_VENN = 5
 KINDS = ("auto", "venn", "upset")
 CREATOR = "mcr-analysis"
 
-# Page layout of draw_cell, in inches and points (the style's page is 6.3 x 4.72 in).
-_BASE_HEIGHT = 4.72
-_MARGIN = 0.12
-_TITLE_PT, _TITLE_WRAP = 11.0, 62
-_TABLE_PT, _TABLE_WRAP = 7.0, 100
+# Pages of draw_cell (the layout itself is in mcr_analysis._page).
+DEFAULT_PAGE_CM = (16.0, 12.0)
+"""Width and height in cm of every figure page (the book's slot); ``draw_cell(page_cm=...)`` changes it."""
+MIN_TEXT_PT = 6.0
+"""No text of a figure is smaller than this (region texts, tables, keys)."""
+_FIT_ROUNDS = 4  # re-layouts of a Venn diagram while its companion table settles
 _MISSING_GLYPH = r"Glyph \d+ .* missing from font"
-_SOURCE_PT, _SOURCE_WRAP = 7.5, 110
-_LINE = 1.3  # line spacing, times the font size
-_WIDTH, _SIDE = 6.3, 0.2
-
 
 @contextlib.contextmanager
 def style():
@@ -130,9 +134,15 @@ class CellFigure:
     table : matplotlib.text.Text or None
         The companion table of themes not written in full in the diagram.
     overflow : pandas.DataFrame
-        Those themes, one row each (columns ``region``, ``theme``).
+        Those themes, one row each (columns ``region``, ``theme``, ``key``:
+        the region's key letter when the diagram shows "(a)" for it, else "").
     note : str
         Why the kind differs from the one asked for ("" when it does not).
+    continued : list of matplotlib.figure.Figure
+        Continuation pages (same size) with the rest of the companion table
+        when it does not fit under the diagram; usually empty.
+    continued_themes : set of str
+        The themes whose table entries are on a continuation page.
     """
 
     fig: Any
@@ -141,8 +151,10 @@ class CellFigure:
     title: Any
     source: Any
     table: Any = None
-    overflow: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "theme"]))
+    overflow: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "theme", "key"]))
     note: str = ""
+    continued: list = field(default_factory=list)
+    continued_themes: set = field(default_factory=set)
 
 
 def draw_cell(
@@ -155,8 +167,16 @@ def draw_cell(
     source_line: str | None = None,
     fig=None,
     title_suffix: str = "",
+    number: int | None = None,
+    page_cm: tuple[float, float] = DEFAULT_PAGE_CM,
 ) -> CellFigure:
     """Draw one cell's diagram as a book figure: title, diagram, companion table, source line.
+
+    The page is exactly ``page_cm`` and never grows: the companion table takes
+    room from the diagram (which keeps at least half the page's height and is
+    laid out again for the room left), shrinks from 7 to 6 pt, and what still
+    does not fit goes to continuation pages of the same size
+    (:attr:`CellFigure.continued`).  No text is smaller than :data:`MIN_TEXT_PT`.
 
     Parameters
     ----------
@@ -169,10 +189,14 @@ def draw_cell(
         :data:`MAX_VENN` organisms falls back to UpSet and says so in ``note``.
     lang : {"es", "en"}
     source_line : str, optional
-        Text under the figure; default ``taxonomy.text("source_line", lang)``.
+        Text under the figure; default :func:`default_source_line`.
     fig : matplotlib.figure.Figure, optional
         An empty figure to draw in; default a new pyplot figure.  Its size is
-        set to the page width and grown in height to fit the companion table.
+        set to ``page_cm``.
+    number : int, optional
+        Figure number, written before the title ("Figura 3. ...").
+    page_cm : tuple of float
+        Width and height of the page in cm (default 16 x 12).
     title_suffix : str
         Text added to the title, e.g. the round (" (2025)") when several rounds are drawn.
 
@@ -183,6 +207,8 @@ def draw_cell(
     active = {org: frozenset(themes) for org, themes in contents.items() if themes}
     if not active:
         raise ValueError(f"cell {axis}/{criterion} has no organism with themes; nothing to draw")
+    if len(page_cm) != 2 or min(page_cm) < 6:
+        raise ValueError(f"page_cm must be (width, height) of at least 6 cm each; got {page_cm!r}")
     used = choose_kind(len(active), kind)
     note = ""
     if kind == "venn" and used != "venn":
@@ -191,61 +217,116 @@ def draw_cell(
         import matplotlib.pyplot as plt
 
         fig = plt.figure()
-    title_lines = _title_lines(axis, criterion, lang, title_suffix)
-    source = taxonomy.text("source_line", lang) if source_line is None else source_line
-    source_lines = textwrap.wrap(source, _SOURCE_WRAP, break_on_hyphens=False) or [""]
-    page = _Page(title_lines, source_lines)
-    fig.set_size_inches(_WIDTH, page.height)
+    width, height = page_cm[0] / 2.54, page_cm[1] / 2.54
+    text_w = (width - 2 * _SIDE) * 72.0
+    title = cell_title(axis, criterion, lang) + title_suffix
+    if number is not None:
+        title = f"{taxonomy.text('figure_number', lang).format(n=number)} {title}"
+    page = _Page(width, height, _title_lines(title, text_w),
+                 _wrap_pt(default_source_line(lang) if source_line is None else source_line,
+                          _SOURCE_PT, text_w) or [""])
+    fig.set_size_inches(width, height)
+    fig.set_layout_engine("none")
     colors = taxonomy.palette()
-    before = set(fig.axes)
     if used == "venn":
-        from mcr_analysis.venn import draw_venn
+        from mcr_analysis.venn import draw_venn, venn_layout
 
-        ax = fig.add_axes(page.diagram_rect())
-        drawing = draw_venn(active, ax, colors=colors, lang=lang)
-        fig.set_layout_engine("none")
+        table_h = 0.0
+        for _ in range(_FIT_ROUNDS):
+            box = page.diagram_box(table_h)
+            layout = venn_layout(active, size_cm=(box[2] * 2.54, box[3] * 2.54))
+            overflow = _overflow_frame(layout)
+            shown, rest, size = _split_table(_table_lines(overflow, lang, used), page, text_w)
+            new_h = _height(len(shown), size) + _GAP if shown else 0.0
+            if abs(new_h - table_h) < 1e-9:
+                break
+            table_h = new_h
+        else:  # unsettled: lay out once more for the last table height; what overflows continues
+            box = page.diagram_box(table_h)
+            layout = venn_layout(active, size_cm=(box[2] * 2.54, box[3] * 2.54))
+            overflow = _overflow_frame(layout)
+        ax = fig.add_axes(page.rect(box))
+        drawing = draw_venn(layout, ax, colors=colors, lang=lang)
+        lines = _table_lines(overflow, lang, used)
+        shown, rest, size = _split_table(lines, page, text_w, room=table_h)
     else:
-        from mcr_analysis.upset import draw_upset
+        from mcr_analysis.upset import draw_upset, upset_data, upset_themes
 
-        drawing = draw_upset(active, fig=fig, colors=colors, lang=lang)
-        fig.set_layout_engine("none")
-        fig.set_size_inches(_WIDTH, page.height)
-        x0, y0, w, h = page.diagram_rect()
-        for ax in (a for a in fig.axes if a not in before):
-            pos = ax.get_position()
-            ax.set_position((x0 + pos.x0 * w, y0 + pos.y0 * h, pos.width * w, pos.height * h))
-    overflow = _overflow_frame(drawing)
-    table_lines = _table_lines(overflow, lang, used)
-    if table_lines:
-        page.grow(fig, _height(len(table_lines), _TABLE_PT) + 0.2)
-    texts = page.texts(fig, table_lines)
-    return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note)
+        # An UpSet plot shows counts only: its table holds every theme, whatever the plot's size.
+        overflow = _overflow_frame(upset_themes(upset_data(active)))
+        shown, rest, size = _split_table(_table_lines(overflow, lang, used), page, text_w)
+        table_h = _height(len(shown), size) + _GAP if shown else 0.0
+        x0, y0, w, h = page.rect(page.diagram_box(table_h))
+        # Sub-figures follow the grid's ratios, not its margins: carve the box out of a 3 x 3 grid.
+        grid = fig.add_gridspec(3, 3, width_ratios=(x0, w, max(1e-6, 1 - x0 - w)),
+                                height_ratios=(max(1e-6, 1 - y0 - h), h, max(1e-6, y0)),
+                                left=0, right=1, bottom=0, top=1, wspace=0, hspace=0)
+        sub = fig.add_subfigure(grid[1, 1], facecolor="none")
+        drawing = draw_upset(active, fig=sub, colors=colors, lang=lang)
+    texts = page.texts(fig, shown, size, table_h)
+    continued, continued_themes = [], set()
+    if rest:
+        continued = _continuation_pages(page, rest, title, lang, text_w)
+        on_page = _squash(" ".join(shown))
+        continued_themes = {t for t in overflow["theme"] if _squash(t) not in on_page}
+    return CellFigure(fig, used, drawing, *texts, overflow=overflow, note=note,
+                      continued=continued, continued_themes=continued_themes)
 
 
-def _title_lines(axis: str, criterion: str, lang: str, suffix: str = "") -> list[str]:
-    """The title on one line, or broken after the separator (axis, then criterion) when too long."""
-    title = cell_title(axis, criterion, lang) + suffix
-    if len(title) <= _TITLE_WRAP:
-        return [title]
-    head = taxonomy.axis_label(axis, lang) + taxonomy.text("title_separator", lang).rstrip()
-    return [*textwrap.wrap(head, _TITLE_WRAP, break_on_hyphens=False),
-            *textwrap.wrap(taxonomy.criterion_label(criterion, lang) + suffix, _TITLE_WRAP,
-                           break_on_hyphens=False)]
+def draw_title_page(title: str, lines: list[str], *, page_cm: tuple[float, float] = DEFAULT_PAGE_CM,
+                    fig=None):
+    """A title page of the same size as the figures: ``title`` (bold), then paragraphs ``lines``.
+
+    Returns the figure (a new pyplot-free ``Figure`` unless ``fig`` is given).
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure() if fig is None else fig
+    width, height = page_cm[0] / 2.54, page_cm[1] / 2.54
+    fig.set_size_inches(width, height)
+    fig.set_layout_engine("none")
+    text_w = (width - 4 * _SIDE) * 72.0
+    head = _wrap_pt(title, _TITLE_PT + 3, text_w, "bold")
+    fig.text(0.5, 0.62, "\n".join(head), ha="center", va="bottom", fontsize=_TITLE_PT + 3,
+             fontweight="bold", linespacing=_LINE, parse_math=False)
+    body: list[str] = []
+    for para in lines:
+        body += [*_wrap_pt(para, _SOURCE_PT + 1, text_w), ""]
+    fig.text(0.5, 0.58, "\n".join(body).rstrip(), ha="center", va="top", fontsize=_SOURCE_PT + 1,
+             linespacing=_LINE, multialignment="center", parse_math=False)
+    return fig
+
+
+def default_source_line(lang: str = "es") -> str:
+    """The source line under every figure when none is given: ``source_line`` of ``labels.tsv``.
+
+    It says that the data are an illustrative reconstruction, as the sample
+    data in ``data/raw`` are; pass ``source_line=`` (``mcr appendix --source-line``)
+    for the organisms' real submissions.
+
+    Examples
+    --------
+    >>> "reconstrucción ilustrativa" in default_source_line("es")
+    True
+    """
+    return taxonomy.text("source_line", lang)
 
 
 def _overflow_frame(drawing) -> pd.DataFrame:
-    """The drawing's themes not written in full, as columns ``region``, ``theme``."""
-    frame = getattr(drawing, "overflow", None)
+    """The drawing's themes not written in full, as columns ``region``, ``theme``, ``key``."""
+    frame = drawing if isinstance(drawing, pd.DataFrame) else getattr(drawing, "overflow", None)
     if frame is None:
         frame = getattr(drawing, "themes", None)
     if frame is None or len(frame) == 0:
-        return pd.DataFrame(columns=["region", "theme"])
+        return pd.DataFrame(columns=["region", "theme", "key"])
     frame = pd.DataFrame(frame).reset_index(drop=True)
     if "theme" not in frame:
         raise ValueError(f"drawing overflow table has no 'theme' column; columns: {list(frame.columns)}")
     region_col = next((c for c in ("region", "organisms", "intersection", "sets") if c in frame), None)
     region = frame[region_col].map(_region_text) if region_col else pd.Series([""] * len(frame))
-    return pd.DataFrame({"region": region.astype(str), "theme": frame["theme"].astype(str)})
+    key = frame["key"].astype(str) if "key" in frame else pd.Series([""] * len(frame))
+    return pd.DataFrame({"region": region.astype(str), "theme": frame["theme"].astype(str),
+                         "key": key.to_numpy()})
 
 
 def _region_text(value) -> str:
@@ -253,73 +334,6 @@ def _region_text(value) -> str:
     if isinstance(value, str):
         return value
     return " ∩ ".join(sorted(str(v) for v in value))
-
-
-def _table_lines(overflow: pd.DataFrame, lang: str, kind: str = "venn") -> list[str]:
-    """Wrapped lines of the companion table: one paragraph per region (or intersection)."""
-    if overflow.empty:
-        return []
-    from mcr_analysis._venn_text import shorten
-
-    header = "themes_by_region" if kind == "venn" else "themes_by_intersection"
-    lines = [taxonomy.text(header, lang) + ":"]
-    for region, group in overflow.groupby("region", sort=False):
-        themes = "; ".join(shorten(t) for t in group["theme"])  # whole text in themes.csv
-        head = f"{region} ({len(group)}): " if region else ""
-        lines += textwrap.wrap(head + themes, _TABLE_WRAP, subsequent_indent="    ",
-                               break_on_hyphens=False) or [head]
-    return lines
-
-
-def _height(n_lines: int, points: float) -> float:
-    return n_lines * points * _LINE / 72.0
-
-
-class _Page:
-    """Vertical layout of a cell's page, in inches: title, diagram, companion table, source."""
-
-    def __init__(self, title_lines: list[str], source_lines: list[str]):
-        self.title_lines, self.source_lines = title_lines, source_lines
-        self.top = _MARGIN + _height(len(title_lines), _TITLE_PT) + 0.1
-        self.bottom = _MARGIN + _height(len(source_lines), _SOURCE_PT) + 0.1
-        self.diagram = max(_BASE_HEIGHT - self.top - self.bottom, 2.6)
-        self.table = 0.0
-
-    @property
-    def height(self) -> float:
-        return self.top + self.diagram + self.table + self.bottom
-
-    def diagram_rect(self) -> tuple[float, float, float, float]:
-        """The diagram's box in figure fractions (left, bottom, width, height)."""
-        h = self.height
-        return (_SIDE / _WIDTH, (self.bottom + self.table) / h, 1 - 2 * _SIDE / _WIDTH, self.diagram / h)
-
-    def grow(self, fig, table: float) -> None:
-        """Make room for a table of ``table`` inches under the diagram, keeping every axes' size."""
-        old = self.height
-        self.table = table
-        new = self.height
-        boxes = [(ax, ax.get_position()) for ax in fig.axes]
-        fig.set_size_inches(_WIDTH, new)
-        for ax, pos in boxes:
-            y = pos.y0 * old + table
-            ax.set_position((pos.x0, y / new, pos.width, pos.height * old / new))
-
-    def texts(self, fig, table_lines: list[str]):
-        """Write the title, the companion table (if any) and the source line; return the Texts."""
-        h = self.height
-        left = _SIDE / _WIDTH
-        title = fig.text(0.5, 1 - _MARGIN / h, "\n".join(self.title_lines), ha="center", va="top",
-                         fontsize=_TITLE_PT, fontweight="bold", linespacing=_LINE * 0.95,
-                         parse_math=False)
-        table = None
-        if table_lines:
-            table = fig.text(left, (self.bottom + self.table - 0.1) / h, "\n".join(table_lines),
-                             ha="left", va="top", fontsize=_TABLE_PT, linespacing=_LINE,
-                             parse_math=False)
-        source = fig.text(left, _MARGIN / h, "\n".join(self.source_lines), ha="left", va="bottom",
-                          fontsize=_SOURCE_PT, fontstyle="italic", linespacing=_LINE, parse_math=False)
-        return title, source, table
 
 
 def _select_round(frame: pd.DataFrame, round: str | None) -> pd.DataFrame:

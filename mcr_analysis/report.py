@@ -30,7 +30,7 @@ __all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "valida
            "reason_kind", "summary_text"]
 
 OUTPUT_NAMES = ("mcr_tidy.csv", "mcr_tidy.parquet", "mcr_rejects.csv", "mcr_validation_report.md",
-                "mcr_warnings.csv", "mcr_unread_columns.csv")
+                "mcr_warnings.csv", "mcr_unread_columns.csv", "mcr_tidy.xlsx")
 _KIND = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*")
 MAX_REJECTS_PER_FILE = 200
 """Rejects (and warnings) listed per file in the Markdown report (all of them are in the CSV files)."""
@@ -88,6 +88,7 @@ def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "e
         outs.write_text(OUTPUT_NAMES[3], validation_report(result, lang))
         outs.write_csv(OUTPUT_NAMES[4], result.warnings)
         outs.write_csv(OUTPUT_NAMES[5], result.columns)
+        __import__("mcr_analysis.workbooks").workbooks.write_tidy_workbook(result, outs.path(OUTPUT_NAMES[6]), lang)
     return [out / name for name in OUTPUT_NAMES]
 
 
@@ -301,7 +302,7 @@ def summary_text(result: LoadResult, out_dir: str | Path) -> str:
     >>> import tempfile
     >>> print(summary_text(load_submissions(tempfile.mkdtemp()), "data/processed"))
     ingest: 0 files (0 loaded, 0 rejected, 0 unreadable); 0 tidy rows, 0 rejected rows, 0 sheets skipped
-    outputs in data/processed: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, mcr_warnings.csv, mcr_unread_columns.csv
+    outputs in data/processed: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, mcr_warnings.csv, mcr_unread_columns.csv, mcr_tidy.xlsx
     """
     status = result.files["status"]
     skipped = int((result.sheets["status"] == "skipped").sum())

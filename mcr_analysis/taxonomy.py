@@ -482,8 +482,8 @@ def text(key: str, lang: str = "es") -> str:
 
     Examples
     --------
-    >>> text("source_line", "en")
-    "Source: own elaboration based on the organisms' matrices."
+    >>> text("themes_by_region", "en")
+    'Themes by diagram region'
     """
     _check_lang(lang)
     table = _labels()

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -238,6 +239,10 @@ def draw_upset(
         for x, s in zip(xs, data["size"])
     ]
     ax_bars.set_ylim(0, top * 1.15)
+    # The label must fit beside the bars: on two lines when the panel is short (a fixed-size page).
+    bars_h_pt = ax_bars.get_window_extent().height / fig.get_figure(root=True).dpi * 72
+    if _text_width_pt(axis_top, fontsize) > 0.9 * bars_h_pt:
+        axis_top = "\n".join(textwrap.wrap(axis_top, max(8, len(axis_top) // 2 + 1), break_on_hyphens=False))
     ax_bars.set_ylabel(axis_top, fontsize=fontsize)
     ax_bars.tick_params(axis="x", bottom=False, labelbottom=False)
     ax_bars.tick_params(axis="y", labelsize=fontsize)

@@ -14,12 +14,19 @@ The layout (:func:`venn_layout`) is computed apart from the drawing
 * Each non-empty region writes its themes when they fit inside it: a lone
   theme as one to a few centred lines broken for the narrowest block, several
   themes as a bulleted list; font sizes go down from ``fontsize`` to
-  ``min_fontsize`` (7 to 5.5 pt by default) before giving up.  Otherwise the
-  region shows its count ("n temas", or just "n" where even that does not
-  fit) and its themes go to :attr:`VennLayout.overflow`, the companion table
-  printed under the diagram.  No theme is ever dropped: every theme is either
-  written in the figure or listed in ``overflow``.
+  ``min_fontsize`` (7 to 6 pt by default: no text under 6 pt) before giving
+  up.  Otherwise the region shows its count ("n temas") and its themes go to
+  :attr:`VennLayout.overflow`, the companion table printed under the diagram;
+  where even the count does not fit, the region shows a key, "(a)", that
+  starts its paragraph in that table: no number is left unexplained.  No
+  theme is ever dropped: every theme is either written in the figure or
+  listed in ``overflow``.
 * Empty regions show nothing, as in the book's diagrams.
+* One visual rule for overlaps, whatever the number of sets: every set is
+  filled with its organism's colour at the same opacity (:data:`FILL_ALPHA`)
+  and outlined in that colour at full strength, so an overlap is where fills
+  stack and is darker the more organisms share it.  The outline and the set
+  label, never the fill alone, tell the sets apart (see ``docs/palette.md``).
 
 Fitting is measured on a grid of sample points (see ``_venn_geometry``) with
 the real font metrics, line by line, for a diagram drawn ``size_cm`` wide and
@@ -45,24 +52,34 @@ True
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from matplotlib.colors import to_rgba
 
 from mcr_analysis import _venn_geometry as geo
-from mcr_analysis._venn_text import BULLET, LINE_SPACING, Region, count_text, fit_region, width_pt
+from mcr_analysis._venn_text import (
+    BULLET, LINE_SPACING, Region, count_text, fit_region, key_marks, key_text, width_pt,
+)
 from mcr_analysis.sets import active_contents
 from mcr_analysis.taxonomy import normalize_label, palette, text
 
-__all__ = ["Region", "VennLayout", "VennDrawing", "venn_layout", "draw_venn", "MAX_VENN_SETS", "OVERFLOW_COLUMNS"]
+__all__ = [
+    "Region", "VennLayout", "VennDrawing", "venn_layout", "draw_venn", "MAX_VENN_SETS", "OVERFLOW_COLUMNS",
+    "FILL_ALPHA", "OUTLINE_WIDTH",
+]
 
 MAX_VENN_SETS = 5
-OVERFLOW_COLUMNS = ["organisms", "theme"]
+OVERFLOW_COLUMNS = ["organisms", "theme", "key"]
 REGION_JOIN = " ∩ "
 DEFAULT_SIZE_CM = (15.0, 9.0)
 DEFAULT_FONTSIZE = 7.0
-DEFAULT_MIN_FONTSIZE = 5.5
+DEFAULT_MIN_FONTSIZE = 6.0
+#: Opacity of every set's fill, for 1 to 5 sets alike (overlaps stack, so they darken).
+FILL_ALPHA = 0.25
+#: Width in points of every set's outline, drawn in the organism's colour at full strength.
+OUTLINE_WIDTH = 1.2
+HALO = 2.0  # width in points of the white halo behind a region key drawn across an outline
 SET_LABEL_SCALE = 1.3  # set labels are this much larger than region text
 
 
@@ -108,16 +125,21 @@ class VennLayout:
         region = self.regions[key]
         if region.lines is not None:
             return "\n".join(region.lines)
-        return count_text(len(region.themes), lang, short=region.short_count)
+        count_text(0, lang)  # validates lang
+        if region.short_count:
+            return key_text(region.mark)
+        return count_text(len(region.themes), lang)
 
     @property
     def overflow(self) -> pd.DataFrame:
-        """Themes not written in full in the figure, one row each: ``organisms``, ``theme``.
+        """Themes not written in full in the figure, one row each: ``organisms``, ``theme``, ``key``.
 
-        Returns a new DataFrame (empty, with those columns, when every theme is shown).
+        ``key`` is the region's key letter when the region shows it instead of
+        its count, else "".  Returns a new DataFrame (empty, with those
+        columns, when every theme is shown).
         """
         rows = [
-            (REGION_JOIN.join(r.key), theme)
+            (REGION_JOIN.join(r.key), theme, r.mark)
             for r in self.regions.values()
             if r.lines is None
             for theme in r.themes
@@ -141,8 +163,8 @@ class VennDrawing:
     overflow : pandas.DataFrame
         The companion table (see :attr:`VennLayout.overflow`).
     layout : VennLayout
-    region_patches : dict
-        For 2 and 3 sets, region key -> matplotlib-venn's filled region patch.
+    fills : dict
+        Organism -> the translucent patch filling its set (same shape as its outline).
     """
 
     ax: object
@@ -151,7 +173,7 @@ class VennDrawing:
     region_texts: dict
     overflow: pd.DataFrame
     layout: VennLayout
-    region_patches: dict = field(default_factory=dict)
+    fills: dict = field(default_factory=dict)
 
 
 def _active(contents: dict) -> dict[str, tuple[str, ...]]:
@@ -261,8 +283,11 @@ def venn_layout(
     regions = {}
     for key, themes in membership.items():
         code = sum(1 << organisms.index(o) for o in key)
-        fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.3 * fontsize)
+        fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.2 * fontsize)
         regions[key] = fit_region(key, tuple(themes), fitter, sizes, wrap_width, max_lines)
+    keyed = [k for k, r in regions.items() if r.short_count]
+    for k, mark in zip(keyed, key_marks(len(keyed))):
+        regions[k] = replace(regions[k], mark=mark)
     return VennLayout(
         organisms=organisms,
         shapes=shapes,
@@ -321,7 +346,7 @@ def draw_venn(
         Region text size when the layout is computed here (default 7 pt).
         With a precomputed layout, the font size is the layout's.
     alpha : float, optional
-        Opacity of the fills (default 0.3 for 1-3 sets, 0.2 for 4-5).
+        Opacity of the fills (default :data:`FILL_ALPHA`, the same for 1 to 5 sets).
 
     Returns
     -------
@@ -350,28 +375,34 @@ def draw_venn(
     n = len(organisms)
     cols = _colors_for(organisms, colors)
     if alpha is None:
-        alpha = 0.3 if n <= 3 else 0.2
+        alpha = FILL_ALPHA
+    from matplotlib import patheffects
 
-    region_patches = {}
-    if n in (2, 3):
-        region_patches = _draw_regions_mv(ax, layout, cols, alpha)
-    patches = {}
+    # One rule for 1 to 5 sets: translucent fills that stack in the overlaps, full outlines.
+    fills, patches = {}, {}
     for organism, shape, color in zip(organisms, layout.shapes, cols):
-        face = to_rgba(color, alpha) if n not in (2, 3) else "none"
+        fill = Ellipse(
+            (shape.x, shape.y), 2 * shape.a, 2 * shape.b, angle=shape.angle,
+            facecolor=to_rgba(color, alpha), edgecolor="none", linewidth=0, zorder=1,
+        )
+        ax.add_patch(fill)
+        fills[organism] = fill
+    for organism, shape, color in zip(organisms, layout.shapes, cols):
         patch = Ellipse(
             (shape.x, shape.y), 2 * shape.a, 2 * shape.b, angle=shape.angle,
-            facecolor=face, edgecolor=color, linewidth=1.2, zorder=2,
+            facecolor="none", edgecolor=color, linewidth=OUTLINE_WIDTH, zorder=2,
         )
         ax.add_patch(patch)
         patches[organism] = patch
     region_texts = {}
+    halo = [patheffects.withStroke(linewidth=HALO, foreground="white")]
     for key, region in layout.regions.items():
         if not region.themes:
             continue
         region_texts[key] = ax.text(
             *region.anchor, layout.region_text(key, lang), ha="center", va="center",
             multialignment=region.align, fontsize=region.fontsize, linespacing=LINE_SPACING,
-            parse_math=False, zorder=4,
+            parse_math=False, zorder=4, path_effects=halo if region.short_count else None,
         )
     set_labels = {}
     for organism, (x, y, ha, va) in layout.set_labels.items():
@@ -384,29 +415,4 @@ def draw_venn(
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    return VennDrawing(ax, patches, set_labels, region_texts, layout.overflow, layout, region_patches)
-
-
-def _draw_regions_mv(ax, layout: VennLayout, cols, alpha) -> dict:
-    """Filled regions by matplotlib-venn (2 or 3 sets) on the layout's own circles."""
-    from matplotlib_venn import venn2, venn3
-    from matplotlib_venn.layout.api import VennLayoutAlgorithm
-
-    class _Fixed(VennLayoutAlgorithm):
-        def __call__(self, subsets, set_labels=None):
-            return layout.backend_layout
-
-    n = len(layout.organisms)
-    draw = venn2 if n == 2 else venn3
-    diagram = draw(
-        subsets=(1,) * (2**n - 1), set_labels=None, set_colors=tuple(cols), alpha=alpha,
-        ax=ax, layout_algorithm=_Fixed(),
-    )
-    for label in diagram.subset_labels:
-        if label is not None:
-            label.remove()
-    out = {}
-    for key in layout.regions:
-        code = "".join("1" if o in key else "0" for o in layout.organisms)
-        out[key] = diagram.get_patch_by_id(code)
-    return out
+    return VennDrawing(ax, patches, set_labels, region_texts, layout.overflow, layout, fills)

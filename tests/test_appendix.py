@@ -129,14 +129,55 @@ def test_every_theme_of_every_cell_is_in_themes_csv(tmp_path):
         for theme, region in zip(listed["theme"], listed["region"]):
             orgs = [o for o, ts in cell["contents"].items() if theme in ts]
             assert region == ";".join(orgs)
-    assert set(themes["placement"]) <= {"diagram", "table"}
+    assert set(themes["placement"]) <= {"diagram", "table", "continuation"}
 
 
-def test_appendix_pdf_has_one_page_per_diagram(tidy_three, tmp_path):
+def test_appendix_pdf_has_a_title_page_uniform_pages_and_one_bookmark_per_figure(tidy_three, tmp_path):
+    from pypdf import PdfReader
+
     appendix.build_appendix(tidy_three, tmp_path, formats=("png",), jobs=1)
     data = (tmp_path / "appendix.pdf").read_bytes()
-    assert len(re.findall(rb"/Type /Page\b", data)) == 3
+    assert len(re.findall(rb"/Type /Page\b", data)) == 1 + 3  # title page + 3 diagrams
     assert (tmp_path / "01_cadenas_valor__reuniones.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    reader = PdfReader(tmp_path / "appendix.pdf")
+    sizes = {(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in reader.pages}
+    assert sizes == {(round(16 / 2.54 * 72, 2), round(12 / 2.54 * 72, 2))}  # 453.54 x 340.16 pt
+    outline = reader.outline
+    assert len(outline) == 3
+    assert [reader.get_destination_page_number(o) for o in outline] == [1, 2, 3]
+    from mcr_analysis.plots import cell_title
+
+    assert [o.title for o in outline] == [
+        f"Figura {k}. {cell_title(a, c)}" for k, (a, c) in enumerate(
+            [("cadenas_valor", "reuniones"), ("transfronteriza", "normas"), ("seguridad_alimentaria", "politicas")],
+            start=1)]
+    assert reader.metadata.title == taxonomy.text("appendix_title", "es")
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Ronda 2024 · 3 figuras" in cover
+    assert "reconstrucción" in cover  # the sample-data note
+
+
+def test_a_companion_table_too_long_continues_on_extra_pages(tmp_path):
+    long_themes = [f"Tema de cooperación número {i:02d} con un nombre largo de varias palabras" for i in range(60)]
+    rows = [("CAN", "transfronteriza", "proyectos", t) for t in long_themes]
+    rows += [("SICA", "transfronteriza", "proyectos", long_themes[0])]
+    tidy = make_tidy(rows)
+    manifest = appendix.build_appendix(tidy, tmp_path, formats=("svg", "pdf"), jobs=1)
+    files = manifest.loc[0, "files"].split(";")
+    assert files[:4] == ["01_transfronteriza__proyectos.svg", "01_transfronteriza__proyectos.pdf",
+                         "01_transfronteriza__proyectos_cont1.svg", "01_transfronteriza__proyectos_cont1.pdf"]
+    assert all((tmp_path / f).is_file() for f in files)
+    from pypdf import PdfReader
+
+    reader = PdfReader(tmp_path / "appendix.pdf")
+    assert len(reader.pages) == 1 + len(files) // 2
+    assert len(reader.outline) == 1  # one bookmark per figure, not per page
+    themes = pd.read_csv(tmp_path / "themes.csv", dtype=str, keep_default_na=False)
+    assert set(themes["placement"]) == {"diagram", "table", "continuation"}  # the shared one fits
+    assert len(themes) == 60
+    # A second run removes the stale continuation files with the diagrams.
+    appendix.build_appendix(make_tidy(rows[:1]), tmp_path, formats=("svg",), jobs=1)
+    assert not list(tmp_path.glob("*_cont*"))
 
 
 def test_build_option_errors(tidy_three, tmp_path):
@@ -271,3 +312,6 @@ def test_two_rounds_carry_the_round_in_names_titles_and_folders(tidy_three, tmp_
     drawn = plots.draw_cell(cells[0]["contents"], axis="cadenas_valor", criterion="reuniones", fig=Figure(),
                             title_suffix=cells[0]["title_suffix"])
     assert drawn.title.get_text().endswith(taxonomy.criterion_label("reuniones") + " (2024)")
+
+
+        # (without a number: the appendix numbers its figures, draw_cell only when asked)

@@ -98,18 +98,26 @@ def test_bad_source_date_epoch_is_reported(tables, tmp_path, monkeypatch):
 
 def test_workbook_sheets_headers_and_frozen_row(written, tables):
     book = openpyxl.load_workbook(written[3])
-    assert book.sheetnames == ["Convergencia", "Pares de organismos", "Temas compartidos",
-                               "Perfil por organismo"]
-    for ws, name in zip(book.worksheets, ["scores", "pairwise", "shared_themes", "profile"]):
-        assert ws.freeze_panes == "A2"
-        assert ws.max_row == len(tables[name]) + 1
+    assert book.sheetnames == ["Convergencia", "Convergencia por eje", "Pares de organismos",
+                               "Temas compartidos", "Perfil por organismo"]
+    whole = tables["scores"]["criterion"] == "*"
+    rows = [int((~whole).sum()), int(whole.sum()), len(tables["pairwise"]), len(tables["shared_themes"]),
+            len(tables["profile"])]
+    assert rows[:2] == [2, 1]  # proyectos and normas, then the whole axis on its own sheet
+    # Frozen: the header row and the key columns (round, axis, criterion / organisms).
+    frozen = ["D2", "C2", "F2", "D2", "D2"]
+    for ws, n, pane in zip(book.worksheets, rows, frozen):
+        assert ws.freeze_panes == pane, ws.title
+        assert ws.max_row == n + 1
         assert ws.cell(1, 1).font.bold
     ws = book["Convergencia"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["Ronda", "Eje", "Criterio"]
     assert header[10] == "Índice de convergencia"
     assert ws["B2"].value == "Integración transfronteriza e infraestructura física"
-    assert ws.cell(ws.max_row, 3).value == "Todos los criterios"
+    assert [ws.cell(r, 3).value for r in range(2, ws.max_row + 1)] == ["Proyectos", "Normas"]
+    axis_ws = book["Convergencia por eje"]
+    assert [c.value for c in axis_ws[1]][:3] == ["Ronda", "Eje", "Organismos esperados en el eje"]
     widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJKLM"]
     assert all(8 <= w <= 80 for w in widths)
     assert ws.column_dimensions["B"].width == len("Integración transfronteriza e infraestructura física") + 2
@@ -117,7 +125,7 @@ def test_workbook_sheets_headers_and_frozen_row(written, tables):
 
 def test_workbook_number_formats_and_colour_scale(written, tables):
     ws = openpyxl.load_workbook(written[3])["Convergencia"]
-    n = len(tables["scores"])
+    n = int((tables["scores"]["criterion"] != "*").sum())
     assert {ws.cell(r, 6).number_format for r in range(2, n + 2)} == {"0.0%"}  # coverage
     assert {ws.cell(r, 11).number_format for r in range(2, n + 2)} == {"0.000"}  # convergence index
     assert ws.cell(2, 11).value == pytest.approx(((2 - 1) + (2 - 1) + 0) / ((3 - 1) * 3))
@@ -147,7 +155,8 @@ def test_workbook_text_is_neutralised_and_xml_safe(written):
 def test_english_workbook(tables, tmp_path):
     path = export.write_scores_workbook(tables, tmp_path / "en.xlsx", lang="en")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Convergence", "Organism pairs", "Shared themes", "Organism profile"]
+    assert book.sheetnames == ["Convergence", "Convergence by axis", "Organism pairs", "Shared themes",
+                               "Organism profile"]
     assert book["Convergence"]["B2"].value == "Cross-border integration and physical infrastructure"
     with pytest.raises(MCRDataError, match="unknown language 'fr'; allowed: es, en"):
         export.write_scores_workbook(tables, tmp_path / "fr.xlsx", lang="fr")
@@ -175,7 +184,7 @@ def test_empty_tables_write_headers_only(tmp_path):
     paths = export.write_score_outputs(empty, tmp_path)
     assert _lines(paths[1]) == ["round,axis,criterion,organism_a,organism_b,jaccard,dice,overlap,n_shared", ""]
     book = openpyxl.load_workbook(paths[3])
-    assert [ws.max_row for ws in book.worksheets] == [1, 1, 1, 1]
+    assert [ws.max_row for ws in book.worksheets] == [1, 1, 1, 1, 1]
 
 
 def test_column_label_errors():
@@ -251,7 +260,7 @@ def test_a_failing_workbook_leaves_the_previous_score_files_untouched(tables, tm
     def broken(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(export, "_restamp", broken)
+    monkeypatch.setattr(__import__("mcr_analysis.workbooks").workbooks, "_restamp", broken)
     with pytest.raises(OSError, match="No space left on device"):
         export.write_score_outputs(fewer, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -259,3 +268,41 @@ def test_a_failing_workbook_leaves_the_previous_score_files_untouched(tables, tm
     export.write_score_outputs(fewer, out)
     assert (out / "mcr_scores.csv").read_bytes() != before["mcr_scores.csv"]
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+# ----------------------------------------------------------------------------- print and read
+def test_every_sheet_prints_a4_landscape_fit_to_width_with_the_header_repeated(written):
+    book = openpyxl.load_workbook(written[3])
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)  # one page wide
+        assert ws.print_title_rows == "$1:$1"  # the header row on every printed page
+
+
+def test_header_is_styled_and_long_text_wraps(written):
+    book = openpyxl.load_workbook(written[3])
+    for ws in book.worksheets:
+        head = ws.cell(1, 1)
+        assert head.font.bold and head.font.name == "Calibri" and head.font.color.rgb == "00FFFFFF"
+        assert head.fill.fill_type == "solid" and head.fill.start_color.rgb == "001F4E79"
+    shared = book["Temas compartidos"]
+    initiatives = shared.cell(2, 7)  # "CAN: +INTERCOM (2024/CAN.xlsx:2) | SICA: @Plan ..." > 60 characters
+    assert len(initiatives.value) > 60 and initiatives.alignment.wrap_text
+    assert shared.column_dimensions["G"].width == 60 + 2
+    assert not shared.cell(2, 5).alignment.wrap_text  # k, a number
+    assert shared.cell(2, 4).alignment.horizontal == "left"  # text left-aligned
+
+
+def test_round_is_a_number_in_every_sheet(written):
+    book = openpyxl.load_workbook(written[3])
+    for ws in book.worksheets:
+        assert ws.cell(2, 1).value == 2024 and ws.cell(2, 1).data_type == "n", ws.title
+
+
+def test_whole_axis_rows_have_their_own_colour_scale(written):
+    ws = openpyxl.load_workbook(written[3])["Convergencia por eje"]
+    rules = [(str(cf.sqref), rule.type) for cf in ws.conditional_formatting for rule in cf.rules]
+    # round, axis, then n_expected...: convergence_index is the 10th column (J) without "criterion".
+    assert rules == [("J2", "colorScale")]

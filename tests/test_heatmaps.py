@@ -93,3 +93,55 @@ def test_jaccard_heatmap_pooled_axis_and_missing_rows(tidy_small):
         heatmaps.jaccard_heatmap(pairwise, axis="energia_sostenible")
 
 # ----------------------------------------------------------------------------- saving
+
+
+# ----------------------------------------------------------------------------- counts, caption, source
+def test_convergence_cells_show_active_over_expected_organisms(tidy_small):
+    # transfronteriza: CAN, SICA, SELA have rows (n_expected 3); proyectos: all 3 active,
+    # normas: CAN only (index undefined, still counted "1/3").
+    table = scores.convergence_table(tidy_small)
+    with plots.style():
+        fig = Figure(layout="constrained")
+        hm = heatmaps.convergence_heatmap(table, ax=fig.add_subplot())
+    texts = {(round(t.get_position()[0]), round(t.get_position()[1])): t.get_text() for t in hm.details}
+    i = taxonomy.axes().ids.index("transfronteriza")
+    crit = taxonomy.criteria().ids
+    assert texts == {(crit.index("proyectos"), i): "3/3", (crit.index("normas"), i): "1/3"}
+    assert all(t.get_fontsize() >= 6 for t in hm.details + hm.annotations)
+
+
+def test_heatmaps_define_their_index_and_carry_the_source_line(tidy_small):
+    table = scores.convergence_table(tidy_small)
+    pairwise = scores.pairwise_table(tidy_small)
+    with plots.style():
+        conv = heatmaps.convergence_heatmap(table, ax=Figure(layout="constrained").add_subplot())
+        jac = heatmaps.jaccard_heatmap(pairwise, axis="transfronteriza", lang="en",
+                                       ax=Figure(layout="constrained").add_subplot())
+        own = heatmaps.jaccard_heatmap(pairwise, axis="transfronteriza", criterion="proyectos",
+                                       source_line="Fuente: SELA.", ax=Figure(layout="constrained").add_subplot())
+        bare = heatmaps.convergence_heatmap(table, caption=False, ax=Figure().add_subplot())
+    flat = " ".join(conv.caption.get_text().split())
+    assert flat.startswith("Índice de convergencia: proporción media de los otros organismos activos")
+    assert "organismos con temas / organismos con filas en el eje" in flat
+    assert flat.endswith(" ".join(plots.default_source_line("es").split()))
+    assert conv.caption.get_text() == conv.ax.figure.get_supxlabel()
+    jflat = " ".join(jac.caption.get_text().split())
+    assert "with the themes of all criteria of the axis pooled" in jflat
+    assert " ".join(jac.ax.get_title().split()).endswith("(all criteria pooled)")
+    assert "illustrative reconstruction" in jflat
+    oflat = " ".join(own.caption.get_text().split())
+    assert oflat.endswith("temas de uno u otro, en este criterio. Fuente: SELA.")
+    assert bare.caption is None and bare.ax.figure.get_supxlabel() == ""
+
+
+def test_caption_stays_inside_the_figure(tidy_small):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    table = scores.convergence_table(tidy_small)
+    with plots.style():
+        fig = Figure(figsize=(6.3, 5.2), layout="constrained")
+        heatmaps.convergence_heatmap(table, ax=fig.add_subplot())
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        box = fig.get_tightbbox(canvas.get_renderer())
+    assert box.x0 >= -0.01 and box.x1 <= 6.3 + 0.01 and box.y0 >= -0.01 and box.y1 <= 5.2 + 0.01

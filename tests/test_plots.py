@@ -113,7 +113,10 @@ def test_title_and_source_line(lang):
     cell = draw(contents_of(2), axis="seguridad_alimentaria", criterion="politicas", lang=lang)
     expected = f"{taxonomy.axis_label('seguridad_alimentaria', lang)} — {taxonomy.criterion_label('politicas', lang)}"
     assert cell.title.get_text().replace("\n", " ") == expected
-    assert cell.source.get_text() == taxonomy.text("source_line", lang)
+    assert " ".join(cell.source.get_text().split()) == taxonomy.text("source_line", lang)
+    assert plots.default_source_line(lang) == taxonomy.text("source_line", lang)
+    # The sample data are an illustrative reconstruction, and the default source line says so.
+    assert {"es": "reconstrucción ilustrativa", "en": "illustrative reconstruction"}[lang] in cell.source.get_text()
     assert cell.title.get_position()[1] > cell.source.get_position()[1]
 
 
@@ -140,7 +143,7 @@ def test_colours_per_organism_come_from_the_palette():
 def test_no_companion_table_without_overflow():
     cell = draw({"CAN": frozenset({"Aduanas"}), "SICA": frozenset({"Aduanas", "Ríos"})})
     assert cell.overflow.empty and cell.table is None
-    assert cell.fig.get_figheight() == pytest.approx(4.72)
+    assert tuple(cell.fig.get_size_inches() * 2.54) == pytest.approx((16.0, 12.0))
 
 
 def test_companion_table_lists_overflow_under_the_diagram():
@@ -148,13 +151,16 @@ def test_companion_table_lists_overflow_under_the_diagram():
     cell = draw(contents)
     assert not cell.overflow.empty and cell.table is not None
     table = squash(cell.table.get_text())
+    continued = squash(" ".join(t.get_text() for f in cell.continued for t in f.findobj(Text)))
     for theme in cell.overflow["theme"]:
-        assert squash(theme) in table
+        assert squash(theme) in table + continued
     assert squash(taxonomy.text("themes_by_region", "es")) in table
-    # The table sits between the diagram and the source line; the page grew to hold it.
+    # The table sits between the diagram and the source line; the page did not grow.
     diagram_bottom = min(ax.get_position().y0 for ax in cell.fig.axes)
     assert cell.source.get_position()[1] < cell.table.get_position()[1] <= diagram_bottom
-    assert cell.fig.get_figheight() > 4.72
+    assert tuple(cell.fig.get_size_inches() * 2.54) == pytest.approx((16.0, 12.0))
+    # Every count says what it counts (hand count: LONG[2:] are in CAN only, 10 themes).
+    assert cell.table.get_text().split("\n")[1].startswith("CAN (10 temas): Tema largo número 10")
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 7])
@@ -162,7 +168,7 @@ def test_no_theme_is_dropped(n):
     contents = {o: frozenset(LONG[i: i + 4] + [f"Tema propio de {o}"])
                 for i, o in enumerate(contents_of(n))}
     cell = draw(contents)
-    shown = figure_text(cell.fig)
+    shown = figure_text(cell.fig) + "".join(figure_text(f) for f in cell.continued)
     for theme in set().union(*contents.values()):
         assert squash(theme) in shown, theme
 
@@ -191,3 +197,80 @@ def test_source_date_epoch_is_honoured_in_pdf(tmp_path, monkeypatch):
     data = plots.save_figure(cell.fig, tmp_path / "a.pdf").read_bytes()
     assert b"D:20250101000000Z" in data
     assert b"/Creator (mcr-analysis)" in data
+
+
+# ----------------------------------------------------------------------------- fixed page
+def _texts(fig):
+    return [t for t in fig.findobj(Text) if t.get_text().strip()]
+
+
+def test_a_long_table_continues_on_pages_of_the_same_size_and_nothing_is_lost():
+    # 40 long themes in one region: far more than the 6 cm left under the diagram can hold.
+    many = [f"{t} ({i})" for i, t in enumerate(LONG * 4)]
+    contents = {"CAN": frozenset(many), "SICA": frozenset({"Aduanas"})}
+    cell = draw(contents)
+    assert cell.continued, "expected a continuation page"
+    for page in (cell.fig, *cell.continued):
+        assert tuple(page.get_size_inches() * 2.54) == pytest.approx((16.0, 12.0))
+        assert min(t.get_fontsize() for t in _texts(page)) >= plots.MIN_TEXT_PT
+    first = cell.continued[0]
+    titles = [t.get_text() for t in _texts(first) if t.get_fontweight() == "bold"]
+    assert titles and titles[0].endswith("(continuación)")
+    # The table's lines, on the page then on the continuation (a theme may break across pages).
+    tables = [cell.table] + [t for p in cell.continued for t in _texts(p)
+                             if t.get_fontweight() != "bold" and t.get_fontstyle() != "italic"]
+    everything = squash(" ".join(t.get_text() for t in tables))
+    for theme in many:
+        assert squash(theme) in everything
+    shown = squash(cell.table.get_text()) if cell.table is not None else ""
+    assert cell.continued_themes == {t for t in many if squash(t) not in shown}
+    assert cell.continued_themes  # some themes are only on the continuation
+
+
+def test_page_size_is_configurable_and_never_grows():
+    contents = {"CAN": frozenset(LONG), "SICA": frozenset(LONG[:2] + ["Aduanas"])}
+    cell = draw(contents, page_cm=(12.0, 9.0))
+    assert tuple(cell.fig.get_size_inches() * 2.54) == pytest.approx((12.0, 9.0))
+    for page in cell.continued:
+        assert tuple(page.get_size_inches() * 2.54) == pytest.approx((12.0, 9.0))
+    with pytest.raises(ValueError, match=r"page_cm must be \(width, height\) of at least 6 cm each; got \(3, 9\)"):
+        draw(contents, page_cm=(3, 9))
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_figure_number_opens_the_title(lang):
+    cell = draw(contents_of(2), number=7, lang=lang)
+    word = {"es": "Figura", "en": "Figure"}[lang]
+    assert cell.title.get_text().startswith(f"{word} 7. ")
+
+
+def test_every_sample_cell_fits_its_page_with_no_text_under_6_pt():
+    """All 30 cells of the sample data: page <= 16 x 12 cm, smallest text artist >= 6 pt."""
+    from mcr_analysis import appendix, config, ingest
+
+    cells = appendix.plan_cells(ingest.load_submissions(config.RAW_DIR).tidy)
+    assert len(cells) == 30
+    for cell in cells:
+        drawn = draw(cell["contents"], axis=cell["axis"], criterion=cell["criterion"], number=cell["number"])
+        for page in (drawn.fig, *drawn.continued):
+            w, h = page.get_size_inches() * 2.54
+            assert w <= 16.0 + 1e-9 and h <= 12.0 + 1e-9, (cell["stem"], w, h)
+            sizes = [t.get_fontsize() for t in _texts(page)]
+            assert min(sizes) >= 6.0, (cell["stem"], min(sizes))
+        # Every text lies inside the page.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(drawn.fig)
+        canvas.draw()  # axis labels take their place when drawn
+        renderer = canvas.get_renderer()
+        tight = drawn.fig.get_tightbbox(renderer)  # inches, of what is drawn
+        w_in, h_in = drawn.fig.get_size_inches()
+        assert tight.x0 >= -0.01 and tight.y0 >= -0.01, (cell["stem"], tight)
+        assert tight.x1 <= w_in + 0.01 and tight.y1 <= h_in + 0.01, (cell["stem"], tight)
+        # No bare number in a Venn region: a count says "n temas", a key is "(a)" and explained.
+        if drawn.kind == "venn":
+            table = drawn.table.get_text() if drawn.table is not None else ""
+            for text in (t.get_text() for t in drawn.drawing.region_texts.values()):
+                assert not text.isdigit(), (cell["stem"], text)
+                if text.startswith("(") and text.endswith(")"):
+                    assert f"\n{text} " in "\n" + table, (cell["stem"], text)

@@ -83,7 +83,7 @@ def test_summary_text_uses_relative_paths(tmp_path, monkeypatch):
     assert summary.splitlines() == [
         "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable); 2 tidy rows, 1 rejected rows, 1 sheets skipped",
         "outputs in out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, "
-        "mcr_warnings.csv, mcr_unread_columns.csv"]
+        "mcr_warnings.csv, mcr_unread_columns.csv, mcr_tidy.xlsx"]
 
 
 def test_report_counts_reject_kinds_per_file(tmp_path):

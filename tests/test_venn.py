@@ -72,7 +72,7 @@ def test_region_texts_list_the_themes_and_empty_regions_show_nothing():
         ("CAN", "SICA"): "Aduanas",
     }
     assert drawing.overflow.empty
-    assert list(drawing.overflow.columns) == ["organisms", "theme"]
+    assert list(drawing.overflow.columns) == ["organisms", "theme", "key"]
 
 
 def test_region_with_no_theme_has_no_text():
@@ -93,14 +93,31 @@ def test_one_patch_per_organism_in_its_palette_colour(n):
     assert {o: t.get_text() for o, t in drawing.set_labels.items()} == {o: o for o in ORGS[:n]}
     assert drawing.ax.get_aspect() == 1.0
     assert not drawing.ax.axison
-    # Region patches come from matplotlib-venn for 2 and 3 sets only.
-    assert len(drawing.region_patches) == (2**n - 1 if n in (2, 3) else 0)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_one_overlap_rule_for_every_number_of_sets(n):
+    # Every set: a fill in its colour at the same opacity (stacking in the overlaps) under a
+    # full-strength outline with no fill; no region is painted a colour of its own.
+    contents = {o: frozenset({f"t{i}", "shared"}) for i, o in enumerate(ORGS[:n])}
+    drawing = draw_venn(contents)
+    colours = palette()
+    assert list(drawing.fills) == ORGS[:n]
+    for organism in ORGS[:n]:
+        fill, outline = drawing.fills[organism], drawing.patches[organism]
+        assert fill.get_facecolor() == pytest.approx((*to_rgb(colours[organism]), 0.25))
+        assert fill.get_linewidth() == 0
+        assert outline.get_facecolor()[3] == 0 and outline.get_linewidth() == 1.2
+        assert (fill.center, fill.width, fill.height, fill.angle) == (
+            outline.center, outline.width, outline.height, outline.angle)
+        assert fill.get_zorder() < outline.get_zorder()
+    assert len(drawing.ax.patches) == 2 * n  # nothing else is filled
 
 
 def test_custom_colours_are_used():
     drawing = draw_venn({"X": {"a"}, "Y": {"a", "b"}}, colors={"X": "#000000", "Y": "#ff0000"})
     assert to_rgb(drawing.patches["Y"].get_edgecolor()) == (1.0, 0.0, 0.0)
-    assert to_rgb(drawing.region_patches[("Y",)].get_facecolor()) == (1.0, 0.0, 0.0)
+    assert to_rgb(drawing.fills["Y"].get_facecolor()) == (1.0, 0.0, 0.0)
 
 
 def test_two_and_three_sets_use_matplotlib_venn_unweighted_circles():
@@ -170,10 +187,26 @@ def test_crowded_region_shows_count_and_lists_themes_in_overflow():
 
 def test_single_theme_that_does_not_fit_says_one_theme():
     contents = {"CAN": {"Una línea de acción con un nombre larguísimo que no cabe"}, "SICA": {"x"}}
-    lay = venn_layout(contents, size_cm=(3.0, 2.0), max_lines=1)
-    assert lay.region_text(("CAN",), "es") in {"1 tema", "1"}
-    assert lay.region_text(("CAN",), "en") in {"1 theme", "1"}
-    assert list(lay.overflow.itertuples(index=False, name=None)) == [("CAN", next(iter(contents["CAN"])))]
+    lay = venn_layout(contents, size_cm=(6.0, 4.0), max_lines=1)
+    assert lay.region_text(("CAN",), "es") == "1 tema"
+    assert lay.region_text(("CAN",), "en") == "1 theme"
+    assert list(lay.overflow.itertuples(index=False, name=None)) == [("CAN", next(iter(contents["CAN"])), "")]
+
+
+def test_region_too_small_for_its_count_shows_a_key_explained_in_the_overflow():
+    # 2.2 x 1.5 cm: not even "1 tema" fits at 6 pt, so the regions show keys (a), (b) in region
+    # order, never a bare number, and never a text under 6 pt.
+    contents = {"CAN": {"Una línea de acción larguísima", "Otra"}, "SICA": {"Otra", "Tercera línea"}}
+    lay = venn_layout(contents, size_cm=(2.2, 1.5), max_lines=1)
+    assert [lay.region_text(k) for k in lay.regions] == ["(a)", "(b)", "(c)"]
+    assert [r.mark for r in lay.regions.values()] == ["a", "b", "c"]
+    assert all(r.fontsize >= 6.0 for r in lay.regions.values())
+    assert lay.overflow.values.tolist() == [
+        ["CAN", "Una línea de acción larguísima", "a"], ["SICA", "Tercera línea", "b"],
+        ["CAN ∩ SICA", "Otra", "c"]]
+    drawing = draw_venn(lay)
+    halo = drawing.region_texts[("CAN",)].get_path_effects()
+    assert len(halo) == 1  # a white halo keeps the key legible across an outline
 
 
 def test_overflow_region_names_join_the_organisms():
