@@ -232,6 +232,11 @@ def _themes_rows(cell: dict, overflow: list) -> list[dict]:
     ]
 
 
+def _tick(progress, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
 def build_appendix(
     tidy: pd.DataFrame,
     out_dir: str | os.PathLike,
@@ -242,6 +247,7 @@ def build_appendix(
     jobs: int | None = None,
     source_line: str | None = None,
     round: str | None = None,
+    progress=None,
 ) -> pd.DataFrame:
     """Draw the appendix: every non-empty cell, manifest, theme list, bound PDF, summaries.
 
@@ -262,6 +268,9 @@ def build_appendix(
         Text under every figure; default the standard source line in ``lang``.
     round : str, optional
         Default: the latest round.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each diagram (the command line's
+        progress bar); nothing is printed here.
 
     Returns
     -------
@@ -279,7 +288,10 @@ def build_appendix(
     workers = jobs or os.cpu_count() or 1
     if workers <= 1:
         cells, summary, args = _prepare(tidy, round, out_dir, formats, lang, kind, source_line)
-        results = [_render_cell(cell, *args) for cell in cells]
+        results = []
+        for cell in cells:
+            results.append(_render_cell(cell, *args))
+            _tick(progress, len(results), len(cells))
         _write_summary(*summary)
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
@@ -289,7 +301,10 @@ def build_appendix(
             # The summary heat maps are the longest task: first, so the cells even out the end.
             later = pool.submit(_write_summary, *summary)
             futures = [pool.submit(_render_cell, cell, *args) for cell in cells]
-            results = [f.result() for f in futures]
+            results = []
+            for f in futures:
+                results.append(f.result())
+                _tick(progress, len(results), len(cells))
             later.result()
             for w in warm:
                 w.result()

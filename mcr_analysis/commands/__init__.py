@@ -7,10 +7,12 @@ shows them.  A new subcommand is a new module and one line here.
 
 from __future__ import annotations
 
-from mcr_analysis.commands import appendix, ingest, scores
+from mcr_analysis.commands import appendix, brief, ingest, init, scores
 
 COMMANDS = [
+    init,
     ingest,
     scores,
     appendix,
+    brief,
 ]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from mcr_analysis import config
 from mcr_analysis.commands._common import formats, jobs, missing_tidy
+from mcr_analysis.commands._progress import Progress
+from mcr_analysis.messages import msg
 
 NAME = "appendix"
 HELP = "draw one diagram per non-empty axis x criterion cell"
@@ -38,9 +40,13 @@ def run(args: argparse.Namespace) -> int:
 
     if missing_tidy(args):
         return 2
+    report = Progress(args.quiet, args.lang)
+    report.stage("stage_draw", path=args.out)
     manifest = build_appendix(
         read_tidy(args.tidy), args.out, formats=args.formats, lang=args.lang,
         kind=args.kind, jobs=args.jobs, source_line=args.source_line,
+        progress=report.counter("stage_draw_cells"),
     )
-    print(f"wrote {len(manifest)} diagrams, manifest.csv and appendix.pdf to {args.out}")
+    report.close()
+    print(msg("appendix_summary", args.lang, n=len(manifest), path=args.out))
     return 0

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from mcr_analysis import config
 from mcr_analysis.commands._common import missing_tidy
+from mcr_analysis.commands._progress import Progress
+from mcr_analysis.messages import msg
 
 NAME = "scores"
 HELP = "convergence, pairwise and shared-theme tables"
@@ -30,8 +32,11 @@ def run(args: argparse.Namespace) -> int:
 
     if missing_tidy(args):
         return 2
+    report = Progress(args.quiet, args.lang)
+    report.stage("stage_scores")
     tables = score_tables(read_tidy(args.tidy))
+    report.stage("stage_write_scores", path=args.out)
     written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
-        print(f"wrote {path}")
+        print(msg("wrote", args.lang, path=path))
     return 0

@@ -218,7 +218,7 @@ def _files(path: Path) -> tuple[Path, list[Path]]:
     return path, sorted(files, key=lambda p: p.relative_to(path).as_posix())
 
 
-def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadResult:
+def load_submissions(path: str | Path, root: str | Path | None = None, progress=None) -> LoadResult:
     """Load every submission under ``path`` (a folder, recursively, or one workbook).
 
     Parameters
@@ -228,6 +228,9 @@ def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadRe
     root : str or Path, optional
         Folder that ``source_file`` is relative to and whose first sub-folder
         is the round; default ``path`` itself (a file: its folder, round ``""``).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each file (the command line's
+        progress bar); nothing is printed here.
 
     Returns
     -------
@@ -245,7 +248,7 @@ def load_submissions(path: str | Path, root: str | Path | None = None) -> LoadRe
     base, files = _files(path)
     base = Path(root) if root is not None else base
     with _gc_paused():
-        return _load_all(files, base)
+        return _load_all(files, base, progress)
 
 
 @contextlib.contextmanager
@@ -265,7 +268,7 @@ def _gc_paused():
             gc.enable()
 
 
-def _load_all(files: list[Path], base: Path) -> LoadResult:
+def _load_all(files: list[Path], base: Path, progress=None) -> LoadResult:
     """The four frames of :class:`LoadResult` for ``files``, relative to ``base``."""
     columns: dict[str, list] = {c: [] for c in TIDY_COLUMNS}
     rejects, infos, sheets = [], [], []
@@ -279,6 +282,8 @@ def _load_all(files: list[Path], base: Path) -> LoadResult:
         rejects.extend(rej)
         infos.append(info)
         sheets.extend(sinfo)
+        if progress is not None:
+            progress(len(infos), len(files))
     return LoadResult(_finish_tidy(columns), _finish_rejects(rejects),
                       pd.DataFrame(infos, columns=FILE_COLUMNS).astype({c: "int64" for c in FILE_COLUMNS[5:9]}),
                       _finish_sheets(sheets))
