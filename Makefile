@@ -6,7 +6,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("py-%d.%d" % sys.version_info[:2])' 2>/dev/null | sed -n 's/^py-//p')
 LOCK   := requirements/py$(subst .,,$(PYVER)).lock
 STAMP  := $(VENV)/.installed-$(PYVER)
 # The supported Pythons: one lock each (tests/test_environment.py checks them against pyproject.toml).
@@ -79,13 +79,7 @@ test: $(STAMP) ## Run the whole test suite (unit, doctests, README, notebooks wi
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks/
 
-test-requirements/py.lock:
-	@echo "make: '$(PYTHON)' does not run; set PYTHON=python3.X, one of: $(LOCKED)" >&2; exit 2
-
-requirements/py%.lock:
-	@echo "make: Python $(PYVER) is not supported (no $@); set PYTHON=python3.X, one of: $(LOCKED)" >&2; exit 2
-
-install: $(STAMP) ## Slow check: pip install into a fresh venv, then mcr init/ingest/scores/appendix/brief in an empty folder
+test-install: $(STAMP) ## Slow check: pip install into a fresh venv, then mcr init/ingest/scores/appendix/brief in an empty folder
 	$(BIN)/python -m pytest -m slow tests/test_install.py
 
 notebooks: $(STAMP) ## Re-execute every notebook in place with the project's kernel, refreshing the stored outputs (commit them)

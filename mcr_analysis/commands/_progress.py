@@ -85,7 +85,7 @@ class Progress:
         from tqdm import tqdm
 
         self._bar = tqdm(total=total, desc=f"mcr: {msg(id_, self.lang)}", file=self.stream,
-                         leave=False, dynamic_ncols=True)
+                         leave=False, dynamic_ncols=True, mininterval=0, miniters=1)
         bar = self._bar
 
         def tick(done: int, total_: int) -> None:
