@@ -5,7 +5,7 @@ A fresh virtual environment gets the hashed lock of the running Python and then
 built from the source tree).  In an empty folder, ``mcr init --sample``,
 ``mcr ingest``, ``mcr scores``, ``mcr appendix`` and ``mcr brief`` then work and
 write only under that folder; the wheel carries the LICENSE, ``py.typed``, the
-brief's notebook and the illustrative sample.  Minutes (downloads from the
+brief's notebook and the illustrative sample; the README's Python examples run.  Minutes (downloads from the
 registry): deselected by default, ``pytest -m slow tests/test_install.py``.
 """
 
@@ -72,6 +72,13 @@ def test_pip_install_then_mcr_in_an_empty_folder(tmp_path):
     assert brief.stdout == "escrito figures/briefs/brief_transfronteriza_2024.html\n"
     # The kernel's notice about its TCP sockets never reaches the terminal.
     assert "TCP" not in brief.stderr and "encryption" not in brief.stderr
+
+    # The README's Python examples work from the install, in the project folder.
+    import re
+
+    blocks = re.findall(r"^```python\n(.*?)^```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S | re.M)
+    readme = _run([python, "-c", "\n".join(blocks)], project, env)
+    assert "['participation', 'scores', 'shared', 'single_actor', 'absent']" in readme.stdout
 
     written = _files(project)
     assert {".mcr-project", "README.md", "data/raw/README.md", "data/processed/mcr_tidy.csv",
