@@ -155,6 +155,16 @@ def test_brief_usage_errors_name_the_allowed_values(capsys, tmp_path, argv, mess
     assert not any(tmp_path.iterdir())
 
 
+def test_brief_in_a_folder_without_submissions_says_where_they_go(tmp_path, capsys, monkeypatch):
+    from mcr_analysis import config
+
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "data" / "raw")
+    assert cli.main(["brief", "--axis", "transfronteriza", "--out", str(tmp_path / "b")]) == 2
+    raw = tmp_path / "data" / "raw"
+    assert capsys.readouterr().err == (f"mcr brief: error: no hay envíos en {raw}: póngalos en {raw}/<ronda>/ "
+                                       "(o ejecute «mcr init --sample»)\n")
+
+
 def test_brief_without_the_notebooks_extra_says_which_extra(monkeypatch, capsys, tmp_path):
     import builtins
 

@@ -70,8 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     round_ = args.round or latest_round(found)
     if round_ is None:
-        return usage_error(NAME, msg("unknown_round", lang, value="''", path=config.RAW_DIR,
-                                     allowed=msg("no_rounds", lang)), lang)
+        return usage_error(NAME, msg("no_round_data", lang, path=config.RAW_DIR), lang)
     Progress(args.quiet, lang_of(args)).stage("stage_brief_run", axis=args.axis, round=round_)
     try:
         path = make_brief(args.axis, round_, args.lang, args.out)
