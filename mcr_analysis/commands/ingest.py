@@ -17,13 +17,16 @@ HELP = "load the Excel submissions into the tidy and rejects tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr ingest``."""
+    from mcr_analysis.cli import current_lang
+
+    lang = current_lang()
     p.add_argument("raw_dir", nargs="?", type=Path, default=config.RAW_DIR,
-                   help="folder (or one .xlsx file) of submissions; default: data/raw")
+                   help=msg("opt_raw_dir", lang))
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
-                   help="output folder; default: data/processed")
-    p.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
+                   help=msg("opt_out", lang, path="data/processed"))
+    p.add_argument("--strict", action="store_true", help=msg("opt_strict", lang))
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
-                   help="language of the validation report; default: es")
+                   help=msg("opt_lang_report", lang))
 
 
 def run(args: argparse.Namespace) -> int:

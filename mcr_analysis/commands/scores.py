@@ -16,12 +16,15 @@ HELP = "convergence, pairwise and shared-theme tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr scores``."""
+    from mcr_analysis.cli import current_lang
+
+    lang = current_lang()
     p.add_argument("--tidy", type=Path, default=config.TIDY_CSV,
-                   help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
+                   help=msg("opt_tidy", lang))
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
-                   help="output folder; default: data/processed")
+                   help=msg("opt_out", lang, path="data/processed"))
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
-                   help="language of the analysts' workbook mcr_scores.xlsx; default: es")
+                   help=msg("opt_lang_scores", lang))
 
 
 def run(args: argparse.Namespace) -> int:
