@@ -89,7 +89,7 @@ notebooks: $(STAMP) ## Re-execute every notebook in place with the project's ker
 brief: $(STAMP) ## Seminar brief of one axis as HTML in figures/briefs/ (AXIS=id, ROUND=latest, LANG=es|en)
 	$(BIN)/mcr brief --axis $(AXIS) $(if $(ROUND),--round $(ROUND)) --lang $(BRIEF_LANG) $(Q)
 
-lab: $(STAMP) ## Start JupyterLab from the project's environment (kernel "$(KERNEL)"), in notebooks/ (LAB_ARGS=--no-browser...)
+lab: $(STAMP) ## Start JupyterLab from the project's environment (kernel "mcr-analysis"), in notebooks/ (LAB_ARGS=--no-browser...)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP) ## Benchmarks of issue 6 (not part of make test; about 20 min): benchmarks/results.md and results.csv

@@ -146,12 +146,13 @@ def test_unknown_command_is_a_usage_error_with_the_allowed_ones(capsys):
     (["--axis", "transfronteriza", "--lang", "en", "--round", "2023"],
      "mcr brief: error: unknown round '2023'; rounds in {raw}: 2024\n"),
 ])
-def test_brief_usage_errors_name_the_allowed_values(capsys, tmp_path, argv, message):
+def test_brief_usage_errors_name_the_allowed_values(capsys, tmp_path, monkeypatch, argv, message):
     from mcr_analysis import config
 
+    monkeypatch.chdir(config.PROJECT_ROOT)
     assert cli.main(["brief", *argv, "--out", str(tmp_path)]) == 2
     out, err = capsys.readouterr()
-    assert (out, err) == ("", message.format(raw=config.RAW_DIR))
+    assert (out, err) == ("", message.format(raw="data/raw"))
     assert not any(tmp_path.iterdir())
 
 

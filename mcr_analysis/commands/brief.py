@@ -42,6 +42,14 @@ def rounds(raw_dir: Path) -> list[str]:
                   if d.is_dir() and any(f.suffix.lower() in (".xlsx", ".xlsm") for f in d.rglob("*")))
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``mcr brief``; return the exit status."""
     from mcr_analysis.sets import latest_round
@@ -53,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     if args.axis not in taxonomy.axes().ids:
         return usage_error(NAME, msg("unknown_axis", lang, value=repr(args.axis),
                                      allowed=", ".join(taxonomy.axes().ids)), lang)
-    found = rounds(config.RAW_DIR)
+    found, raw = rounds(config.RAW_DIR), _shown(config.RAW_DIR)
     if args.round is not None and args.round not in found:
-        return usage_error(NAME, msg("unknown_round", lang, value=repr(args.round), path=config.RAW_DIR,
+        return usage_error(NAME, msg("unknown_round", lang, value=repr(args.round), path=raw,
                                      allowed=", ".join(found) or msg("no_rounds", lang)), lang)
     for module in EXTRA_MODULES:
         try:
@@ -70,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     round_ = args.round or latest_round(found)
     if round_ is None:
-        return usage_error(NAME, msg("no_round_data", lang, path=config.RAW_DIR), lang)
+        return usage_error(NAME, msg("no_round_data", lang, path=raw), lang)
     Progress(args.quiet, lang_of(args)).stage("stage_brief_run", axis=args.axis, round=round_)
     try:
         path = make_brief(args.axis, round_, args.lang, args.out)
