@@ -20,7 +20,8 @@ ROUND  ?=
 # chooses the brief's language, and mcr brief rejects one it does not support.
 BRIEF_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),es)
 # On a terminal pip shows its own progress bars; elsewhere (CI, logs) one line per stage.
-PIP_QUIET := $(if $(shell test -t 2 && echo tty),,--quiet)
+# QUIET=1 silences pip and the progress of mcr.
+PIP_QUIET := $(if $(and $(shell test -t 2 && echo tty),$(if $(QUIET),,tty)),,--quiet)
 Q      := $(if $(QUIET),--quiet,)
 
 export PYTHONHASHSEED := 0
