@@ -303,6 +303,11 @@ def _themes_rows(cell: dict, overflow: list, continued=()) -> list[dict]:
     ]
 
 
+def _tick(progress, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
 def build_appendix(
     tidy: pd.DataFrame,
     out_dir: str | os.PathLike,
@@ -313,6 +318,7 @@ def build_appendix(
     jobs: int | None = None,
     source_line: str | None = None,
     round: str | None = None,
+    progress=None,
 ) -> pd.DataFrame:
     """Draw the appendix: every non-empty cell, manifest, theme list, bound PDF, summaries.
 
@@ -338,6 +344,9 @@ def build_appendix(
         Text under every figure; default the standard source line in ``lang``.
     round : str, optional
         Default: the latest round.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each diagram (the command line's
+        progress bar); nothing is printed here.
 
     Returns
     -------
@@ -358,8 +367,10 @@ def build_appendix(
     with outputs.sanitized_epoch(), outputs.output_set(out) as outs:
         if workers <= 1:
             cells = plan_cells(tidy, round)
-            results = [_render_cell(cell, str(out), outs.prefix, formats, lang, kind, source_line)
-                       for cell in cells]
+            results = []
+            for cell in cells:
+                results.append(_render_cell(cell, str(out), outs.prefix, formats, lang, kind, source_line))
+                _tick(progress, len(results), len(cells))
             summary = _write_summary(tidy, cells[0]["round"], str(out / "summary"), outs.prefix, formats, lang,
                                      cells[0]["title_suffix"], source_line)
         else:
@@ -372,7 +383,10 @@ def build_appendix(
                                     formats, lang, cells[0]["title_suffix"], source_line)
                 futures = [pool.submit(_render_cell, cell, str(out), outs.prefix, formats, lang, kind,
                                        source_line) for cell in cells]
-                results = [f.result() for f in futures]
+                results = []
+                for f in futures:
+                    results.append(f.result())
+                    _tick(progress, len(results), len(cells))
                 summary = later.result()
                 for w in warm:
                     w.result()

@@ -11,8 +11,11 @@ papermill for one axis, round and language and exports it as a self-contained
 HTML page without code cells (``figures/briefs/brief_<axis>_<round>[_en].html``).
 
 Nothing here draws; every function returns new objects and never modifies
-its input.  Run ``python -m mcr_analysis.brief --axis <id>`` (or ``make brief
-AXIS=<id>``) to write one brief.
+its input.  Run ``mcr brief --axis <id>`` (or ``make brief AXIS=<id>``) to
+write one brief; it needs the ``[notebooks]`` extra (papermill, nbconvert,
+jinja2, ipykernel).  The notebook ships inside the package
+(``mcr_analysis/data/``, a link to ``notebooks/`` in a clone), so the brief
+works from an install too.
 
 Examples
 --------
@@ -38,10 +41,9 @@ Examples
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -62,7 +64,7 @@ __all__ = [
     "make_brief",
     "setup_notebook",
     "relative",
-    "main",
+    "notebook_path",
 ]
 
 BRIEF_TABLES = ("participation", "scores", "shared", "single_actor", "absent", "duplicates")
@@ -71,7 +73,7 @@ BRIEF_DUPLICATES = 10
 DUPLICATE_BRIEF_COLUMNS = ["organism_a", "initiative_a", "organism_b", "initiative_b", "score", "relation"]
 """Keys of :func:`brief_tables`, in the order the brief shows them."""
 NOTEBOOK = "4.0-nota-para-seminario.ipynb"
-"""The parameterised notebook (under ``notebooks/``) that :func:`make_brief` runs."""
+"""The parameterised notebook that :func:`make_brief` runs (:func:`notebook_path`)."""
 SCORE_COLUMNS = ["criterion", "n_active", "n_initiatives", "n_themes", "n_shared_themes",
                  "n_full_themes", "convergence_index", "mean_jaccard"]
 """Columns of :func:`mcr_analysis.scores.convergence_table` kept in the brief."""
@@ -431,6 +433,17 @@ def setup_notebook(max_colwidth: int | None = 60) -> None:
     use_style()
 
 
+def notebook_path() -> Path:
+    """The brief's notebook: the project's ``notebooks/`` copy if there is one, else the package's.
+
+    In a clone both are the same file (the package's is a link to ``notebooks/``).
+    """
+    mine = config.PROJECT_ROOT / "notebooks" / NOTEBOOK
+    if mine.is_file():
+        return mine
+    return Path(str(resources.files("mcr_analysis.data").joinpath(NOTEBOOK)))
+
+
 def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: str | os.PathLike | None = None,
                *, notebook: str | os.PathLike | None = None, timeout: int = 600, paper: str = "a4") -> Path:
     """Run notebook 4.0 for one axis with papermill and export an HTML brief without code.
@@ -445,7 +458,8 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
     out_dir : path, optional
         Default ``config.BRIEFS_DIR`` (``figures/briefs``); created if missing.
     notebook : path, optional
-        Default ``notebooks/`` :data:`NOTEBOOK` of the project.
+        Default :func:`notebook_path`.  It runs in the project root, so that
+        :mod:`mcr_analysis.config` in the kernel finds the same project.
     timeout : int
         Seconds allowed per cell.
     paper : {"a4", "letter"}
@@ -475,7 +489,7 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
 
     _check_axis_lang(axis, lang)
     css = print_css(paper)  # checks paper before any kernel starts
-    notebook = Path(notebook) if notebook else config.PROJECT_ROOT / "notebooks" / NOTEBOOK
+    notebook = Path(notebook) if notebook else notebook_path()
     if not notebook.is_file():
         raise FileNotFoundError(f"the brief notebook {notebook} does not exist")
     found = sorted(p.name for p in config.RAW_DIR.iterdir() if p.is_dir()) if config.RAW_DIR.is_dir() else []
@@ -495,7 +509,7 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
         executed = Path(tmp) / notebook.name
         papermill.execute_notebook(
             str(notebook), str(executed), parameters={"axis": axis, "round": round, "lang": lang},
-            kernel_name="python3", progress_bar=False, log_output=False, cwd=str(notebook.parent),
+            kernel_name="python3", progress_bar=False, log_output=False, cwd=str(config.PROJECT_ROOT),
             execution_timeout=timeout, report_mode=False, extra_arguments=list(_KERNEL_ARGUMENTS))
         nb = nbformat.read(executed, as_version=4)
     exporter = HTMLExporter(template_name="lab", template_file="mcr_brief.html.j2",
@@ -513,26 +527,3 @@ def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: s
         outs.write_text(path.name, body)
     return path
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m mcr_analysis.brief --axis ID [--round R] [--lang es|en] [--out DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m mcr_analysis.brief",
-                                     description="Write the HTML seminar brief of one axis.")
-    parser.add_argument("--axis", required=True, help=f"axis id: {', '.join(taxonomy.axes().ids)}")
-    parser.add_argument("--round", default=None,
-                        help="round (sub-folder of data/raw); default the latest.  With a previous round in "
-                             "data/raw the brief gains a section on what changed since it")
-    parser.add_argument("--lang", default=config.DEFAULT_LANG, choices=taxonomy.LANGS)
-    parser.add_argument("--out", default=None, help="output folder; default figures/briefs")
-    parser.add_argument("--paper", default="a4", choices=("a4", "letter"), help="printed page size; default a4")
-    args = parser.parse_args(argv)
-    try:
-        path = make_brief(args.axis, args.round or None, args.lang, args.out, paper=args.paper)
-    except MCRDataError as exc:
-        parser.error(str(exc))
-    print(f"wrote {relative(path)}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

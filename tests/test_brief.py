@@ -206,11 +206,13 @@ def test_an_error_in_the_notebook_still_stops_the_brief(tmp_path):
     assert not out.exists() or not list(out.glob("*.html"))
 
 
-def test_main_reports_usage_errors(capsys):
-    with pytest.raises(SystemExit) as exc:
-        brief.main(["--axis", "nope"])
-    assert exc.value.code == 2
-    assert re.search(r"unknown axis 'nope'; expected one of: .*seguridad_alimentaria", capsys.readouterr().err)
+def test_the_notebook_ships_with_the_package_and_is_the_projects():
+    # In a clone the package's copy is a link to notebooks/: one source of truth.
+    from importlib import resources
+
+    shipped = resources.files("mcr_analysis.data").joinpath(brief.NOTEBOOK)
+    assert shipped.read_bytes() == (config.PROJECT_ROOT / "notebooks" / brief.NOTEBOOK).read_bytes()
+    assert brief.notebook_path() == config.PROJECT_ROOT / "notebooks" / brief.NOTEBOOK
 
 
 def test_make_brief_writes_html_with_sections_and_figures(tmp_path, capfd):

@@ -204,7 +204,7 @@ def test_cli_scores_writes_the_four_files(tmp_path, capsys):
     assert cli.main(["scores", "--tidy", str(tidy_csv), "--out", str(tmp_path / "p")]) == 0
     names = sorted(p.name for p in (tmp_path / "p").iterdir())
     assert names == ["mcr_pairwise.csv", "mcr_scores.csv", "mcr_scores.xlsx", "mcr_shared_themes.csv"]
-    assert "wrote" in capsys.readouterr().out
+    assert f"escrito {tmp_path / 'p' / 'mcr_scores.csv'}\n" in capsys.readouterr().out
 
 
 def test_text_longer_than_an_excel_cell_is_cut_in_the_workbook_only(tmp_path):

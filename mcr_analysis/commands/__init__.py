@@ -7,13 +7,15 @@ shows them.  A new subcommand is a new module and one line here.
 
 from __future__ import annotations
 
-from mcr_analysis.commands import appendix, check, compare, duplicates, ingest, scores, template, themes
+from mcr_analysis.commands import appendix, brief, check, compare, duplicates, ingest, init, scores, template, themes
 
 COMMANDS = [
+    init,
     ingest,
     scores,
     appendix,
     compare,
+    brief,
     themes,
     duplicates,
     template,

@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 
 from mcr_analysis import config
+from mcr_analysis.messages import msg
 
 __all__ = ["UsageError", "formats", "jobs", "out_path", "in_path", "missing_tidy", "usage_error", "check_environment",
            "exists", "check_out", "make_out", "read_tidy_arg",
-           "check_round"]
+           "check_round", "lang_of"]
 
 TIDY_SUFFIXES = (".csv", ".parquet")
 
@@ -25,9 +26,14 @@ class UsageError(Exception):
     """A mistake in the command's arguments or environment; the message says what to do."""
 
 
-def usage_error(command: str, message: str) -> int:
+def lang_of(args: argparse.Namespace) -> str:
+    """The language of a command's messages: its ``--lang``, else Spanish."""
+    return getattr(args, "lang", None) or config.DEFAULT_LANG
+
+
+def usage_error(command: str, message: str, lang: str = "es") -> int:
     """Print ``mcr COMMAND: error: MESSAGE`` on stderr and return the usage exit status, 2."""
-    print(f"mcr {command}: error: {message}", file=sys.stderr)
+    print(msg("cli_error", lang, command=command, message=message), file=sys.stderr)
     return 2
 
 
@@ -37,9 +43,7 @@ def formats(value: str) -> tuple[str, ...]:
     bad = [v for v in items if v not in config.DEFAULT_FORMATS]
     if not items or bad:
         raise argparse.ArgumentTypeError(
-            f"invalid formats {value!r}: expected a comma-separated list of "
-            f"{', '.join(config.DEFAULT_FORMATS)}"
-        )
+            msg("bad_formats", _lang(), value=repr(value), allowed=", ".join(config.DEFAULT_FORMATS)))
     return items
 
 
@@ -50,7 +54,7 @@ def jobs(value: str) -> int:
     except ValueError:
         n = 0
     if n < 1:
-        raise argparse.ArgumentTypeError(f"invalid --jobs {value!r}: expected a whole number >= 1")
+        raise argparse.ArgumentTypeError(msg("bad_jobs", _lang(), value=repr(value)))
     return n
 
 
@@ -125,12 +129,18 @@ def make_out(out: Path) -> Path:
     return out
 
 
+def _lang() -> str:
+    """The ``--lang`` of the command line being parsed (argument types see only their value)."""
+    from mcr_analysis import cli
+
+    return cli.current_lang()
+
+
 def missing_tidy(args: argparse.Namespace) -> bool:
     """Whether ``args.tidy`` is missing (then the usage error is printed)."""
     if exists(args.tidy):
         return False
-    usage_error(args.command, f"{args.tidy} does not exist; expected the tidy table "
-                "written by 'mcr ingest' (run it first, or pass --tidy FILE)")
+    usage_error(args.command, msg("missing_tidy", lang_of(args), path=args.tidy), lang_of(args))
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
+from mcr_analysis.messages import msg
 from mcr_analysis.commands._common import (
     check_out, formats, in_path, jobs, make_out, missing_tidy, out_path, read_tidy_arg,
 )
@@ -16,6 +17,9 @@ KINDS = ("auto", "venn", "upset")
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr appendix``."""
+    from mcr_analysis.cli import current_lang
+
+    lang = current_lang()
     p.add_argument("--tidy", type=in_path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
     p.add_argument("--out", type=out_path, default=config.APPENDIX_DIR,
@@ -23,15 +27,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "table holds several rounds)")
     p.add_argument("--round", default=None, help="round to draw (a sub-folder of data/raw); default: the latest")
     p.add_argument("--formats", type=formats, default=config.DEFAULT_FORMATS,
-                   help="comma-separated among svg,pdf,png; default: all three")
+                   help=msg("opt_formats", lang))
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
-                   help="language of titles and labels; default: es")
+                   help=msg("opt_lang_figures", lang))
     p.add_argument("--kind", choices=KINDS, default="auto",
-                   help="diagram kind: auto (Venn up to 5 organisms, UpSet above), venn or upset")
+                   help=msg("opt_kind", lang))
     p.add_argument("--jobs", type=jobs, default=None,
-                   help="parallel rendering processes; default: all cores")
+                   help=msg("opt_jobs", lang))
     p.add_argument("--source-line", default=None,
-                   help="text of the source line under each figure; default: the standard one")
+                   help=msg("opt_source_line", lang))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from mcr_analysis import config
+from mcr_analysis.messages import msg
 from mcr_analysis.commands._common import UsageError, check_out, exists, in_path, make_out, out_path
 
 NAME = "ingest"
@@ -14,6 +15,9 @@ HELP = "load the Excel submissions into the tidy and rejects tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr ingest``."""
+    from mcr_analysis.cli import current_lang
+
+    lang = current_lang()
     p.add_argument("raw_dir", nargs="?", type=in_path, default=config.RAW_DIR,
                    help="folder (or one .xlsx file) of submissions; default: data/raw")
     p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
@@ -22,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true",
                    help="write the outputs even when no row was loaded, replacing a previous non-empty tidy table")
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
-                   help="language of the validation report; default: es")
+                   help=msg("opt_lang_report", lang))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,3 +66,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"mcr ingest: --strict: {len(result.rejects)} rejected rows", file=sys.stderr)
         return 1
     return 0
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is under it, with forward slashes."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return Path(path).as_posix()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
+from mcr_analysis.messages import msg
 from mcr_analysis.commands._common import check_out, in_path, make_out, missing_tidy, out_path, read_tidy_arg
 
 NAME = "scores"
@@ -13,6 +14,9 @@ HELP = "convergence, pairwise and shared-theme tables"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr scores``."""
+    from mcr_analysis.cli import current_lang
+
+    lang = current_lang()
     p.add_argument("--tidy", type=in_path, default=config.TIDY_CSV,
                    help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
     p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
@@ -48,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
         tables["duplicates"] = find_duplicates(tidy, reference_dir=config.reference_dir())  # a workbook sheet
         written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
-        print(f"wrote {path}")
+        print(msg("wrote", args.lang, path=path))
     return 0

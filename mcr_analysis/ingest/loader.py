@@ -378,7 +378,7 @@ def _files(path: Path) -> tuple[Path, list[_discover.Entry]]:
 
 
 def load_submissions(path: str | Path, root: str | Path | None = None,
-                     column_map: str | Path | _header.ColumnMap | None = None) -> LoadResult:
+                     column_map: str | Path | _header.ColumnMap | None = None, progress=None) -> LoadResult:
     """Load every submission under ``path`` (a folder, recursively, or one workbook).
 
     Parameters
@@ -391,6 +391,9 @@ def load_submissions(path: str | Path, root: str | Path | None = None,
     column_map : str, Path or ColumnMap, optional
         The analyst's explicit column mappings (:func:`read_column_map_file`);
         default the project's ``data/reference/column_map.tsv`` when it exists.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each file (the command line's
+        progress bar); nothing is printed here.
 
     Returns
     -------
@@ -424,7 +427,7 @@ def load_submissions(path: str | Path, root: str | Path | None = None,
     token = _RUN.set(run)
     try:
         with _gc_paused():
-            result = _load_all(files, base)
+            result = _load_all(files, base, progress=progress)
     finally:
         _RUN.reset(token)
     return dataclasses.replace(result, warnings=_finish_warnings(run.warnings), columns=_finish_unread(run.unread))
@@ -447,7 +450,7 @@ def _gc_paused():
             gc.enable()
 
 
-def _load_all(files: list, base: Path, limits=None) -> LoadResult:
+def _load_all(files: list, base: Path, limits=None, progress=None) -> LoadResult:
     """The four frames of :class:`LoadResult` for ``files`` (entries or paths), relative to ``base``.
 
     ``limits`` (:class:`~mcr_analysis.ingest.limits.Limits`) bounds each file's read; default
@@ -477,6 +480,8 @@ def _load_all(files: list, base: Path, limits=None) -> LoadResult:
         rejects.extend(rej)
         infos.append(info)
         sheets.extend(sinfo)
+        if progress is not None:
+            progress(len(infos), len(files))
     return LoadResult(_finish_tidy(columns), _finish_rejects(rejects),
                       pd.DataFrame(infos, columns=FILE_COLUMNS).astype({c: "int64" for c in FILE_COLUMNS[5:9]}),
                       _finish_sheets(sheets))
