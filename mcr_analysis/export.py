@@ -179,12 +179,20 @@ def _stamp() -> dt.datetime:
     return stamp()
 
 
+def _label_or_value(label, value, lang: str) -> str:
+    """The name of a vocabulary id, or ``value`` itself when it is no id (a hand-made table)."""
+    try:
+        return label(value, lang)
+    except MCRDataError:
+        return value
+
+
 def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy with axis and criterion ids replaced by their names in ``lang``, rounds as numbers."""
     out = frame.copy()
     for col, label in (("axis", taxonomy.axis_label), ("criterion", taxonomy.criterion_label)):
         if col in out:
-            names = {v: label(v, lang) for v in out[col].unique()}
+            names = {v: _label_or_value(label, v, lang) for v in out[col].unique()}
             out[col] = out[col].map(names)
     if "round" in out and len(out) and out["round"].astype(str).str.fullmatch(r"\d+").all():
         out["round"] = out["round"].astype(str).astype("int64")  # a number, not text

@@ -97,8 +97,9 @@ def test_jaccard_heatmap_pooled_axis_and_missing_rows(tidy_small):
 
 # ----------------------------------------------------------------------------- counts, caption, source
 def test_convergence_cells_show_active_over_expected_organisms(tidy_small):
-    # transfronteriza: CAN, SICA, SELA have rows (n_expected 3); proyectos: all 3 active,
-    # normas: CAN only (index undefined, still counted "1/3").
+    # transfronteriza: CAN, SICA, SELA have rows; the participation table lists AEC, ALADI, CAN,
+    # MERCOSUR, SELA, SICA, so E = 6 organisms (issue 11); proyectos: 3 active of 6,
+    # normas: CAN only (index undefined, still counted "1/6").
     table = scores.convergence_table(tidy_small)
     with plots.style():
         fig = Figure(layout="constrained")
@@ -106,7 +107,7 @@ def test_convergence_cells_show_active_over_expected_organisms(tidy_small):
     texts = {(round(t.get_position()[0]), round(t.get_position()[1])): t.get_text() for t in hm.details}
     i = taxonomy.axes().ids.index("transfronteriza")
     crit = taxonomy.criteria().ids
-    assert texts == {(crit.index("proyectos"), i): "3/3", (crit.index("normas"), i): "1/3"}
+    assert texts == {(crit.index("proyectos"), i): "3/6", (crit.index("normas"), i): "1/6"}
     assert all(t.get_fontsize() >= 6 for t in hm.details + hm.annotations)
 
 

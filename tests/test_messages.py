@@ -69,6 +69,8 @@ def test_every_message_the_code_asks_for_exists_and_every_command_has_its_help()
     used = set()
     for path in [*PACKAGE.glob("*.py"), *PACKAGE.glob("commands/*.py")]:
         text = path.read_text(encoding="utf-8")
+        if "submission_messages" in text or path.name == "submission_messages.py":
+            continue  # the organisms' side has its own catalogue (tests/test_submission_messages.py)
         used |= set(re.findall(r"""\b(?:msg|stage|counter|usage_error\(NAME, msg)\(\s*["']([a-z][a-z0-9_]*)["']""",
                                text))
     used -= {"id", "nope"}

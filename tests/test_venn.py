@@ -457,7 +457,10 @@ def test_companion_table_shortens_long_themes_and_keeps_the_rest():
 
     overflow = pd.DataFrame({"region": ["CAN ∩ SICA", "CAN ∩ SICA"], "theme": [LONG, "Aduanas"]})
     lines = plots._table_lines(overflow, "es")
-    assert lines[0] == "Temas por región del diagrama:"
-    # "CAN ∩ SICA (2): " + the 196-character cut theme + "; Aduanas": 221 characters in 3 lines of 100
-    assert len(lines) == 4
-    assert " ".join(lines).endswith("Integración…; Aduanas")
+    # one paragraph per region (wrapped later to the page width): the header, then CAN ∩ SICA's
+    assert lines[0] == "Temas por región del diagrama:" and len(lines) == 2
+    head = "CAN ∩ SICA (2 temas): "
+    assert lines[1].startswith(head) and lines[1].endswith("Integración…; Aduanas")
+    # the long theme is cut between words to at most 200 characters, ellipsis included
+    cut = lines[1][len(head):-len("; Aduanas")]
+    assert len(cut) <= 200 and cut.endswith("…") and LONG.startswith(cut[:-1])
