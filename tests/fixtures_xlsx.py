@@ -165,6 +165,10 @@ def assert_columns_accounted(root: Path, result: LoadResult) -> None:
                     f"{sheet.source_file} {sheet.source_sheet}!{letter}{r} = {v!r}: neither read nor listed as unread")
 
 
+_TOTAL_WORDS = {"total", "totales", "subtotal", "subtotales", "total general", "grand total", "totals", "totais",
+                "total geral"}  # written out here, not read from headers.tsv
+
+
 def assert_accounted(root: Path, result: LoadResult) -> None:
     """Nothing lost: every data row on disk is in tidy or rejects, and nothing else is; columns too.
 
@@ -187,7 +191,9 @@ def assert_accounted(root: Path, result: LoadResult) -> None:
         for r in _ROW_NOTE.findall(notes):
             ws = openpyxl.load_workbook(root / source_file, data_only=True)[sheet]
             cells = [c.value for c in ws[int(r)] if c.value is not None and str(c.value).strip()]
-            assert len(cells) == 1, f"note or heading row {r} of {sheet} has {len(cells)} cells"
+            totals = (str(cells[0]).strip().rstrip(":").lower() in _TOTAL_WORDS
+                      and all(isinstance(c, (int, float)) for c in cells[1:]))
+            assert len(cells) == 1 or totals, f"note or heading row {r} of {sheet} has {len(cells)} cells"
 
 
 def build_messy_folder(root: Path) -> Path:

@@ -96,6 +96,7 @@ def parse_year(value: object) -> int | None | bool:
 
 _YEAR_TEXT = re.compile(r"\s*(\d{4})(?:\.0*)?\s*")
 _YEAR_SPAN = re.compile(r"\s*(\d{4})\s*(?:[-–—/]|a|al|to|até|hasta)\s*(\d{2}|\d{4}|[^\W\d_][\w ]*)\s*\.?\s*", re.I)
+_ONE_YEAR_IN_WORDS = re.compile(r"[^\W\d_][^\d]*?\b(\d{4})\b[^\d]*|(\d{4})\b[^\W\d_][^\d]*|(\d{4})\s+[^\W\d_][^\d]*")
 _DATE_TEXT = re.compile(r"\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](\d{4})|(\d{4})-\d{1,2}-\d{1,2}(?:[ T][\d:.]+)?)\s*")
 _NO_YEAR = {"s f", "sin fecha", "n d", "nd", "n a", "na", "no aplica", "sin dato", "sin datos", "tbd", "por definir",
             "a definir", "not applicable", "none", "ninguno", "x", "s d"}
@@ -115,6 +116,8 @@ def read_year(value: object) -> tuple[int | None | bool, str]:
     (2023, "year range '2023-2024': kept the first year, 2023")
     >>> read_year(datetime(2022, 5, 3))[0], read_year("en curso")
     (2022, (None, "'en curso' is not a year (it reads as a status): the year is left empty"))
+    >>> read_year("Desde 2020"), read_year("2019 en adelante")[0], read_year("entre 2019 y 2021")[0]
+    ((2020, "year 'Desde 2020': kept the one year it names, 2020"), 2019, False)
     >>> read_year("pronto")
     (False, '')
     """
@@ -140,6 +143,8 @@ def read_year(value: object) -> tuple[int | None | bool, str]:
         return y, f"date {text!r}: kept its year, {y}"
     if (m := _YEAR_SPAN.fullmatch(value)) and lo <= (y := int(m.group(1))) <= hi:
         return y, f"year range {text!r}: kept the first year, {y}"
+    if (m := _ONE_YEAR_IN_WORDS.fullmatch(text)) and lo <= (y := int(m.group(1) or m.group(2) or m.group(3))) <= hi:
+        return y, f"year {text!r}: kept the one year it names, {y}"
     from mcr_analysis.taxonomy import normalize_label, statuses
 
     key = normalize_label(text)

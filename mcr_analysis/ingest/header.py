@@ -35,6 +35,8 @@ FIELDS = ("organism", "axis", "matrix", "criterion", "theme", "initiative",
           "description", "year", "status", "partners", "body")
 """Fields a column can hold (``headers.tsv`` column ``field``; ``note`` words mark notes)."""
 HEADER_COLUMNS = ["field", "alias", "canonical", "lang", "note"]
+_ROW_WORDS = ("note", "total")
+"""Pseudo-fields of headers.tsv: words that mark a note row or a totals row, not a column."""
 _LANGS = {"es", "en", "pt"}
 _SOURCE_RANK = {"map": 3, "alias": 2, "criterion": 2, "words": 1}
 _WORD_MAX = 6
@@ -63,9 +65,9 @@ def check_header_rows(rows: list[dict], name: str = "headers.tsv") -> list[dict]
         if list(row) != HEADER_COLUMNS:
             raise MCRDataError(f"{where}: columns {list(row)}; expected exactly {HEADER_COLUMNS}")
         fld, alias = row["field"], row["alias"] or ""
-        if fld not in FIELDS + ("note",):
+        if fld not in FIELDS + _ROW_WORDS:
             raise MCRDataError(f"{where}: unknown field {fld!r} (alias {alias!r}); allowed: "
-                               f"{', '.join(FIELDS + ('note',))}")
+                               f"{', '.join(FIELDS + _ROW_WORDS)}")
         key = normalize_label(alias)
         if not key:
             raise MCRDataError(f"{where}: empty alias for field {fld!r}")
@@ -110,7 +112,7 @@ def _header_rows() -> tuple[dict, ...]:
 @functools.cache
 def header_aliases() -> dict[str, str]:
     """Folded header alias -> field (``headers.tsv``, note words excluded)."""
-    return {normalize_label(r["alias"]): r["field"] for r in _header_rows() if r["field"] != "note"}
+    return {normalize_label(r["alias"]): r["field"] for r in _header_rows() if r["field"] not in _ROW_WORDS}
 
 
 @functools.cache
@@ -131,13 +133,25 @@ def _note_words() -> tuple[str, ...]:
 
 
 @functools.cache
+def total_words() -> frozenset:
+    """Folded words that open a totals row below the data ("Total", "Subtotal", "Totais"…).
+
+    Examples
+    --------
+    >>> {"total", "subtotal", "total general", "totais"} <= total_words()
+    True
+    """
+    return frozenset(normalize_label(r["alias"]) for r in _header_rows() if r["field"] == "total")
+
+
+@functools.cache
 def raw_header_texts() -> frozenset:
     """Header aliases and criterion labels as commonly typed (as written, upper, lower, capitalised).
 
     Used to spot the header row of a stacked table among many data cells with
     set operations only.
     """
-    texts = [r["alias"] for r in _header_rows() if r["field"] != "note"]
+    texts = [r["alias"] for r in _header_rows() if r["field"] not in _ROW_WORDS]
     table = criteria().table
     texts += list(table["label_es"]) + list(table["label_en"]) + list(table["label_pt"])
     out = set()

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from mcr_analysis.ingest.cells import _empty, cell_text, column_letter, fill_merged, read_year
-from mcr_analysis.ingest.header import Header, _note_words, confirm_tables, field_texts
+from mcr_analysis.ingest.header import Header, _note_words, confirm_tables, field_texts, total_words
 from mcr_analysis.ingest.fields import _axes, _expand_marks, _mapped, _organisms, _status, _themes, criterion_ids
 from mcr_analysis.ingest.organism import partner_ids
 from mcr_analysis.taxonomy import axes, criteria, normalize_label
@@ -67,6 +67,27 @@ def heading_of(text: str) -> tuple[str, str, str] | None:
     if c_id and not a_id:
         return "criterion", c_id, ""
     return None
+
+
+@functools.cache
+def _total_initials() -> str:
+    """First letters of the total words, both cases (a cheap test before :func:`is_total_row`)."""
+    return "".join(sorted({c for w in total_words() for c in (w[0].lower(), w[0].upper())}))
+
+
+def is_total_row(row: list) -> bool:
+    """Whether ``row`` is a totals row: its first filled cell a total word, every other filled cell a number.
+
+    Examples
+    --------
+    >>> is_total_row(["Total", None, 12, "3"]), is_total_row(["Subtotal:"]), is_total_row(["Total", "Proyectos"])
+    (True, True, False)
+    """
+    cells = [v for v in row if not _empty(v)]
+    if not cells or not isinstance(cells[0], str) or normalize_label(cells[0]) not in total_words():
+        return False
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool)
+               or (isinstance(v, str) and v.strip().replace(".", "").replace(",", "").isdigit()) for v in cells[1:])
 
 
 def _has_text(row: list) -> bool:
@@ -117,6 +138,11 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
             if _is_note_text(single) or (r > last_table and blank_seen):
                 notes.append((r + 1, single))
                 continue
+        lead = raw[r][0] if raw[r] else ""
+        if (r not in forced and (lead.__class__ is str and lead[:1] in _total_initials() or _empty(lead))
+                and is_total_row(raw[r])):
+            notes.append((r + 1, " ".join(cell_text(v) for v in raw[r] if not _empty(v))))
+            continue
         data.append(r)
     return data, notes, headings
 

@@ -20,10 +20,18 @@ def _rows(name):
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-@pytest.mark.parametrize("row", [r for r in _rows("headers.tsv") if r["field"] != "note"],
+@pytest.mark.parametrize("row", [r for r in _rows("headers.tsv") if r["field"] not in ("note", "total")],
                          ids=lambda r: f"{r['field']}:{r['alias']}")
 def test_every_header_alias_names_its_field(row):
     assert h.classify(normalize_label(row["alias"]))[:2] == ("field", row["field"])
+
+
+@pytest.mark.parametrize("row", [r for r in _rows("headers.tsv") if r["field"] == "total"], ids=lambda r: r["alias"])
+def test_every_total_word_opens_a_totals_row(row):
+    from mcr_analysis.ingest.sheet import is_total_row
+
+    assert is_total_row([row["alias"], None, 7]) and is_total_row([None, row["alias"].upper() + ":"])
+    assert not is_total_row([row["alias"], "Proyectos"])
 
 
 @pytest.mark.parametrize("row", _rows("header_words.tsv"), ids=lambda r: r["word"])

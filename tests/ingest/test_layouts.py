@@ -29,6 +29,32 @@ def test_heading_of():
     assert heading_of("Pasos de frontera") is None
 
 
+def test_a_totals_row_below_the_data_is_a_note_not_a_reject(tmp_path):
+    build_workbook(tmp_path / "MERCOSUR.xlsx", {"Planilha1": [
+        ["Eixo", "Critério", "Tema", "Ação", "Ano"],
+        ["Cadeias de valor", "Projetos", "Integração produtiva", "Programa", 2021],
+        ["Energia sustentável", "Normas", "Biocombustíveis", "Acordo", 2020],
+        ["Total", None, None, 2, None],
+        ["Subtotal:"],
+    ]})
+    result = load(tmp_path)
+    assert result.tidy["initiative"].tolist() == ["Programa", "Acordo"]
+    assert result.rejects.empty
+    assert result.sheets.loc[0, "notes"] == "row 4: Total 2; row 5: Subtotal:"
+
+
+def test_a_row_opening_with_total_but_holding_text_is_data(tmp_path):
+    build_workbook(tmp_path / "CAN.xlsx", {"M": [
+        ["Eje", "Criterio", "Tema", "Iniciativa"],
+        ["Total", "Proyectos", "Calidad", "Red andina"],
+    ]})
+    result = load(tmp_path)
+    # "Total" is no axis: the row is rejected for its axis, never hidden as a totals row
+    assert result.tidy.empty
+    assert result.rejects.loc[0, "value"] == "Total"
+    assert result.rejects.loc[0, "reason"].startswith("unknown axis 'Total'")
+
+
 def test_criterion_headings_set_the_criterion_of_the_rows_below(tmp_path):
     build_workbook(tmp_path / "CAN.xlsx", {"Matriz": [
         ["Eje", "Tema", "Iniciativa"],

@@ -35,6 +35,11 @@ def load(root):
     ("en curso", None, "'en curso' is not a year (it reads as a status): the year is left empty"),
     ("Em andamento", None, "'Em andamento' is not a year (it reads as a status): the year is left empty"),
     ("s/f", None, "'s/f' gives no year: the year is left empty"),
+    ("Desde 2020", 2020, "year 'Desde 2020': kept the one year it names, 2020"),
+    ("a partir de 2019", 2019, "year 'a partir de 2019': kept the one year it names, 2019"),
+    ("2018 en adelante", 2018, "year '2018 en adelante': kept the one year it names, 2018"),
+    ("2019, 2021", False, ""), ("entre 2019 y 2021", False, ""), ("Fase 2 de 2020", False, ""),
+    ("desde 1850", False, ""),
     ("pronto", False, ""), (1850, False, ""), (2023.5, False, ""), (True, False, ""), ("20234", False, ""),
 ])
 def test_read_year(value, year, warning):
