@@ -34,7 +34,7 @@ import pandas as pd
 from mcr_analysis.ingest import LoadResult, load_submissions
 from mcr_analysis.ingest import header as _header, readers
 from mcr_analysis.ingest.cells import column_letter
-from mcr_analysis.ingest.template_marker import SKIP_REASONS
+from mcr_analysis.ingest.template_marker import SKIP_REASONS, template_round
 from mcr_analysis.submission_messages import localise_reason, msg
 from mcr_analysis.taxonomy import MCRDataError
 
@@ -183,7 +183,8 @@ def check_file(path: str | Path, lang: str = "es", round_: str | None = None) ->
     lang : {"es", "en", "pt"}
         Language of the messages.
     round_ : str, optional
-        The round; default :func:`round_of` the file's folder.
+        The round; default :func:`round_of` the file's folder, else the round the
+        MCR template was written for (its marker), else ``""``.
 
     Returns
     -------
@@ -217,7 +218,9 @@ def check_file(path: str | Path, lang: str = "es", round_: str | None = None) ->
         problems.append(Problem("error", "", None, "", "", "", "no data rows", msg("chk_no_rows", lang)))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     problems.sort(key=lambda p: (p.sheet != "", p.sheet, p.row or 0, _column_key(p.cell), order[p.severity]))
-    return CheckResult(path, round_ if round_ is not None else round_of(path), lang, result, problems)
+    if round_ is None:
+        round_ = round_of(path) or template_round(path)
+    return CheckResult(path, round_, lang, result, problems)
 
 
 def _has_warnings(result: LoadResult) -> bool:

@@ -202,7 +202,7 @@ def build_template(organism: str, round_: str, lang: str = "es", prefill: pd.Dat
     _validations(data, ranges, names["lists"], organism, lang, last)
     _instructions(book.create_sheet(names["instructions"], 1), organism, lang, names["data"])
     book.custom_doc_props.append(StringProperty(
-        name=PROPERTY, value=marker_value({names["instructions"]: "instructions", names["lists"]: "list"})))
+        name=PROPERTY, value=marker_value({names["instructions"]: "instructions", names["lists"]: "list"}, str(round_))))
     book.properties.creator = "mcr_analysis.template"
     book.properties.title = msg("tpl_title", lang, organism=organisms().label(organism, vlang), round=round_)
     book.active = 0

@@ -187,10 +187,20 @@ def test_unreadable_and_csv_files_get_a_problems_sheet(tmp_path, capsys):
     assert values["C2"].data_type == "s"
 
 
-def test_round_from_the_folder_or_the_option(tmp_path, capsys):
+def test_round_from_the_folder_the_template_or_the_option(tmp_path, capsys):
+    # a template written for 2025 (its marker), saved in a folder that names no round
     path = _filled_template(tmp_path / "Descargas", [GOOD])
-    assert check.check_file(path).round == ""
-    assert cli.main(["check", str(path), "--out", str(tmp_path)]) == 0
+    assert check.check_file(path).round == "2025"
+    # a folder that names a round wins over the template's marker
+    moved = tmp_path / "2024" / "CAN.xlsx"
+    moved.parent.mkdir()
+    moved.write_bytes(path.read_bytes())
+    assert check.check_file(moved).round == "2024"
+    # a workbook that is not a template, in a folder with no round, has none
+    plain = tmp_path / "Descargas" / "otra.xlsx"
+    build_workbook(plain, {"M": [["Organismo", "Eje", "Criterio", "Tema"], ["CAN", "Energía", "Proyectos", "x"]]})
+    assert check.check_file(plain).round == ""
+    assert cli.main(["check", str(plain), "--out", str(tmp_path)]) in (0, 1)
     assert "(sin ronda)" in capsys.readouterr().out
     assert cli.main(["check", str(path), "--round", "2026", "--out", str(tmp_path), "--lang", "pt"]) == 0
     assert "(rodada 2026)" in capsys.readouterr().out
