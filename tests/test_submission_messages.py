@@ -1,4 +1,4 @@
-"""Tests of mcr_analysis.submission_messages: the catalogue row by row, msg, localise_reason."""
+"""The organisms' side of the catalogue (mcr_analysis.messages): texts, Excel limits, localise_reason."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from fixtures_xlsx import build_workbook
 
 from mcr_analysis import ingest
-from mcr_analysis.submission_messages import LANGS, _check, catalogue, localise_reason, msg
+from mcr_analysis.messages import LANGS, catalogue, localise_reason, msg
 from mcr_analysis.taxonomy import MCRDataError
 
 

@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``mcr check``; return 0 when clean, 1 when there are problems, 2 on a usage error."""
     from mcr_analysis.check import check_file, summary_text, write_reviewed_copy
-    from mcr_analysis.submission_messages import msg
+    from mcr_analysis.messages import msg
 
     lang = args.lang
     if not args.file.exists():

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``mcr template``; return the exit status."""
     from mcr_analysis import template
     from mcr_analysis.ingest import read_tidy
-    from mcr_analysis.submission_messages import msg
+    from mcr_analysis.messages import msg
     from mcr_analysis.taxonomy import organisms
 
     lang = args.lang
