@@ -142,9 +142,12 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), i) for p, i in [
     (r"^not a readable CSV file: (?P<detail>.*)$", "f_csv_unreadable"),
     (r"^not a readable workbook: (?P<detail>.*?)(?:; open it in Excel or LibreOffice and save it as \.xlsx)?$",
      "r_unreadable"),
+    # the archive checks of mcr_analysis.safety ("<file>: ..."), before any reading
+    (r"^(?:[^:]*: )?not a readable workbook \(not a zip archive: (?P<detail>.*?)\); expected", "r_unreadable"),
+    (r"^(?:[^:]*: )?(?P<detail>zip archive without \S+), not an? ", "r_unreadable"),
     (r"^Excel lock file", "r_lock_file"),
     (r"^legacy \.xls workbook", "r_legacy_xls"),
-    (r"^(?:.*?: )?encrypted workbook or legacy \.xls", "r_encrypted"),
+    (r"^(?:.*?: )?encrypted workbook", "r_encrypted"),
     (r"possible zip bomb", "r_zip_bomb"),
 ]]
 
