@@ -239,7 +239,7 @@ def _arguments(id_: str, m: re.Match, lang: str) -> dict:
     elif id_ in ("r_missing_organism", "o_meta_says", "r_sheet_skipped_row"):
         g["sub"] = localise(g["sub"], lang)
     elif id_ == "r_no_organism":
-        g["whys"] = "; ".join(localise(w, lang) for w in g["whys"].split("; ") if w)
+        g["whys"] = "; ".join(localise(w, lang) for w in re.split(r"; (?=the )", g["whys"]) if w)
     elif id_ == "r_conflict":
         g["who1"], g["who2"] = localise(g["who1"], lang), localise(g["who2"], lang)
     elif id_ in ("o_several", "o_file_conflict", "o_who"):
