@@ -142,7 +142,7 @@ def _run(argv: list[str], lang: str) -> int:
         check_environment(args.command)
         return command.run(args)
     except (UsageError, OutputBusyError) as exc:
-        return usage_error(args.command, str(exc))
+        return usage_error(args.command, str(exc), lang)
     except (MCRDataError, FileNotFoundError) as exc:
         print(msg("cli_error", lang, command=f"{args.command}", message=exc), file=sys.stderr)
         return 1
