@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def check_out(out: Path, raw: Path | None) -> None:
     blocker = next((p for p in (out, *out.parents) if exists(p)), None)
     if blocker is not None and not blocker.is_dir():
         if blocker == out:
-            raise UsageError(msg("out_is_file", _lang(), path=out))
+            raise UsageError(msg("out_file", _lang(), out=out))
         raise UsageError(msg("out_blocked", _lang(), out=out, blocker=blocker))
     if blocker is not None and not os.access(blocker, os.W_OK | os.X_OK):
         raise UsageError(msg("out_not_writable", _lang(), out=out, blocker=blocker))
@@ -157,7 +158,9 @@ def read_tidy_arg(tidy: Path):
     try:
         return read_tidy(tidy)
     except MCRDataError as exc:
-        raise UsageError(msg("tidy_unreadable", _lang(), path=tidy, detail=exc)) from None
+        detail = re.sub(r"^not a tidy MCR table[:;] ", "", str(exc).removeprefix(f"{tidy}: "))
+        detail = re.sub(r"; (?:expected|run) .*'mcr ingest'.*$", "", detail)  # the message says what to pass
+        raise UsageError(msg("tidy_unreadable", _lang(), path=tidy, detail=detail)) from None
 
 
 def check_round(args: argparse.Namespace, tidy) -> bool:
