@@ -18,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     from mcr_analysis.messages import msg
 
     lang = current_lang()
-    p.add_argument("file", type=Path, help=msg("opt_check_file", lang))
+    p.add_argument("file", type=Path, metavar=msg("metavar_file", lang), help=msg("opt_check_file", lang))
     p.add_argument("--lang", choices=("es", "en", "pt"), default=config.DEFAULT_LANG,
                    help=msg("opt_check_lang", lang))
     p.add_argument("--round", dest="round_", metavar="ROUND", default=None,
