@@ -284,7 +284,8 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
         stacked = sheets[sheets["layout"].str.startswith("stacked:")]
         lines += [f"## {t('report_tables')}", ""]
         lines += _table(t("report_tables_header").split("|"), [
-            [s.source_file, s.source_sheet, _rows_text(s.fields, lang)] for s in stacked.itertuples(index=False)])
+            [s.source_file, s.source_sheet, _rows_text(s.fields, lang, fields=True)]
+            for s in stacked.itertuples(index=False)])
     missing = missing_organisms(result)
     lines += [f"## {t('report_missing')}", ""]
     if missing.empty:
@@ -306,13 +307,15 @@ _FIELD = re.compile(r"\b([A-Z]+(?:\.\.[A-Z]+)?)=(marks:)?([a-z_]+)\b")
 _HEADING = re.compile(r"\((axis|criterion) ([a-z_]+)\)")
 
 
-def _rows_text(text: str, lang: str) -> str:
+def _rows_text(text: str, lang: str, fields: bool = False) -> str:
     """A sheet's notes, headings or tables (``"row 3: ..."``) in ``lang``, internal ids in parentheses.
 
     Examples
     --------
-    >>> _rows_text("row 3: A=axis, B..C=marks:proyectos; row 9: PROYECTOS (criterion proyectos)", "es")
-    'fila 3: A=Eje (axis), B..C=marcas de Proyectos (proyectos); fila 9: PROYECTOS (Criterio: proyectos)'
+    >>> _rows_text("row 3: A=axis, B..C=marks:proyectos", "es", fields=True)
+    'fila 3: A=Eje (axis), B..C=marcas de Proyectos (proyectos)'
+    >>> _rows_text("row 9: PROYECTOS (criterion proyectos); row 20: IVA=impuesto", "pt")
+    'linha 9: PROYECTOS (Critério: proyectos); linha 20: IVA=impuesto'
     """
     def field(m: re.Match) -> str:
         col, marks, id_ = m.groups()
@@ -324,7 +327,7 @@ def _rows_text(text: str, lang: str) -> str:
 
     out = _ROW.sub(lambda m: msg("report_row", lang, row=m.group(1)) + ": ", text)
     out = _HEADING.sub(lambda m: f"({msg('field_' + m.group(1), lang)}: {m.group(2)})", out)
-    return _FIELD.sub(field, out)
+    return _FIELD.sub(field, out) if fields else out
 
 
 def _shown(path: Path) -> str:

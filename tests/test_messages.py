@@ -23,7 +23,7 @@ def _rows(name: str) -> list[list[str]]:
 
 
 FRAGMENTS = {"r_closest", "r_or", "r_of_sheet", "w_closest_status", "o_body_of", "s_hidden", "u_hidden_column",
-             "chk_line", "chk_more", "chk_infos"}
+             "chk_line", "chk_more", "chk_infos", "ingest_file_reason"}
 TABLES = {name: _rows(name) for name in messages.TABLES}
 ROWS = [row for rows in TABLES.values() for row in rows[1:]]
 
