@@ -97,6 +97,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), i) for p, i in [
      r"(?:; closest allowed value: (?P<id>\w+) \(" + _q("label") + r"\))?", "w_unknown_status"),
     (r"^date " + _q("value") + r": kept its year, (?P<year>\d+)", "w_date_year"),
     (r"^year range " + _q("value") + r": kept the first year, (?P<year>\d+)", "w_year_range"),
+    (r"^year " + _q("value") + r": kept the one year it names, (?P<year>\d+)", "w_year_words"),
     (r"^" + _q("value") + r" is not a year \(it reads as a status\)", "w_status_as_year"),
     (r"^" + _q("value") + r" gives no year", "w_no_year"),
     (r"^unknown body " + _q("value") + r": not an organism nor a body", "w_unknown_body"),

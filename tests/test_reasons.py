@@ -83,6 +83,7 @@ SAMPLES = {
                         "wordings)",
     "w_date_year": "date '2021-03-01': kept its year, 2021",
     "w_year_range": "year range '2020-2022': kept the first year, 2020",
+    "w_year_words": "year 'Desde 2020': kept the one year it names, 2020",  # cells.read_year (main, 77160d2)
     "w_status_as_year": "'En curso' is not a year (it reads as a status): the year is left empty",
     "w_no_year": "'s/f' gives no year: the year is left empty",
     "w_unknown_body": "unknown body 'X': not an organism nor a body of an integration system in bodies.tsv; the row "
