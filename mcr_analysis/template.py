@@ -14,9 +14,11 @@
 
 A custom document property (:mod:`mcr_analysis.ingest.template_marker`) names
 the instructions and list sheets, so the loader reports them as template
-sheets instead of reading them.  Headers and list values are the vocabulary's
-Spanish or English labels (Spanish in a Portuguese template: the loader knows
-no Portuguese labels); everything else follows ``lang``.
+sheets instead of reading them.  Headers are in ``lang`` (``headers.tsv`` has
+Spanish, English and Portuguese ones, all read back by the loader); list values
+are the vocabulary's Spanish or English labels (Spanish in a Portuguese
+template: the vocabulary has no Portuguese labels); everything else follows
+``lang``.
 
 Examples
 --------
@@ -24,7 +26,7 @@ Examples
 >>> book.sheetnames, book["Listas"].sheet_state
 (['Matriz', 'Instruções', 'Listas'], 'hidden')
 >>> [c.value for c in book["Matriz"][HEADER_ROW]][:4]
-['Organismo', 'Eje', 'Matriz', 'Criterio']
+['Organismo', 'Eixo', 'Matriz', 'Critério']
 >>> book["Matriz"]["A2"].value
 'Organismo: Organización del Tratado de Cooperación Amazónica'
 """
