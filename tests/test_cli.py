@@ -284,10 +284,14 @@ def test_a_second_run_into_a_busy_folder_stops_with_a_usage_error(tmp_path, caps
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(outputs, "LOCK_WAIT", 0.1)
-        assert cli.main(["ingest", str(_raw(tmp_path, bad=True)), "--out", str(out)]) == 2
+        assert cli.main(["ingest", str(_raw(tmp_path, bad=True)), "--out", str(out), "--lang", "en", "-q"]) == 2
         assert capsys.readouterr().err == (
             f"mcr ingest: error: {out} is being written by another mcr run (its lock .mcr.lock is held); wait for "
             "that run to finish and try again, or choose another output folder with --out\n")
+        assert cli.main(["ingest", str(_raw(tmp_path, bad=True)), "--out", str(out), "-q"]) == 2
+        assert capsys.readouterr().err == (
+            f"mcr ingest: error: {out} lo está escribiendo otra ejecución de mcr (su bloqueo .mcr.lock está tomado); "
+            "espere a que termine y vuelva a intentarlo, o elija otra carpeta de salida con --out\n")
     finally:
         holder.kill()
         holder.communicate()
