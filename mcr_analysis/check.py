@@ -6,7 +6,7 @@ reject and warning on its cell: the sheet and row the loader names, and the
 column whose header text is the loader's ``column`` (a problem of a whole row
 goes to the row's first cell; a problem of the file or of a sheet has no
 cell).  Messages come from the organisms' catalogue
-(:func:`mcr_analysis.submission_messages.localise_reason`) in the chosen
+(:func:`mcr_analysis.messages.localise_reason`) in the chosen
 language.  :func:`write_reviewed_copy` writes the annotated copy
 ``<name>_revisado.xlsx``; the original is only read.
 
@@ -35,7 +35,7 @@ from mcr_analysis.ingest import LoadResult, load_submissions
 from mcr_analysis.ingest import header as _header, readers
 from mcr_analysis.ingest.cells import column_letter
 from mcr_analysis.ingest.template_marker import SKIP_REASONS, template_round
-from mcr_analysis.submission_messages import localise_reason, msg
+from mcr_analysis.messages import localise_reason, msg
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = ["Problem", "CheckResult", "SEVERITIES", "check_file", "round_of", "where", "summary_text",

@@ -141,8 +141,28 @@ def _run(argv: list[str], lang: str) -> int:
     try:
         check_environment(args.command)
         return command.run(args)
-    except (UsageError, OutputBusyError) as exc:
-        return usage_error(args.command, str(exc))
+    except UsageError as exc:
+        return usage_error(args.command, str(exc), lang)
+    except OutputBusyError as exc:
+        return usage_error(args.command, _busy(exc, lang), lang)
     except (MCRDataError, FileNotFoundError) as exc:
-        print(msg("cli_error", lang, command=f"{args.command}", message=exc), file=sys.stderr)
+        print(msg("cli_error", lang, command=f"{args.command}", message=_data_error(exc, lang)), file=sys.stderr)
         return 1
+
+
+def _busy(exc: OutputBusyError, lang: str) -> str:
+    """The busy-folder message of :mod:`mcr_analysis.outputs` in ``lang``."""
+    found = re.match(r"(?P<path>.*) is being written by another mcr run \(its lock (?P<lock>\S+) is held\)", str(exc))
+    return msg("out_busy", lang, **found.groupdict()) if found else str(exc)
+
+
+def _data_error(exc: Exception, lang: str) -> str:
+    """A library's data error in ``lang`` when it is one of the loader's reasons (a file that cannot be read)."""
+    from mcr_analysis.reasons import localise, reason_id
+
+    text = str(exc)
+    file, sep, rest = text.partition(": ")
+    for candidate, prefix in ((rest, f"{file}: ") if sep else (text, ""), (text, "")):
+        if reason_id(candidate) != "r_untranslated":
+            return prefix + localise(candidate, lang)
+    return text

@@ -1,12 +1,31 @@
-"""The messages of the ``mcr`` command line, in Spanish, English and Portuguese.
+"""Every text a person reads from ``mcr``, in Spanish, English and Portuguese: one catalogue.
 
-One catalogue, ``mcr_analysis/data/messages.tsv`` (columns ``id``, ``es``,
-``en``, ``pt``), holds every text the command line itself prints: help,
-usage errors, progress stages and summaries.  Placeholders are written
-``{name}`` and every language of a message uses the same ones.  The table is
-checked when first read: the header, unique non-empty ids, no empty text, the
-same placeholders in every language.  (The loader's reject reasons and the
-figures' texts have their own tables.)
+The catalogue is one set of ids kept in four package tables, one per
+audience, all with the columns ``id``, ``es``, ``en``, ``pt``:
+
+- ``messages.tsv``: the command line itself (help, usage errors, progress
+  stages, summaries, "wrote ..." lines);
+- ``messages_submission.tsv``: the organisms' side (the template and
+  ``mcr check``);
+- ``messages_reasons.tsv``: the loader's reject, skip and warning reasons,
+  file and sheet statuses and where a file's organism came from, as
+  :func:`localise_reason` writes them;
+- ``messages_report.tsv``: the validation report and the analysts' workbook
+  ``mcr_tidy.xlsx``.
+
+Why four tables and not one: each is short enough for the person who
+translates or reviews one audience's texts (a focal point's wording is
+reviewed apart from the analysts'), and a change to one audience does not
+touch the others' file.  Why one catalogue: they are read, checked and
+looked up by this one module, so an id means one text everywhere.  Every
+table is checked when the catalogue is first read: its header, non-empty ids
+unique across **all** the tables, no empty text, and the same ``{name}``
+placeholders in every language; every problem is named in one
+:class:`~mcr_analysis.taxonomy.MCRDataError`.
+
+The loader writes its reasons in English, with internal ids (the machine
+CSVs keep them so); :func:`localise_reason` turns each into the catalogue
+message in the reader's language, internal ids only in parentheses.
 
 Examples
 --------
@@ -14,6 +33,10 @@ Examples
 'wrote data/processed/mcr_scores.csv'
 >>> msg("strict_rejects", "es", n=3)
 '--strict: 3 filas rechazadas'
+>>> msg("chk_round", "pt", round="2025")
+'rodada 2025'
+>>> localise_reason("invalid year: expected a whole number from 1900 to 2100", "es")
+'Año no válido: se espera un número entero de 1900 a 2100'
 >>> LANGS
 ('es', 'en', 'pt')
 """
@@ -27,13 +50,15 @@ from importlib import resources
 
 from mcr_analysis.taxonomy import MCRDataError
 
-__all__ = ["LANGS", "DEFAULT_LANG", "msg", "catalogue", "placeholders"]
+__all__ = ["LANGS", "DEFAULT_LANG", "TABLES", "msg", "catalogue", "placeholders", "localise_reason",
+           "vocabulary_lang", "allowed_labels"]
 
 LANGS = ("es", "en", "pt")
 """Languages of the catalogue, in the order of its columns."""
 DEFAULT_LANG = "es"
 COLUMNS = ("id", *LANGS)
-TABLE = "messages.tsv"
+TABLES = ("messages.tsv", "messages_submission.tsv", "messages_reasons.tsv", "messages_report.tsv")
+"""The package tables of the catalogue (``mcr_analysis/data/``)."""
 
 
 def placeholders(text: str) -> set[str]:
@@ -47,39 +72,63 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
 
 
-def _check(rows: list[list[str]]) -> dict[str, dict[str, str]]:
-    """The catalogue as ``{id: {lang: text}}``, or MCRDataError naming every bad row."""
-    if not rows or tuple(rows[0]) != COLUMNS:
-        raise MCRDataError(f"package table {TABLE}: header {rows[0] if rows else []!r}; "
-                           f"expected {list(COLUMNS)!r}")
-    problems, table = [], {}
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(COLUMNS):
-            problems.append(f"row {number}: {len(row)} columns, expected {len(COLUMNS)}")
+def _check(tables: dict[str, list[list[str]]]) -> dict[str, dict[str, str]]:
+    """The catalogue of ``{table name: TSV rows (header first)}``, or MCRDataError naming every bad row."""
+    problems, out, where = [], {}, {}
+    for name, rows in tables.items():
+        if not rows or tuple(rows[0]) != COLUMNS:
+            problems.append(f"{name}: header {rows[0] if rows else []!r}; expected {list(COLUMNS)!r}")
             continue
-        id_, *texts = row
-        if not id_ or id_ in table:
-            problems.append(f"row {number}: id {id_!r} is empty or repeated")
-            continue
-        empty = [lang for lang, text in zip(LANGS, texts) if not text.strip()]
-        if empty:
-            problems.append(f"row {number} ({id_}): no text in {', '.join(empty)}")
-        fields = [placeholders(text) for text in texts]
-        if any(f != fields[0] for f in fields[1:]):
-            problems.append(f"row {number} ({id_}): placeholders differ between languages: "
-                            + "; ".join(f"{lang} {sorted(f)}" for lang, f in zip(LANGS, fields)))
-        table[id_] = dict(zip(LANGS, texts))
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) != len(COLUMNS):
+                problems.append(f"{name} row {number}: {len(row)} columns, expected {len(COLUMNS)}")
+                continue
+            id_, *texts = row
+            if not id_:
+                problems.append(f"{name} row {number}: empty id")
+                continue
+            if id_ in out:
+                problems.append(f"{name} row {number}: id {id_!r} repeats {where[id_]}")
+                continue
+            empty = [lang for lang, text in zip(LANGS, texts) if not text.strip()]
+            if empty:
+                problems.append(f"{name} row {number} ({id_}): no text in {', '.join(empty)}")
+            try:
+                fields = [placeholders(text) for text in texts]
+            except ValueError as exc:
+                problems.append(f"{name} row {number} ({id_}): bad placeholder ({exc})")
+            else:
+                if any(f != fields[0] for f in fields[1:]):
+                    problems.append(f"{name} row {number} ({id_}): placeholders differ between languages: "
+                                    + "; ".join(f"{lang} {sorted(f)}" for lang, f in zip(LANGS, fields)))
+            out[id_], where[id_] = dict(zip(LANGS, texts)), f"{name} row {number}"
     if problems:
-        raise MCRDataError(f"package table {TABLE}: " + "; ".join(problems))
-    return table
+        raise MCRDataError("message catalogue: " + "; ".join(problems))
+    return out
+
+
+def _read(name: str) -> list[list[str]]:
+    with resources.files("mcr_analysis.data").joinpath(name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 @functools.cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """The checked catalogue, ``{id: {"es": ..., "en": ..., "pt": ...}}`` (read once)."""
-    with resources.files("mcr_analysis.data").joinpath(TABLE).open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return _check(rows)
+    """The checked catalogue, ``{id: {"es": ..., "en": ..., "pt": ...}}`` (read once).
+
+    Raises
+    ------
+    MCRDataError
+        When a table's header is not ``id, es, en, pt``, an id is empty or
+        repeated (in any table), a text is empty, or the languages of a row
+        use different placeholders.
+
+    Examples
+    --------
+    >>> catalogue()["field_axis"]
+    {'es': 'Eje', 'en': 'Axis', 'pt': 'Eixo'}
+    """
+    return _check({name: _read(name) for name in TABLES})
 
 
 def msg(id_: str, lang: str | None = None, /, **fields: object) -> str:
@@ -94,14 +143,63 @@ def msg(id_: str, lang: str | None = None, /, **fields: object) -> str:
     --------
     >>> msg("unknown_lang", "pt", value="'fr'", allowed="es, en")
     "idioma não suportado 'fr'; esperava-se um de: es, en"
+    >>> msg("nope")
+    Traceback (most recent call last):
+    ...
+    mcr_analysis.taxonomy.MCRDataError: no message 'nope' in the catalogue (messages*.tsv)
     """
     lang = lang or DEFAULT_LANG
     if lang not in LANGS:
         raise MCRDataError(f"unknown language {lang!r}; expected one of: {', '.join(LANGS)}")
     entry = catalogue().get(id_)
     if entry is None:
-        raise MCRDataError(f"no message {id_!r} in {TABLE}")
+        raise MCRDataError(f"no message {id_!r} in the catalogue (messages*.tsv)")
     missing = placeholders(entry[lang]) - set(fields)
     if missing:
         raise MCRDataError(f"message {id_!r} needs {', '.join(sorted(missing))}")
     return entry[lang].format(**fields)
+
+
+def vocabulary_lang(lang: str) -> str:
+    """Language of the vocabulary labels shown for ``lang``: the vocabulary tables have ``es`` and ``en``.
+
+    Headers are the exception (``headers.tsv`` has Portuguese ones).
+
+    >>> vocabulary_lang("pt"), vocabulary_lang("en")
+    ('es', 'en')
+    """
+    return "en" if lang == "en" else "es"
+
+
+def allowed_labels(field: str, lang: str) -> str:
+    """The allowed values of ``axis`` or ``criterion`` as labels, internal ids in parentheses.
+
+    >>> allowed_labels("criterion", "en").split(", ")[2]
+    'Projects (proyectos)'
+    """
+    from mcr_analysis.taxonomy import axes, criteria
+
+    vocab = {"axis": axes, "criterion": criteria}[field]()
+    vlang = vocabulary_lang(lang)
+    return ", ".join(f"{vocab.label(i, vlang)} ({i})" for i in vocab.ids)
+
+
+def localise_reason(reason: str, lang: str = "es") -> str:
+    """The loader's ``reason`` (English, with internal ids) as a message in ``lang``.
+
+    Every reason the loader writes (rejects, warnings, unread columns,
+    skipped sheets and files) has a message (:mod:`mcr_analysis.reasons`
+    holds the patterns); internal ids and technical detail stay in
+    parentheses.  ``""`` stays ``""``.  A reason no pattern knows is kept,
+    marked as untranslated, so that nothing is hidden.
+
+    Examples
+    --------
+    >>> localise_reason("header 'Fuente' names no field the loader reads", "es")
+    'El encabezado «Fuente» no corresponde a ningún campo que lea el cargador'
+    >>> localise_reason("", "pt")
+    ''
+    """
+    from mcr_analysis.reasons import localise
+
+    return localise(reason, lang)

@@ -7,8 +7,9 @@
 CSV text that a spreadsheet would run as a formula is neutralised
 (:func:`mcr_analysis.safety.neutralise`; :func:`mcr_analysis.ingest.read_tidy`
 undoes it); the Parquet file keeps the values as loaded.  The same result gives
-the same bytes.  Report headings are Spanish by default, English with
-``lang="en"`` (``labels.tsv``); reject reasons are in English.
+the same bytes.  The report and the workbook are in the reader's language
+(Spanish by default, English, Portuguese; :mod:`mcr_analysis.messages`): the
+CSV files keep the loader's English reasons, stable for programs.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from mcr_analysis.ingest import LoadResult
 from mcr_analysis.outputs import output_set
 from mcr_analysis.round_participation import participation_table
 from mcr_analysis.safety import neutralise
-from mcr_analysis.taxonomy import MCRDataError, axes, text
+from mcr_analysis.messages import catalogue, localise_reason, msg, vocabulary_lang
+from mcr_analysis.reasons import kind, source_label, status_label
+from mcr_analysis.taxonomy import MCRDataError, axes, criteria
 
 __all__ = ["OUTPUT_NAMES", "write_ingest_outputs", "previous_tidy_rows", "validation_report", "missing_organisms",
            "reason_kind", "summary_text"]
@@ -49,8 +52,8 @@ def write_ingest_outputs(result: LoadResult, out_dir: str | Path, lang: str = "e
         What :func:`mcr_analysis.ingest.load_submissions` returned; not modified.
     out_dir : str or Path
         Output folder.
-    lang : {"es", "en"}
-        Language of the validation report's headings.
+    lang : {"es", "en", "pt"}
+        Language of the validation report and of the workbook's texts.
     force : bool
         When False, a result with no tidy row never replaces a previous
         non-empty ``mcr_tidy.csv`` (``mcr ingest`` passes False unless ``--force``).
@@ -125,9 +128,10 @@ def missing_organisms(result: LoadResult) -> pd.DataFrame:
     pandas.DataFrame
         A new frame with columns ``round``, ``axis``, ``organism``, in round,
         axis (book order) and organism order.  The rounds are those of the
-        files read.
+        files read (files skipped on purpose, such as a README, name no round).
     """
-    rounds = sorted(set(result.files["round"]) | set(result.tidy["round"]))
+    read = result.files.loc[result.files["status"] != "skipped", "round"]  # a README is no round's submission
+    rounds = sorted(set(read) | set(result.tidy["round"]))
     listed = participation_table(rounds)  # the book's table, with the project's data/reference/ file
     present = set(zip(result.tidy["round"], result.tidy["axis"], result.tidy["organism"]))
     order = {a: i for i, a in enumerate(axes().ids)}
@@ -187,7 +191,7 @@ def reason_kind(reason: str) -> str:
 
 
 def validation_report(result: LoadResult, lang: str = "es") -> str:
-    """The Markdown validation report of ``result``.
+    """The Markdown validation report of ``result``, every word of it in ``lang``.
 
     Per file: rows read, loaded and rejected with reasons; rows loaded with a
     warning; every column not read (with its header, how many cells hold
@@ -195,84 +199,93 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
     they held and why (drop-down lists included); notes found below the
     data; section headings; sheets holding several tables; organisms that the
     participation table expects on an axis but that sent nothing, per round.
+    Statuses, where each organism came from and every reason are written in
+    ``lang`` (:func:`mcr_analysis.messages.localise_reason`), internal ids
+    only in parentheses; the CSV files keep the loader's English reasons.
 
     Parameters
     ----------
     result : LoadResult
         What :func:`mcr_analysis.ingest.load_submissions` returned; not modified.
-    lang : {"es", "en"}
-        Language of the headings (reject reasons are in English).
+    lang : {"es", "en", "pt"}
+        Language of the report.
 
     Returns
     -------
     str
         Markdown text.
     """
-    t = lambda key: text(key, lang)  # noqa: E731
+    t = lambda key, **kw: msg(key, lang, **kw)  # noqa: E731
+    why = lambda reason: localise_reason(reason, lang)  # noqa: E731
     files, rejects = result.files, result.rejects
+    status = files["status"]
     lines = [f"# {t('report_title')}", ""]
-    lines += [t("report_totals").format(
-        files=len(files), loaded=int((files["status"] == "loaded").sum()),
-        rejected=int((files["status"] == "rejected").sum()), unreadable=int((files["status"] == "unreadable").sum()), rows=len(result.tidy),
-        rejects=len(rejects)), ""]
+    lines += [t("report_totals", files=len(files), loaded=int((status == "loaded").sum()),
+                rejected=int((status == "rejected").sum()), unreadable=int((status == "unreadable").sum()),
+                skipped=int((status == "skipped").sum()), rows=len(result.tidy), rejects=len(rejects)), ""]
     lines += [f"## {t('report_files')}", ""]
-    lines += _table(t("report_files_header").split("|"), files[
-        ["source_file", "round", "organism", "organism_from", "status", "rows_read", "rows_loaded",
-         "rows_rejected", "reason"]].values.tolist())
+    lines += _table(t("report_files_header").split("|"), [
+        [f.source_file, f.round, f.organism, source_label(f.organism_from, lang), status_label(f.status, lang),
+         f.rows_read, f.rows_loaded, f.rows_rejected, why(f.reason)]
+        for f in files.itertuples(index=False)])
     lines += [f"## {t('report_rejects')}", ""]
     if rejects.empty:
         lines += [t("report_none"), ""]
     for name, group in rejects.groupby("source_file", sort=True):
         lines += [f"### {_cell(name)}", ""]
         if len(group) > 1:
-            counts = group["reason"].map(reason_kind).value_counts().sort_index()
+            counts = group["reason"].map(lambda r: kind(r, lang)).value_counts().sort_index()
             lines += [f"- {_cell(k)}: {v}" for k, v in counts.items()] + [""]
         shown = group.head(MAX_REJECTS_PER_FILE)
-        lines += _table(t("report_rejects_header").split("|"),
-                        shown[["source_sheet", "source_row", "column", "value", "reason"]].values.tolist())
+        lines += _table(t("report_rejects_header").split("|"), [
+            [r.source_sheet, r.source_row, _column(r.column, lang), r.value, why(r.reason)]
+            for r in shown.itertuples(index=False)])
         if len(group) > len(shown):
-            lines += [t("report_more").format(n=len(group) - len(shown)), ""]
+            lines += [t("report_more", n=len(group) - len(shown)), ""]
     warnings = getattr(result, "warnings", None)
     if warnings is not None and len(warnings):
         lines += [f"## {t('report_warnings')}", ""]
         for name, group in warnings.groupby("source_file", sort=True):
             lines += [f"### {_cell(name)}", ""]
             shown = group.head(MAX_REJECTS_PER_FILE)
-            lines += _table(t("report_warnings_header").split("|"),
-                            shown[["source_sheet", "source_row", "column", "value", "message"]].values.tolist())
+            lines += _table(t("report_warnings_header").split("|"), [
+                [r.source_sheet, r.source_row, _column(r.column, lang), r.value, why(r.message)]
+                for r in shown.itertuples(index=False)])
             if len(group) > len(shown):
-                lines += [t("report_more_warnings").format(n=len(group) - len(shown)), ""]
+                lines += [t("report_more_warnings", n=len(group) - len(shown)), ""]
     unread = getattr(result, "columns", None)
     if unread is not None:
         lines += [f"## {t('report_unread')}", ""]
-        lines += _table(t("report_unread_header").split("|"), unread[
-            ["source_file", "source_sheet", "header_row", "column", "header", "non_empty", "sample", "reason"]
-        ].values.tolist()) if len(unread) else [t("report_none"), ""]
+        lines += _table(t("report_unread_header").split("|"), [
+            [u.source_file, u.source_sheet, u.header_row, u.column, u.header, u.non_empty, u.sample, why(u.reason)]
+            for u in unread.itertuples(index=False)]) if len(unread) else [t("report_none"), ""]
     sheets = result.sheets
     skipped = sheets[sheets["status"] == "skipped"]
     lines += [f"## {t('report_skipped')}", ""]
-    if "non_empty_rows" in sheets:
-        lines += _table(t("report_skipped_rows_header").split("|"),
-                        skipped[["source_file", "source_sheet", "non_empty_rows", "reason"]].values.tolist()) if len(
-            skipped) else [t("report_none"), ""]
+    if not len(skipped):
+        lines += [t("report_none"), ""]
+    elif "non_empty_rows" in sheets:
+        lines += _table(t("report_skipped_rows_header").split("|"), [
+            [s.source_file, s.source_sheet, s.non_empty_rows, why(s.reason)] for s in skipped.itertuples(index=False)])
     else:
-        lines += _table(t("report_skipped_header").split("|"),
-                        skipped[["source_file", "source_sheet", "reason"]].values.tolist()) if len(skipped) else [
-            t("report_none"), ""]
+        lines += _table(t("report_skipped_header").split("|"), [
+            [s.source_file, s.source_sheet, why(s.reason)] for s in skipped.itertuples(index=False)])
     notes = sheets[sheets["notes"] != ""]
     if len(notes):
         lines += [f"## {t('report_notes')}", ""]
-        lines += _table(t("report_notes_header").split("|"),
-                        notes[["source_file", "source_sheet", "notes"]].values.tolist())
+        lines += _table(t("report_notes_header").split("|"), [
+            [s.source_file, s.source_sheet, _rows_text(s.notes, lang)] for s in notes.itertuples(index=False)])
     if "headings" in sheets and (sheets["headings"] != "").any():
         lines += [f"## {t('report_headings')}", ""]
-        lines += _table(t("report_headings_header").split("|"),
-                        sheets.loc[sheets["headings"] != "", ["source_file", "source_sheet", "headings"]].values.tolist())
+        lines += _table(t("report_headings_header").split("|"), [
+            [s.source_file, s.source_sheet, _rows_text(s.headings, lang)]
+            for s in sheets[sheets["headings"] != ""].itertuples(index=False)])
     if "fields" in sheets and sheets["layout"].str.startswith("stacked:").any():
         stacked = sheets[sheets["layout"].str.startswith("stacked:")]
         lines += [f"## {t('report_tables')}", ""]
-        lines += _table(t("report_tables_header").split("|"),
-                        stacked[["source_file", "source_sheet", "fields"]].values.tolist())
+        lines += _table(t("report_tables_header").split("|"), [
+            [s.source_file, s.source_sheet, _rows_text(s.fields, lang, fields=True)]
+            for s in stacked.itertuples(index=False)])
     missing = missing_organisms(result)
     lines += [f"## {t('report_missing')}", ""]
     if missing.empty:
@@ -280,8 +293,41 @@ def validation_report(result: LoadResult, lang: str = "es") -> str:
     else:
         grouped = missing.groupby(["round", "axis"], sort=False)["organism"].agg(", ".join).reset_index()
         lines += _table(t("report_missing_header").split("|"), [
-            [r, f"{axes().label(a, lang)} ({a})", o] for r, a, o in grouped.itertuples(index=False)])
+            [r, f"{axes().label(a, vocabulary_lang(lang))} ({a})", o] for r, a, o in grouped.itertuples(index=False)])
     return "\n".join(lines)
+
+
+def _column(column: str, lang: str) -> str:
+    """A reject's ``column`` for people: the loader's ``(sheet name)`` in ``lang``."""
+    return msg("report_sheet_name", lang) if column == "(sheet name)" else column
+
+
+_ROW = re.compile(r"(?:^|(?<=; ))row (\d+): ")
+_FIELD = re.compile(r"\b([A-Z]+(?:\.\.[A-Z]+)?)=(marks:)?([a-z_]+)\b")
+_HEADING = re.compile(r"\((axis|criterion) ([a-z_]+)\)")
+
+
+def _rows_text(text: str, lang: str, fields: bool = False) -> str:
+    """A sheet's notes, headings or tables (``"row 3: ..."``) in ``lang``, internal ids in parentheses.
+
+    Examples
+    --------
+    >>> _rows_text("row 3: A=axis, B..C=marks:proyectos", "es", fields=True)
+    'fila 3: A=Eje (axis), B..C=marcas de Proyectos (proyectos)'
+    >>> _rows_text("row 9: PROYECTOS (criterion proyectos); row 20: IVA=impuesto", "pt")
+    'linha 9: PROYECTOS (Critério: proyectos); linha 20: IVA=impuesto'
+    """
+    def field(m: re.Match) -> str:
+        col, marks, id_ = m.groups()
+        if marks:
+            vocab = criteria()
+            label = vocab.label(id_, vocabulary_lang(lang)) if id_ in vocab.ids else id_
+            return f"{col}={msg('report_marks', lang, criterion=label)} ({id_})"
+        return f"{col}={msg('field_' + id_, lang)} ({id_})" if "field_" + id_ in catalogue() else m.group(0)
+
+    out = _ROW.sub(lambda m: msg("report_row", lang, row=m.group(1)) + ": ", text)
+    out = _HEADING.sub(lambda m: f"({msg('field_' + m.group(1), lang)}: {m.group(2)})", out)
+    return _FIELD.sub(field, out) if fields else out
 
 
 def _shown(path: Path) -> str:
@@ -293,20 +339,23 @@ def _shown(path: Path) -> str:
         return Path(path).as_posix()
 
 
-def summary_text(result: LoadResult, out_dir: str | Path) -> str:
-    """A short summary to print after ``mcr ingest``.
+def summary_text(result: LoadResult, out_dir: str | Path, lang: str = "es") -> str:
+    """A short summary in ``lang`` to print after ``mcr ingest``.
+
+    Files skipped on purpose (a README, an Excel lock file) are counted
+    apart from the loaded, rejected and unreadable ones.
 
     Examples
     --------
     >>> from mcr_analysis.ingest import load_submissions
     >>> import tempfile
-    >>> print(summary_text(load_submissions(tempfile.mkdtemp()), "data/processed"))
-    ingest: 0 files (0 loaded, 0 rejected, 0 unreadable); 0 tidy rows, 0 rejected rows, 0 sheets skipped
+    >>> print(summary_text(load_submissions(tempfile.mkdtemp()), "data/processed", "en"))
+    ingest: 0 files (0 loaded, 0 rejected, 0 unreadable, 0 skipped); 0 tidy rows, 0 rejected rows, 0 sheets skipped
     outputs in data/processed: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, mcr_warnings.csv, mcr_unread_columns.csv, mcr_tidy.xlsx
     """
     status = result.files["status"]
-    skipped = int((result.sheets["status"] == "skipped").sum())
-    return (f"ingest: {len(result.files)} files ({int((status == 'loaded').sum())} loaded, "
-            f"{int((status == 'rejected').sum())} rejected, {int((status == 'unreadable').sum())} unreadable); "
-            f"{len(result.tidy)} tidy rows, {len(result.rejects)} rejected rows, {skipped} sheets skipped\n"
-            f"outputs in {_shown(Path(out_dir))}: {', '.join(OUTPUT_NAMES)}")
+    count = lambda s: int((status == s).sum())  # noqa: E731
+    return (msg("ingest_summary", lang, files=len(result.files), loaded=count("loaded"), rejected=count("rejected"),
+                unreadable=count("unreadable"), skipped_files=count("skipped"), tidy=len(result.tidy),
+                rejects=len(result.rejects), skipped=int((result.sheets["status"] == "skipped").sum()))
+            + "\n" + msg("ingest_outputs", lang, path=_shown(Path(out_dir)), names=", ".join(OUTPUT_NAMES)))

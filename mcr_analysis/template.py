@@ -14,9 +14,11 @@
 
 A custom document property (:mod:`mcr_analysis.ingest.template_marker`) names
 the instructions and list sheets, so the loader reports them as template
-sheets instead of reading them.  Headers and list values are the vocabulary's
-Spanish or English labels (Spanish in a Portuguese template: the loader knows
-no Portuguese labels); everything else follows ``lang``.
+sheets instead of reading them.  Headers are in ``lang`` (``headers.tsv`` has
+Spanish, English and Portuguese ones, all read back by the loader); list values
+are the vocabulary's Spanish or English labels (Spanish in a Portuguese
+template: the vocabulary has no Portuguese labels); everything else follows
+``lang``.
 
 Examples
 --------
@@ -24,7 +26,7 @@ Examples
 >>> book.sheetnames, book["Listas"].sheet_state
 (['Matriz', 'Instruções', 'Listas'], 'hidden')
 >>> [c.value for c in book["Matriz"][HEADER_ROW]][:4]
-['Organismo', 'Eje', 'Matriz', 'Criterio']
+['Organismo', 'Eixo', 'Matriz', 'Critério']
 >>> book["Matriz"]["A2"].value
 'Organismo: Organización del Tratado de Cooperación Amazónica'
 """
@@ -48,7 +50,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from mcr_analysis.ingest.cells import YEAR_RANGE
 from mcr_analysis.ingest.header import canonical_headers
 from mcr_analysis.ingest.template_marker import PROPERTY, marker_value
-from mcr_analysis.submission_messages import LANGS, msg, vocabulary_lang
+from mcr_analysis.messages import LANGS, msg, vocabulary_lang
 from mcr_analysis.taxonomy import MCRDataError, axes, criteria, organisms, participation
 
 __all__ = ["FIELDS", "HEADER_ROW", "STATUS_IDS", "build_template", "write_template", "template_path",
@@ -259,7 +261,7 @@ def _cell_values(rows: pd.DataFrame, vlang: str) -> list[list]:
 
 def _data_sheet(ws, organism: str, round_: str, lang: str, rows: pd.DataFrame, last: int) -> None:
     vlang = vocabulary_lang(lang)
-    heads = canonical_headers(vlang)
+    heads = canonical_headers(lang)  # headers.tsv has Portuguese headers; list values stay es
     label = organisms().label(organism, vlang)
     expected = [axes().label(a, vlang) for a in expected_axes(organism)]
     ws["A1"] = msg("tpl_title", lang, organism=label, round=round_)
@@ -322,7 +324,7 @@ def _validations(ws, ranges: dict[str, str], lists: str, organism: str, lang: st
 
 def _instructions(ws, organism: str, lang: str, data_sheet: str) -> None:
     vlang = vocabulary_lang(lang)
-    heads = canonical_headers(vlang)
+    heads = canonical_headers(lang)
     expected = expected_axes(organism)
     lines: list[tuple[list, str]] = [  # (cells, style)
         ([msg("inst_heading", lang)], "title"),

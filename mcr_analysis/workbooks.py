@@ -240,8 +240,10 @@ def write_tidy_workbook(result, path: str | os.PathLike, lang: str = "es") -> Pa
         A ``warnings`` DataFrame attribute, when present, gets a sheet of its own.
     path : str or Path
         The file to write (``mcr_tidy.xlsx`` next to the CSV files).
-    lang : {"es", "en"}
-        Language of sheet names, headers, axis and criterion names.
+    lang : {"es", "en", "pt"}
+        Language of the reasons and warnings (:func:`mcr_analysis.messages.localise_reason`); sheet
+        names, headers, axis and criterion names are Spanish or English (Spanish for ``"pt"``).  The
+        CSV files keep the loader's English reasons.
 
     Returns
     -------
@@ -257,13 +259,28 @@ def write_tidy_workbook(result, path: str | os.PathLike, lang: str = "es") -> Pa
 
     from mcr_analysis.export import column_label
 
-    column_label("round", lang)  # checks lang
+    from mcr_analysis.messages import LANGS, localise_reason, vocabulary_lang
+    from mcr_analysis.report import _column
+
+    if lang not in LANGS:
+        raise MCRDataError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}")
+    labels = vocabulary_lang(lang)  # headers and vocabulary names: es or en (Portuguese readers get Spanish)
+    column_label("round", labels)
     book = Workbook()
     book.remove(book.active)
-    parts = [("tidy", result.tidy), ("rejects", result.rejects)]
+    rejects = result.rejects.copy()
+    rejects["reason"] = [localise_reason(r, lang) for r in rejects["reason"]]
+    rejects["column"] = [_column(c, lang) for c in rejects["column"]]
+    parts = [("tidy", result.tidy), ("rejects", rejects)]
     warnings = getattr(result, "warnings", None)
     if isinstance(warnings, pd.DataFrame):
+        warnings = warnings.copy()
+        for col in ("message", "reason"):
+            if col in warnings:
+                warnings[col] = [localise_reason(m, lang) for m in warnings[col]]
+        if "column" in warnings:
+            warnings["column"] = [_column(c, lang) for c in warnings["column"]]
         parts.append(("warnings", warnings))
     for name, frame in parts:
-        _sheet(book, column_label(f"sheet:{name}", lang), _readable(frame, lang), lang)
+        _sheet(book, column_label(f"sheet:{name}", labels), _readable(frame, labels), labels)
     return save_workbook(book, path)

@@ -23,17 +23,23 @@ def test_ingest_exits_0_with_rejects_and_writes_outputs(tmp_path, capsys):
     assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_NAMES)
     printed = capsys.readouterr().out
-    assert printed.startswith("ingest: 1 files (1 loaded, 0 rejected, 0 unreadable); 1 tidy rows, 1 rejected rows")
+    assert printed.startswith("ingesta: 1 archivos (1 cargados, 0 rechazados, 0 ilegibles, 0 omitidos); 1 filas "
+                              "ordenadas, 1 filas rechazadas")
+    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable, 0 skipped); 1 tidy rows, 1 rejected rows")
 
 
 def test_ingest_strict_exits_1_on_rejects(tmp_path, capsys):
     assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(tmp_path / "o"), "--strict"]) == 1
-    assert "--strict: 1 rejected rows" in capsys.readouterr().err
+    assert "mcr ingest: --strict: 1 filas rechazadas\n" in capsys.readouterr().err
     assert cli.main(["ingest", str(_raw(tmp_path, bad=False)), "--out", str(tmp_path / "o"), "--strict"]) == 0
 
 
 def test_ingest_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["ingest", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
+    assert "nowhere no existe; se esperaba una carpeta de envíos .xlsx" in capsys.readouterr().err
+    assert cli.main(["ingest", str(tmp_path / "nowhere"), "--lang", "en"]) == 2
     assert "nowhere does not exist; expected a folder of .xlsx submissions" in capsys.readouterr().err
 
 
@@ -41,7 +47,7 @@ def test_ingest_out_that_is_a_file_is_a_usage_error(tmp_path, capsys):
     target = tmp_path / "taken.csv"
     target.write_text("x", encoding="utf-8")
     assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(target)]) == 2
-    assert "is a file; expected a folder" in capsys.readouterr().err
+    assert "es un archivo; se esperaba una carpeta" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "x"
 
 
@@ -81,21 +87,31 @@ def test_ingest_unknown_option_exits_2(capsys):
 
 def test_ingest_of_a_messy_folder_reports_every_problem(tmp_path, capsys):
     raw, out = build_messy_folder(tmp_path / "raw"), tmp_path / "processed"
-    assert cli.main(["ingest", str(raw), "--out", str(out)]) == 0
+    assert cli.main(["ingest", str(raw), "--out", str(out), "--lang", "en"]) == 0
     # 11 entries: 6 loaded, 1 rejected (no organism), 2 unreadable, a lock file and LEEME.txt skipped;
     # 17 tidy rows (the year range "2023/24" is a warning); 14 rejects (16 before, less that year and the lock file)
     assert capsys.readouterr().out.startswith(
-        "ingest: 11 files (6 loaded, 1 rejected, 2 unreadable); 17 tidy rows, 14 rejected rows, 1 sheets skipped")
+        "ingest: 11 files (6 loaded, 1 rejected, 2 unreadable, 2 skipped); 17 tidy rows, 14 rejected rows, "
+        "1 sheets skipped")
     report = (out / "mcr_validation_report.md").read_text(encoding="utf-8")
-    assert "| 2024/CAN_matriz_2024.xlsx | 2024 | CAN | metadata | loaded | 7 | 4 | 3 |  |" in report
-    assert ("| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | skipped | 0 | 0 | 0 | workbook open in a spreadsheet "
-            "program: skipped") in report
-    assert "| 2024/SICA.xlsx | Instrucciones | 2 | no recognisable header" in report
+    assert "| 2024/CAN_matriz_2024.xlsx | 2024 | CAN | metadata cell | loaded | 7 | 4 | 3 |  |" in report
+    assert ("| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | skipped | 0 | 0 | 0 | Workbook open in a spreadsheet "
+            "program (a ~$… lock file): skipped") in report
+    assert "| 2024/SICA.xlsx | Instrucciones | 2 | No recognisable header" in report
+    assert cli.main(["ingest", str(raw), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(
+        "ingesta: 11 archivos (6 cargados, 1 rechazados, 2 ilegibles, 2 omitidos); 17 filas ordenadas, "
+        "14 filas rechazadas, 1 hojas omitidas")
+    report = (out / "mcr_validation_report.md").read_text(encoding="utf-8")
+    assert "| 2024/CAN_matriz_2024.xlsx | 2024 | CAN | celda de metadatos | cargado | 7 | 4 | 3 |  |" in report
+    assert ("| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | omitido | 0 | 0 | 0 | Libro abierto en una hoja de "
+            "cálculo (archivo de bloqueo ~$…): se omite") in report
+    assert "| 2024/SICA.xlsx | Instrucciones | 2 | Sin encabezado reconocible" in report
     # AEC sent nothing in 2024 although the participation table lists it on transfronteriza
     axis = "Integración transfronteriza e infraestructura física (transfronteriza)"
     assert any(line.startswith(f"| 2024 | {axis} | AEC") for line in report.splitlines())
-    assert cli.main(["ingest", str(raw), "--out", str(out), "--strict"]) == 1
-    assert capsys.readouterr().err == "mcr ingest: --strict: 14 rejected rows\n"
+    assert cli.main(["ingest", str(raw), "--out", str(out), "--strict", "-q"]) == 1
+    assert capsys.readouterr().err == "mcr ingest: --strict: 14 filas rechazadas\n"
 
 
 # ----------------------------------------------------------------------------- issue 10: outputs and paths
@@ -112,12 +128,18 @@ def test_ingest_that_loads_nothing_keeps_the_previous_table_and_exits_1(tmp_path
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "CAN.xlsx").write_bytes(b"not a zip")
-    assert cli.main(["ingest", str(broken), "--out", str(out)]) == 1
+    assert cli.main(["ingest", str(broken), "--out", str(out), "--lang", "en"]) == 1
     err = capsys.readouterr().err
-    assert "ingest: 1 files (0 loaded, 0 rejected, 1 unreadable); 0 tidy rows" in err
-    assert "CAN.xlsx: CAN.xlsx: not a readable workbook" in err
+    assert "ingest: 1 files (0 loaded, 0 rejected, 1 unreadable, 0 skipped); 0 tidy rows" in err
+    assert "  CAN.xlsx: Not a readable workbook; expected an .xlsx saved by Excel or LibreOffice" in err
     assert (f"mcr ingest: error: no row was loaded, so {out / 'mcr_tidy.csv'} (a previous table with 1 rows) "
             "was kept and nothing was written; fix the files listed above, or pass --force") in err
+    assert cli.main(["ingest", str(broken), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "ingesta: 1 archivos (0 cargados, 0 rechazados, 1 ilegibles, 0 omitidos); 0 filas ordenadas" in err
+    assert "  CAN.xlsx: No es un libro legible; se espera un .xlsx guardado por Excel o LibreOffice" in err
+    assert (f"mcr ingest: error: no se cargó ninguna fila, así que {out / 'mcr_tidy.csv'} (una tabla anterior con "
+            "1 filas) se conservó y no se escribió nada; corrija los archivos indicados arriba o use --force") in err
     assert {n: (out / n).read_bytes() for n in OUTPUT_NAMES} == before
     # --force replaces it on purpose.
     assert cli.main(["ingest", str(broken), "--out", str(out), "--force"]) == 0
@@ -130,8 +152,8 @@ def test_ingest_of_a_file_that_is_not_a_workbook_is_a_usage_error(tmp_path, caps
     readme = tmp_path / "README.md"
     readme.write_text("# hello", encoding="utf-8")
     assert cli.main(["ingest", str(readme), "--out", str(out)]) == 2
-    assert capsys.readouterr().err == (f"mcr ingest: error: {readme} is not a workbook; expected a folder of "
-                                       ".xlsx submissions or one .xlsx file\n")
+    assert capsys.readouterr().err == (f"mcr ingest: error: {readme} no es un libro; se esperaba una carpeta de "
+                                       "envíos .xlsx o un archivo .xlsx\n")
     assert (out / "mcr_tidy.csv").read_bytes() == before
 
 
@@ -141,10 +163,13 @@ def test_out_below_or_at_a_file_is_a_usage_error(tmp_path, capsys, command):
     taken = tmp_path / "taken.txt"
     taken.write_text("x", encoding="utf-8")
     head = [command, str(_raw(tmp_path))] if command == "ingest" else [command, "--tidy", str(out / "mcr_tidy.csv")]
-    assert cli.main([*head, "--out", str(taken)]) == 2
+    assert cli.main([*head, "--out", str(taken), "--lang", "en"]) == 2
     assert capsys.readouterr().err == (f"mcr {command}: error: --out {taken} is a file; expected a folder (it is "
                                        "created if missing); choose another --out\n")
-    assert cli.main([*head, "--out", str(taken / "sub")]) == 2
+    assert cli.main([*head, "--out", str(taken)]) == 2
+    assert capsys.readouterr().err == (f"mcr {command}: error: --out {taken} es un archivo; se esperaba una carpeta "
+                                       "(se crea si falta); elija otra --out\n")
+    assert cli.main([*head, "--out", str(taken / "sub"), "--lang", "en"]) == 2
     assert capsys.readouterr().err == (f"mcr {command}: error: --out {taken / 'sub'} cannot be created: {taken} is "
                                        "a file; expected a folder (it is created if missing); choose another --out\n")
     assert taken.read_text(encoding="utf-8") == "x"
@@ -153,9 +178,12 @@ def test_out_below_or_at_a_file_is_a_usage_error(tmp_path, capsys, command):
 @pytest.mark.parametrize("command", ["ingest", "scores", "appendix"])
 def test_empty_out_is_a_usage_error(tmp_path, capsys, command):
     with pytest.raises(SystemExit) as exc:
-        cli.main([command, "--out", ""])
+        cli.main([command, "--out", "", "--lang", "en"])
     assert exc.value.code == 2
     assert "argument --out: empty path '': give a folder, e.g. --out data/processed" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main([command, "--out", ""])
+    assert "ruta vacía '': indique una carpeta, p. ej. --out data/processed" in capsys.readouterr().err
 
 
 def test_out_folder_that_cannot_be_written_is_a_usage_error(tmp_path, capsys, monkeypatch):
@@ -163,9 +191,12 @@ def test_out_folder_that_cannot_be_written_is_a_usage_error(tmp_path, capsys, mo
 
     monkeypatch.setattr(_common.os, "access", lambda path, mode: False)
     out = tmp_path / "locked" / "out"
-    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 2
+    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out), "--lang", "en"]) == 2
     assert capsys.readouterr().err == (f"mcr ingest: error: --out {out}: cannot write in {tmp_path} (permission "
                                        "denied); choose a folder you can write to with --out\n")
+    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"mcr ingest: error: --out {out}: no se puede escribir en {tmp_path} "
+                                       "(permiso denegado); elija con --out una carpeta donde pueda escribir\n")
     assert not (tmp_path / "locked").exists()
 
 
@@ -183,15 +214,17 @@ def test_tidy_that_is_not_a_table_is_a_usage_error(tmp_path, capsys, command):
     wrong.write_text("a,b\n1,2\n", encoding="utf-8")
     out = tmp_path / "o"
     cases = [
-        (png, f"{png}: not a tidy MCR table: it cannot be read as a UTF-8 CSV file (UnicodeDecodeError"),
-        (fake, f"{fake}: not a tidy MCR table: it cannot be read as Parquet (ArrowInvalid: "),
-        (empty, f"{empty}: not a tidy MCR table: it cannot be read as a UTF-8 CSV file (EmptyDataError: "),
+        (png, f"--tidy {png} is not a tidy MCR table (it cannot be read as a UTF-8 CSV file (UnicodeDecodeError"),
+        (fake, f"--tidy {fake} is not a tidy MCR table (it cannot be read as Parquet (ArrowInvalid: "),
+        (empty, f"--tidy {empty} is not a tidy MCR table (it cannot be read as a UTF-8 CSV file (EmptyDataError: "),
         (readme, f"--tidy {readme} is not a tidy table (expected a .csv or .parquet file); pass the mcr_tidy.csv"),
-        (wrong, f"{wrong}: not a tidy MCR table; missing columns ['round',"),
+        (wrong, f"--tidy {wrong} is not a tidy MCR table (missing columns ['round',"),
         (tmp_path, f"--tidy {tmp_path} is a folder; expected the file mcr_tidy.csv"),
     ]
     for path, message in cases:
         assert cli.main([command, "--tidy", str(path), "--out", str(out)]) == 2
+        assert capsys.readouterr().err.startswith(f"mcr {command}: error: --tidy {path} ")
+        assert cli.main([command, "--tidy", str(path), "--out", str(out), "--lang", "en"]) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"mcr {command}: error: ") and "Traceback" not in err
         assert message in err, err
@@ -206,7 +239,7 @@ def test_out_inside_the_raw_folder_is_refused(tmp_path, capsys, monkeypatch, com
     out = _ingest(tmp_path, capsys)
     monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
     inside = tmp_path / "raw" / "2024" / "out"
-    assert cli.main([command, "--tidy", str(out / "mcr_tidy.csv"), "--out", str(inside)]) == 2
+    assert cli.main([command, "--tidy", str(out / "mcr_tidy.csv"), "--out", str(inside), "--lang", "en"]) == 2
     assert capsys.readouterr().err == (
         f"mcr {command}: error: --out {inside} is inside the raw folder {tmp_path / 'raw'}, whose files are read "
         "as submissions; choose an output folder outside it, e.g. --out data/processed\n")
@@ -219,11 +252,13 @@ def test_unusable_source_date_epoch_is_treated_as_unset_by_every_command(tmp_pat
     note = (f"note: SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds; ignored, treated as unset "
             "(set it to a whole number of seconds, or unset it)\n")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
-    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 0
+    assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out), "-q", "--lang", "en"]) == 0
     assert capsys.readouterr().err == f"mcr ingest: {note}"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
-    assert cli.main(["scores", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(tmp_path / "s")]) == 0
-    assert capsys.readouterr().err == f"mcr scores: {note}"
+    assert cli.main(["scores", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(tmp_path / "s"), "-q"]) == 0
+    assert capsys.readouterr().err == (f"mcr scores: nota: SOURCE_DATE_EPOCH={value!r} is not a whole number of "
+                                       "seconds; se ignora y se trata como no definida (póngala en un número entero "
+                                       "de segundos o quítela)\n")
     unset = (tmp_path / "s" / "mcr_scores.xlsx").read_bytes()
     assert "SOURCE_DATE_EPOCH" not in __import__("os").environ  # removed before any work, for the workers too
     for epoch, same in (("1735689600", True), ("1700000000", False)):  # the default date, another date
@@ -249,10 +284,14 @@ def test_a_second_run_into_a_busy_folder_stops_with_a_usage_error(tmp_path, caps
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(outputs, "LOCK_WAIT", 0.1)
-        assert cli.main(["ingest", str(_raw(tmp_path, bad=True)), "--out", str(out)]) == 2
+        assert cli.main(["ingest", str(_raw(tmp_path, bad=True)), "--out", str(out), "--lang", "en", "-q"]) == 2
         assert capsys.readouterr().err == (
             f"mcr ingest: error: {out} is being written by another mcr run (its lock .mcr.lock is held); wait for "
             "that run to finish and try again, or choose another output folder with --out\n")
+        assert cli.main(["ingest", str(_raw(tmp_path, bad=True)), "--out", str(out), "-q"]) == 2
+        assert capsys.readouterr().err == (
+            f"mcr ingest: error: {out} lo está escribiendo otra ejecución de mcr (su bloqueo .mcr.lock está tomado); "
+            "espere a que termine y vuelva a intentarlo, o elija otra carpeta de salida con --out\n")
     finally:
         holder.kill()
         holder.communicate()
@@ -260,9 +299,10 @@ def test_a_second_run_into_a_busy_folder_stops_with_a_usage_error(tmp_path, caps
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["ingest", ""], "argument raw_dir: empty path '': give the path of an existing file or folder"),
-    (["scores", "--tidy", " "], "argument --tidy: empty path ' ': give the path of an existing file or folder"),
-    (["appendix", "--tidy", ""], "argument --tidy: empty path '': give the path of an existing file or folder"),
+    (["ingest", "", "--lang", "en"], "argument raw_dir: empty path '': give the path of an existing file or folder"),
+    (["scores", "--tidy", " ", "--lang", "en"],
+     "argument --tidy: empty path ' ': give the path of an existing file or folder"),
+    (["appendix", "--tidy", ""], "ruta vacía '': indique la ruta de un archivo o carpeta que exista"),
 ])
 def test_empty_input_paths_are_usage_errors(capsys, argv, message):
     with pytest.raises(SystemExit) as exc:
@@ -275,8 +315,8 @@ def test_ingest_out_inside_the_folder_it_reads_is_refused(tmp_path, capsys):
     raw = _raw(tmp_path)
     assert cli.main(["ingest", str(raw), "--out", str(raw / "out")]) == 2
     assert capsys.readouterr().err == (
-        f"mcr ingest: error: --out {raw / 'out'} is inside the raw folder {raw}, whose files are read as "
-        "submissions; choose an output folder outside it, e.g. --out data/processed\n")
+        f"mcr ingest: error: --out {raw / 'out'} está dentro de la carpeta de envíos {raw}, cuyos archivos se leen "
+        "como envíos; elija una carpeta de salida fuera de ella, p. ej. --out data/processed\n")
     assert not (raw / "out").exists()
 
 
@@ -300,7 +340,7 @@ def test_out_folder_the_system_refuses_to_create_is_a_usage_error(tmp_path, caps
     tidy = _ingest(tmp_path, capsys) / "mcr_tidy.csv"
     out = tmp_path / ("x" * 300)  # longer than any file system allows for one name
     head = [command, str(_raw(tmp_path))] if command == "ingest" else [command, "--tidy", str(tidy)]
-    assert cli.main([*head, "--out", str(out)]) == 2
+    assert cli.main([*head, "--out", str(out), "--lang", "en"]) == 2
     assert capsys.readouterr().err == (f"mcr {command}: error: --out {out}: cannot create the folder (File name too "
                                        "long); choose a folder you can write to with --out\n")
 
@@ -308,8 +348,8 @@ def test_out_folder_the_system_refuses_to_create_is_a_usage_error(tmp_path, caps
 def test_ingest_of_a_name_too_long_for_the_system_is_a_usage_error(tmp_path, capsys):
     raw = tmp_path / ("r" * 300)
     assert cli.main(["ingest", str(raw), "--out", str(tmp_path / "o")]) == 2
-    assert capsys.readouterr().err == (f"mcr ingest: error: {raw} does not exist; expected a folder of .xlsx "
-                                       "submissions or one .xlsx file\n")
+    assert capsys.readouterr().err == (f"mcr ingest: error: {raw} no existe; se esperaba una carpeta de envíos .xlsx "
+                                       "o un archivo .xlsx\n")
 
 
 @pytest.mark.parametrize("command", ["scores", "appendix"])
@@ -348,6 +388,9 @@ def test_scores_reads_the_latest_round_unless_told(tmp_path, capsys):
 def test_unknown_round_is_a_usage_error(tmp_path, capsys, command):
     path = _two_round_tidy(tmp_path)
     assert cli.main([command, "--tidy", str(path), "--out", str(tmp_path / "o"), "--round", "2030"]) == 2
+    assert f"mcr {command}: error: --round '2030' no está en {path}; rondas encontradas: 2024, 2025" in (
+        capsys.readouterr().err)
+    assert cli.main([command, "--tidy", str(path), "--round", "2030", "--lang", "en"]) == 2
     assert f"mcr {command}: error: --round '2030' is not in {path}; rounds found: 2024, 2025" in capsys.readouterr().err
 
 
@@ -501,7 +544,7 @@ def test_an_init_project_is_a_working_folder_for_the_other_commands(tmp_path, ca
     done = subprocess.run([sys.executable, "-m", "mcr_analysis", "ingest", "--lang", "en"], cwd=sub, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("ingest: 8 files (7 loaded, 0 rejected, 0 unreadable)")
+    assert done.stdout.startswith("ingest: 8 files (7 loaded, 0 rejected, 0 unreadable, 1 skipped)")
     assert sorted(p.name for p in (tmp_path / "data" / "processed").iterdir()) == sorted(OUTPUT_NAMES)
     quiet = subprocess.run([sys.executable, "-m", "mcr_analysis", "scores", "-q"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)

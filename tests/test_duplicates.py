@@ -124,14 +124,19 @@ def test_cli_duplicates(tmp_path, capsys):
     tidy = tmp_path / "tidy.csv"
     _tidy(ROWS).assign(round="2024", matrix="", year="", status="", source_sheet="M").to_csv(tidy, index=False)
     out = tmp_path / "out"
-    assert cli.main(["duplicates", "--tidy", str(tidy), "--out", str(out), "--reference", str(tmp_path / "r")]) == 0
+    assert cli.main(["duplicates", "--tidy", str(tidy), "--out", str(out), "--reference", str(tmp_path / "r"),
+                     "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("1 candidate pairs; wrote ")
+    assert cli.main(["duplicates", "--tidy", str(tidy), "--out", str(out), "--reference", str(tmp_path / "r")]) == 0
+    assert capsys.readouterr().out.startswith("1 pares candidatos; escritos ")
     assert sorted(p.name for p in out.iterdir()) == ["mcr_duplicate_candidates.csv", "mcr_duplicate_review.xlsx"]
     assert cli.main(["duplicates", "apply", "--reference", str(tmp_path / "r")]) == 2
+    assert "apply necesita el mcr_duplicate_review.xlsx revisado" in capsys.readouterr().err
+    assert cli.main(["duplicates", "apply", "--reference", str(tmp_path / "r"), "--lang", "en"]) == 2
     assert "apply needs the reviewed mcr_duplicate_review.xlsx" in capsys.readouterr().err
     assert cli.main(["duplicates", "apply", str(out / "mcr_duplicate_review.xlsx"),
                      "--reference", str(tmp_path / "r")]) == 0
-    assert capsys.readouterr().out.startswith("0 decided, 1 undecided; wrote ")
+    assert capsys.readouterr().out.startswith("0 decididas, 1 sin decidir; escrito ")
 
 
 def test_brief_lists_the_axis_candidates_without_coordinated_work():

@@ -1,4 +1,4 @@
-"""The command line's message catalogue, mcr_analysis/data/messages.tsv, checked row by row."""
+"""The one message catalogue (mcr_analysis.messages and its four tables), checked row by row."""
 
 from __future__ import annotations
 
@@ -17,26 +17,35 @@ from mcr_analysis.taxonomy import MCRDataError
 PACKAGE = Path(messages.__file__).resolve().parent
 
 
-def _rows() -> list[list[str]]:
-    with resources.files("mcr_analysis.data").joinpath("messages.tsv").open(encoding="utf-8", newline="") as fh:
+def _rows(name: str) -> list[list[str]]:
+    with resources.files("mcr_analysis.data").joinpath(name).open(encoding="utf-8", newline="") as fh:
         return list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-ROWS = _rows()
+FRAGMENTS = {"r_closest", "r_or", "r_of_sheet", "w_closest_status", "o_body_of", "s_hidden", "u_hidden_column",
+             "chk_line", "chk_more", "chk_infos", "ingest_file_reason"}
+TABLES = {name: _rows(name) for name in messages.TABLES}
+ROWS = [row for rows in TABLES.values() for row in rows[1:]]
 
 
-def test_header_and_unique_ids():
-    assert ROWS[0] == ["id", "es", "en", "pt"]
-    ids = [row[0] for row in ROWS[1:]]
+def test_tables_headers_and_ids_unique_across_all_tables():
+    assert messages.TABLES == ("messages.tsv", "messages_submission.tsv", "messages_reasons.tsv",
+                               "messages_report.tsv")
+    assert all(rows[0] == ["id", "es", "en", "pt"] for rows in TABLES.values())
+    ids = [row[0] for row in ROWS]
     assert len(ids) == len(set(ids)) == len(catalogue())
+    assert len(TABLES["messages_reasons.tsv"]) > 90 and len(TABLES["messages_report.tsv"]) > 20
 
 
-@pytest.mark.parametrize("row", ROWS[1:], ids=lambda row: row[0])
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row[0])
 def test_each_message_has_three_languages_with_the_same_placeholders(row):
     assert len(row) == 4
     id_, *texts = row
     assert re.fullmatch(r"[a-z][a-z0-9_]*", id_)
-    assert all(t.strip() == t and t for t in texts if not t.endswith(": ")), texts
+    assert all(t.strip() for t in texts), texts
+    # fragments joined into other messages ("; el más parecido…", " o ") may start or end with a space
+    fragment = id_ in FRAGMENTS or id_ == "cli_usage"
+    assert fragment or all(t.strip() == t for t in texts), texts
     fields = [placeholders(t) for t in texts]
     assert fields[0] == fields[1] == fields[2], fields
     # Every language formats with the same values.
@@ -46,19 +55,28 @@ def test_each_message_has_three_languages_with_the_same_placeholders(row):
 
 def test_checking_names_every_bad_row():
     rows = [["id", "es", "en", "pt"], ["a", "{n} x", "{n} y", "z"], ["a", "1", "2", "3"], ["b", "", "x", "y"],
-            ["c", "only two"]]
+            ["c", "only two"], ["", "1", "2", "3"], ["d", "{x", "y", "z"]]
     with pytest.raises(MCRDataError, match=(
-            r"messages\.tsv: row 2 \(a\): placeholders differ between languages: es \['n'\]; en \['n'\]; pt \[\]; "
-            r"row 3: id 'a' is empty or repeated; row 4 \(b\): no text in es; row 5: 2 columns, expected 4")):
-        _check(rows)
-    with pytest.raises(MCRDataError, match=r"header \['key', 'es'\]; expected \['id', 'es', 'en', 'pt'\]"):
-        _check([["key", "es"]])
+            r"message catalogue: t\.tsv row 2 \(a\): placeholders differ between languages: es \['n'\]; "
+            r"en \['n'\]; pt \[\]; t\.tsv row 3: id 'a' repeats t\.tsv row 2; t\.tsv row 4 \(b\): no text in es; "
+            r"t\.tsv row 5: 2 columns, expected 4; t\.tsv row 6: empty id; t\.tsv row 7 \(d\): bad placeholder")):
+        _check({"t.tsv": rows})
+    with pytest.raises(MCRDataError, match=r"u\.tsv: header \['key', 'es'\]; expected \['id', 'es', 'en', 'pt'\]"):
+        _check({"u.tsv": [["key", "es"]]})
+
+
+def test_an_id_repeated_in_another_table_is_named_with_both_places():
+    head = ["id", "es", "en", "pt"]
+    with pytest.raises(MCRDataError, match=r"b\.tsv row 3: id 'x' repeats a\.tsv row 2$"):
+        _check({"a.tsv": [head, ["x", "1", "2", "3"]], "b.tsv": [head, ["y", "1", "2", "3"], ["x", "4", "5", "6"]]})
+    assert _check({"a.tsv": [head, ["x", "1", "2", "3"]], "b.tsv": [head, ["y", "4", "5", "6"]]}) == {
+        "x": {"es": "1", "en": "2", "pt": "3"}, "y": {"es": "4", "en": "5", "pt": "6"}}
 
 
 def test_msg_errors():
     with pytest.raises(MCRDataError, match=r"unknown language 'fr'; expected one of: es, en, pt"):
         msg("wrote", "fr", path="x")
-    with pytest.raises(MCRDataError, match=r"no message 'nope' in messages\.tsv"):
+    with pytest.raises(MCRDataError, match=r"no message 'nope' in the catalogue \(messages\*\.tsv\)"):
         msg("nope")
     with pytest.raises(MCRDataError, match=r"message 'wrote' needs path"):
         msg("wrote", "en")
@@ -69,10 +87,8 @@ def test_every_message_the_code_asks_for_exists_and_every_command_has_its_help()
     used = set()
     for path in [*PACKAGE.glob("*.py"), *PACKAGE.glob("commands/*.py")]:
         text = path.read_text(encoding="utf-8")
-        if "submission_messages" in text or path.name == "submission_messages.py":
-            continue  # the organisms' side has its own catalogue (tests/test_submission_messages.py)
         used |= set(re.findall(r"""\b(?:msg|stage|counter|usage_error\(NAME, msg)\(\s*["']([a-z][a-z0-9_]*)["']""",
                                text))
-    used -= {"id", "nope"}
+    used -= {"id", "nope", "field_", "o_where_", "u_why_"}  # prefixes of ids built in the code
     assert used and used <= set(catalogue()), sorted(used - set(catalogue()))
     assert {f"help_{c.NAME}" for c in COMMANDS} <= set(catalogue())

@@ -48,16 +48,24 @@ def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organi
     result = ingest.load_submissions(_raw(tmp_path))
     text = report.validation_report(result)
     assert text.startswith("# Informe de validación de la ingesta\n")
-    assert "| 2024/OTCA.xlsx | 2024 | OTCA | filename | loaded | 3 | 2 | 1 |  |" in text
-    assert "| M | 4 | Criterio | Proyectoz | unknown criterion 'Proyectoz'" in text
-    assert "\n- unknown criterion" not in text  # one reject in the file: no summary of kinds
-    assert ("Archivos: 1 (1 cargados, 0 rechazados, 0 ilegibles) · filas en la tabla ordenada: 2 · "
+    assert "| 2024/OTCA.xlsx | 2024 | OTCA | nombre del archivo | cargado | 3 | 2 | 1 |  |" in text
+    assert ("| M | 4 | Criterio | Proyectoz | Criterio desconocido: «Proyectoz»; el más parecido: «Proyecto» "
+            "(proyectos); valores permitidos: Fortalecimiento institucional") in text
+    assert "\n- Criterio desconocido" not in text  # one reject in the file: no summary of kinds
+    assert ("Archivos: 1 (1 cargados, 0 rechazados, 0 ilegibles, 0 omitidos) · filas en la tabla ordenada: 2 · "
             "filas rechazadas: 1") in text
-    assert "| 2024/OTCA.xlsx | Instrucciones | 1 | no recognisable header" in text
+    assert ("| 2024/OTCA.xlsx | Instrucciones | 1 | Sin encabezado reconocible en las primeras 30 filas (se "
+            "esperan columnas como Eje, Criterio, Tema, Iniciativa) |") in text
     # OTCA sent energia_sostenible; the others expected on that axis did not
     assert "| 2024 | Energía sostenible (energia_sostenible) | MERCOSUR, SELA, SICA |" in text
     english = report.validation_report(result, lang="en")
     assert english.startswith("# Ingest validation report\n") and "| Round | Axis | Organisms |" in english
+    assert "| 2024/OTCA.xlsx | 2024 | OTCA | file name | loaded | 3 | 2 | 1 |  |" in english
+    assert "| M | 4 | Criterio | Proyectoz | Unknown criterion: 'Proyectoz'; closest: 'Proyecto'" in english
+    portuguese = report.validation_report(result, lang="pt")
+    assert portuguese.startswith("# Relatório de validação da ingestão\n")
+    assert "| 2024/OTCA.xlsx | 2024 | OTCA | nome do arquivo | carregado | 3 | 2 | 1 |  |" in portuguese
+    assert "| M | 4 | Criterio | Proyectoz | Critério desconhecido: «Proyectoz»" in portuguese
 
 
 def test_missing_organisms_per_round_and_axis(tmp_path):
@@ -81,9 +89,32 @@ def test_summary_text_uses_relative_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     summary = report.summary_text(result, tmp_path / "out")
     assert summary.splitlines() == [
-        "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable); 2 tidy rows, 1 rejected rows, 1 sheets skipped",
-        "outputs in out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, "
+        "ingesta: 1 archivos (1 cargados, 0 rechazados, 0 ilegibles, 0 omitidos); 2 filas ordenadas, "
+        "1 filas rechazadas, 1 hojas omitidas",
+        "salidas en out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, "
         "mcr_warnings.csv, mcr_unread_columns.csv, mcr_tidy.xlsx"]
+    assert report.summary_text(result, tmp_path / "out", "en").splitlines()[0] == (
+        "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable, 0 skipped); 2 tidy rows, 1 rejected rows, "
+        "1 sheets skipped")
+
+
+def test_summary_counts_skipped_files_apart(tmp_path, monkeypatch):
+    # a README and an Excel lock file are skipped on purpose: neither loaded, rejected nor unreadable
+    _raw(tmp_path)
+    (tmp_path / "raw" / "README.md").write_text("notas", encoding="utf-8")
+    (tmp_path / "raw" / "2024" / "~$OTCA.xlsx").write_bytes(b"x")
+    (tmp_path / "raw" / "2024" / "roto.xlsx").write_bytes(b"not a zip")
+    result = ingest.load_submissions(tmp_path / "raw")
+    monkeypatch.chdir(tmp_path)
+    assert report.summary_text(result, "out").splitlines()[0] == (
+        "ingesta: 4 archivos (1 cargados, 0 rechazados, 1 ilegibles, 2 omitidos); 2 filas ordenadas, "
+        "2 filas rechazadas, 1 hojas omitidas")
+    text = report.validation_report(result)
+    assert "(1 cargados, 0 rechazados, 1 ilegibles, 2 omitidos)" in text
+    assert "| README.md |  |  |  | omitido | 0 | 0 | 0 | No es un envío (notas sobre la carpeta): se omite |" in text
+    assert "| 2024/~$OTCA.xlsx | 2024 |  |  | omitido | 0 | 0 | 0 | Libro abierto en una hoja de cálculo" in text
+    # the README names no round: the missing organisms are listed for 2024 only
+    assert "\n|  | " not in text.split("## Organismos esperados")[1]
 
 
 def test_report_counts_reject_kinds_per_file(tmp_path):
@@ -92,7 +123,7 @@ def test_report_counts_reject_kinds_per_file(tmp_path):
                                                   ["Energía", "Normas", "c", "k"]]})
     text = report.validation_report(ingest.load_submissions(tmp_path))
     # two unknown criteria (different values) count as one kind; the ambiguous axis as another
-    assert "\n- ambiguous axis: 1\n- unknown criterion: 2\n" in text
+    assert "\n- Criterio desconocido: 2\n- Eje ambiguo: 1\n" in text
 
 
 def test_reason_kind_drops_quoted_values_and_numbers():
@@ -115,8 +146,8 @@ def test_report_shows_formula_payloads_neutralised_and_escaped(tmp_path):
         HEAD, ["Energía sostenible", Text("=cmd|' /C calc'!A0"), "t", "i"],
         ["Energía sostenible", Text('=HYPERLINK("http://x","<b>a</b>")'), "t", "i"]]})
     text = report.validation_report(ingest.load_submissions(tmp_path))
-    assert "| M | 2 | Criterio | '=cmd\\|' /C calc'!A0 | unknown criterion" in text
-    assert "| M | 3 | Criterio | '=HYPERLINK(\"http://x\",\"&lt;b&gt;a&lt;/b&gt;\") | unknown criterion" in text
+    assert "| M | 2 | Criterio | '=cmd\\|' /C calc'!A0 | Criterio desconocido: «=cmd\\|' /C calc'!A0»" in text
+    assert "| M | 3 | Criterio | '=HYPERLINK(\"http://x\",\"&lt;b&gt;a&lt;/b&gt;\") | Criterio desconocido" in text
     assert "| =" not in text and "<b>" not in text
 
 

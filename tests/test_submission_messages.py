@@ -1,4 +1,4 @@
-"""Tests of mcr_analysis.submission_messages: the catalogue row by row, msg, localise_reason."""
+"""The organisms' side of the catalogue (mcr_analysis.messages): texts, Excel limits, localise_reason."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from fixtures_xlsx import build_workbook
 
 from mcr_analysis import ingest
-from mcr_analysis.submission_messages import LANGS, _check, catalogue, localise_reason, msg
+from mcr_analysis.messages import LANGS, catalogue, localise_reason, msg
 from mcr_analysis.taxonomy import MCRDataError
 
 
@@ -42,25 +42,12 @@ def test_input_messages_and_alerts_fit_excel_limits():
         assert all(len(msg(id_, lang)) <= 32 for lang in LANGS)
 
 
-def test_table_checks_collect_every_problem():
-    head = ["id", "es", "en", "pt"]
-    with pytest.raises(MCRDataError, match=r"columns \['id', 'es', 'en'\]; expected exactly id, es, en, pt"):
-        _check([["id", "es", "en"]], "t.tsv")
-    rows = [head, ["a", "x", "y", "z"], ["a", "x", "y", "z"], ["b", "x", "y", ""], ["c", "{n}", "{m}", "{n}"],
-            ["d", "x"]]
-    with pytest.raises(MCRDataError, match=r"line 3: id 'a' repeated; line 4 \(b\): empty text in pt; "
-                                           r"line 5 \(c\): placeholders differ between languages es: \['n'\]; "
-                                           r"en: \['m'\]; pt: \['n'\]; line 6: 2 fields, expected 4"):
-        _check(rows, "t.tsv")
-    assert _check([head, ["a", "x", "y", "z"]], "t.tsv") == {"a": {"es": "x", "en": "y", "pt": "z"}}
-
-
 def test_msg_errors_are_named():
-    with pytest.raises(MCRDataError, match=r"unknown language 'fr'; allowed: es, en, pt"):
+    with pytest.raises(MCRDataError, match=r"unknown language 'fr'; expected one of: es, en, pt"):
         msg("yes", "fr")
-    with pytest.raises(MCRDataError, match=r"unknown message id 'nope'"):
+    with pytest.raises(MCRDataError, match=r"no message 'nope' in the catalogue"):
         msg("nope")
-    with pytest.raises(MCRDataError, match=r"message 'chk_round' needs the placeholder 'round'"):
+    with pytest.raises(MCRDataError, match=r"message 'chk_round' needs round"):
         msg("chk_round", "es")
 
 

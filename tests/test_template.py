@@ -105,18 +105,20 @@ def test_instructions_define_axes_and_mark_the_expected_ones(can_book):
     assert crit[2] == "Proyectos y programas con objetivos, plazos y recursos propios."
 
 
-def test_portuguese_template_keeps_the_vocabulary_and_translates_the_rest(tmp_path):
+def test_portuguese_template_has_portuguese_headers_and_keeps_the_list_values(tmp_path):
     book = template.build_template("MERCOSUR", "2025", lang="pt")
     assert book.sheetnames == ["Matriz", "Instruções", "Listas"]
     ws = book["Matriz"]
-    assert ws.cell(template.HEADER_ROW, 2).value == "Eje"
+    assert [c.value for c in ws[template.HEADER_ROW]] == [
+        "Organismo", "Eixo", "Matriz", "Critério", "Tema", "Iniciativa", "Descrição", "Ano", "Situação", "Parceiros"]
     assert ws["A4"].value.startswith("Eixos que a tabela «Matrices y organismos participantes» espera de MERCOSUR")
     dv = {str(d.sqref)[0]: d for d in ws.data_validations.dataValidation}
     assert dv["B"].promptTitle == "Eixo"
     assert dv["B"].prompt == "Eixo de trabalho da iniciativa: escolha um da lista."
     assert dv["B"].errorTitle == "Valor não permitido"
     inst = [[c.value for c in row] for row in book["Instruções"].iter_rows()]
-    assert ["Eje", "Eixo"] == inst[[r[0] for r in inst].index("Eje")][:2]
+    assert ["Eixo", "Eixo"] == inst[[r[0] for r in inst].index("Eixo")][:2]
+    assert ["Situação", "Situação"] == inst[[r[0] for r in inst].index("Situação")][:2]
     assert any(r[:2] == ["Proyectos", "Projetos"] for r in inst)
 
 
@@ -241,6 +243,30 @@ def test_filled_template_loads_with_no_rejects_and_exactly_the_rows_written(tmp_
     assert set(result.tidy["source_sheet"]) == {"Matrix" if lang == "en" else "Matriz"}
 
 
+def test_filled_portuguese_template_loads_with_no_rejects(tmp_path):
+    # the Portuguese headers (Eixo, Critério, Situação, Parceiros...) are read back by the loader
+    folder = tmp_path / "2025"
+    folder.mkdir()
+    path = template.write_template("MERCOSUR", "2025", template.template_path(folder, "MERCOSUR", "2025", "pt"),
+                                   lang="pt")
+    rows = pd.DataFrame([
+        {"organism_cell": False, "axis": "transfronteriza", "matrix": "", "criterion": "proyectos",
+         "theme": "Pasos de frontera", "initiative": "Corredor bioceánico", "description": "Obras", "year": 2023,
+         "status": "En curso", "partners": "CAN; SICA"},
+        {"organism_cell": True, "axis": "seguridad_alimentaria", "matrix": "", "criterion": "normas",
+         "theme": "Sanidad", "initiative": "", "description": "", "year": None, "status": "", "partners": ""}])
+    _fill(path, "MERCOSUR", "pt", rows)
+    result = ingest.load_submissions(tmp_path)
+    assert result.rejects.empty, result.rejects.to_dict("records")
+    got = result.tidy.sort_values("source_row")
+    assert list(got["axis"]) == ["transfronteriza", "seguridad_alimentaria"]
+    assert list(got["criterion"]) == ["proyectos", "normas"]
+    assert list(got["organism"]) == ["MERCOSUR", "MERCOSUR"]
+    assert list(got["status"]) == ["En curso", ""]
+    assert list(got["partners"]) == ["CAN; SICA", ""]
+    assert list(got["year"].astype("Int64")) == [2023, pd.NA]
+
+
 def test_prefill_fills_in_the_rows_of_an_earlier_round(tmp_path):
     rows = pd.DataFrame({"organism": ["SICA"] * 3, "axis": ["transfronteriza", "riesgo_desastres", "cadenas_valor"],
                          "criterion": ["proyectos", "normas", "otros"], "theme": ["=1+1", "Alerta", ""],
@@ -319,7 +345,7 @@ def test_cli_usage_errors(tmp_path, monkeypatch, capsys, argv, message):
     argv = [str(tidy) if a == "TIDY" else a for a in argv]
     assert cli.main(["template", *argv]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("mcr template: error: ")
+    assert err.startswith("mcr template: erro: " if "pt" in argv else "mcr template: error: ")
     assert pytest.importorskip("re").search(message, err), err
 
 

@@ -288,22 +288,33 @@ def test_cli_themes_suggest_and_apply(project, tmp_path, capsys):
     tidy_path = tmp_path / "tidy.csv"
     make_tidy(CELL).to_csv(tidy_path, index=False)
     out = tmp_path / "out"
-    assert cli.main(["themes", "suggest", "--tidy", str(tidy_path), "--out", str(out)]) == 0
+    assert cli.main(["themes", "suggest", "--tidy", str(tidy_path), "--out", str(tmp_path / "en"), "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("2 clusters of 4 themes; wrote ")
+    assert cli.main(["themes", "suggest", "--tidy", str(tidy_path), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("2 grupos de 4 temas; escritos ")
     csv_ = pd.read_csv(out / "mcr_theme_suggestions.csv")
     assert csv_["theme"].tolist() == ["Adaptación climática", "Adaptación al cambio climático",
                                       "Pasos de frontera", "Pasos fronterizos"]
     _fill(out / "mcr_theme_review.xlsx", {"Pasos fronterizos": ("sí", None)})
-    assert cli.main(["themes", "apply", str(out / "mcr_theme_review.xlsx")]) == 0
+    assert cli.main(["themes", "apply", str(out / "mcr_theme_review.xlsx"), "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("1 accepted, 0 refused, 3 undecided; wrote ")
+    assert cli.main(["themes", "apply", str(out / "mcr_theme_review.xlsx")]) == 0
+    assert capsys.readouterr().out.startswith("1 aceptados, 0 rechazados, 3 sin decidir; escritos ")
     assert (project / "theme_synonyms.tsv").is_file()
-    assert cli.main(["themes", "apply", str(tmp_path / "nope.xlsx")]) == 2
+    assert cli.main(["themes", "apply", str(tmp_path / "nope.xlsx"), "--lang", "en"]) == 2
     assert "nope.xlsx does not exist; expected the reviewed mcr_theme_review.xlsx" in capsys.readouterr().err
-    assert cli.main(["themes", "suggest", "--tidy", str(tidy_path), "--threshold", "1.5"]) == 2
+    assert cli.main(["themes", "apply", str(tmp_path / "nope.xlsx")]) == 2
+    assert "nope.xlsx no existe; se esperaba el mcr_theme_review.xlsx revisado" in capsys.readouterr().err
+    assert cli.main(["themes", "suggest", "--tidy", str(tidy_path), "--threshold", "1.5", "--lang", "en"]) == 2
     assert "--threshold 1.5: expected a number in (0, 1]" in capsys.readouterr().err
+    assert cli.main(["themes", "suggest", "--tidy", str(tidy_path), "--threshold", "1.5"]) == 2
+    assert "--threshold 1.5: se esperaba un número en (0, 1]" in capsys.readouterr().err
     (tmp_path / "bad.xlsx").write_text("not a workbook")
+    assert cli.main(["themes", "apply", str(tmp_path / "bad.xlsx"), "--lang", "en"]) == 1
+    assert "bad.xlsx: Not a readable workbook; expected an .xlsx saved by Excel or LibreOffice" in (
+        capsys.readouterr().err)
     assert cli.main(["themes", "apply", str(tmp_path / "bad.xlsx")]) == 1
-    assert "bad.xlsx: not a readable workbook" in capsys.readouterr().err
+    assert "mcr themes: error: bad.xlsx: No es un libro legible; se espera un .xlsx" in capsys.readouterr().err
 
 
 def test_project_synonyms_chain_into_the_package_table_and_are_checked(project):

@@ -22,7 +22,7 @@ class _Result:  # the parts of a LoadResult the workbook reads
 def _rejects() -> pd.DataFrame:
     return pd.DataFrame({"source_file": ["2024/OTCA.xlsx"], "source_sheet": ["M"], "source_row": [4],
                          "column": ["Criterio"], "value": ["=Proyectoz"],
-                         "reason": ["criterio desconocido"]})
+                         "reason": ["unknown criterion '=Proyectoz'; allowed ids: proyectos, normas"]})
 
 
 def _tidy():
@@ -47,6 +47,7 @@ def test_tidy_workbook_has_spanish_headers_names_and_numbers(tmp_path):
     rejects = book["Filas rechazadas"]
     assert [c.value for c in rejects[1]] == ["Archivo", "Hoja", "Fila", "Columna", "Valor", "Motivo"]
     assert rejects["E2"].value == "'=Proyectoz"  # neutralised, never a formula
+    assert rejects["F2"].value.startswith("Criterio desconocido: «=Proyectoz»; valores permitidos: Fortalecimiento")
     assert rejects.freeze_panes == "D2"
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
@@ -58,13 +59,21 @@ def test_tidy_workbook_in_english_and_with_warnings(tmp_path):
         warnings: pd.DataFrame
 
     warnings = pd.DataFrame({"source_file": ["2024/CAN.xlsx"], "source_sheet": ["M"], "source_row": [7],
-                             "column": ["Año"], "value": ["2O24"], "reason": ["year not a number"]})
+                             "column": ["Año"], "value": ["2O24"], "reason": ["'2O24' gives no year: the year is left empty"]})
     path = workbooks.write_tidy_workbook(WithWarnings(_tidy(), _rejects(), warnings), tmp_path / "t.xlsx",
                                          lang="en")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Tidy table", "Rejected rows", "Warnings"]
-    assert book["Warnings"]["F2"].value == "year not a number"
+    assert book["Warnings"]["F2"].value == "'2O24' gives no year: the year is left empty"
     assert book["Tidy table"]["B1"].value == "Organisation"
+    assert book["Rejected rows"]["F2"].value.startswith("Unknown criterion: '=Proyectoz'; allowed values: ")
+    path = workbooks.write_tidy_workbook(WithWarnings(_tidy(), _rejects(), warnings), tmp_path / "p.xlsx",
+                                         lang="pt")
+    book = openpyxl.load_workbook(path)  # Portuguese reasons; headers and names in Spanish
+    assert book.sheetnames == ["Tabla ordenada", "Filas rechazadas", "Avisos"]
+    assert book["Tabla ordenada"]["B1"].value == "Organismo"
+    assert book["Avisos"]["F2"].value == "«2O24» não dá um ano: o ano fica vazio"
+    assert book["Filas rechazadas"]["F2"].value.startswith("Critério desconhecido: «=Proyectoz»")
 
 
 def test_tidy_workbook_is_deterministic_and_checks_its_input(tmp_path):
@@ -73,7 +82,7 @@ def test_tidy_workbook_is_deterministic_and_checks_its_input(tmp_path):
     b = workbooks.write_tidy_workbook(result, tmp_path / "b.xlsx").read_bytes()
     assert a == b
     assert not list(tmp_path.glob(".*.tmp"))  # written through a temporary file, then renamed
-    with pytest.raises(MCRDataError, match="unknown language 'fr'; allowed: es, en"):
+    with pytest.raises(MCRDataError, match="unknown language 'fr'; allowed: es, en, pt"):
         workbooks.write_tidy_workbook(result, tmp_path / "fr.xlsx", lang="fr")
     odd = _Result(_tidy().assign(extra="x"), _rejects())
     with pytest.raises(MCRDataError, match="no workbook header for column 'extra': add it to score_labels.tsv"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -61,14 +62,14 @@ def jobs(value: str) -> int:
 def out_path(value: str) -> Path:
     """Argument type of ``--out``: a non-blank path (``Path("")`` would silently be the working directory)."""
     if not value.strip():
-        raise argparse.ArgumentTypeError(f"empty path {value!r}: give a folder, e.g. --out data/processed")
+        raise argparse.ArgumentTypeError(msg("empty_path_out", _lang(), value=repr(value)))
     return Path(value)
 
 
 def in_path(value: str) -> Path:
     """Argument type of the paths a command reads (``RAW_DIR``, ``--tidy``): a non-blank path."""
     if not value.strip():
-        raise argparse.ArgumentTypeError(f"empty path {value!r}: give the path of an existing file or folder")
+        raise argparse.ArgumentTypeError(msg("empty_path_in", _lang(), value=repr(value)))
     return Path(value)
 
 
@@ -82,8 +83,7 @@ def check_environment(command: str) -> None:
 
     problem = epoch_problem()
     if problem is not None:
-        print(f"mcr {command}: note: {problem}; ignored, treated as unset "
-              "(set it to a whole number of seconds, or unset it)", file=sys.stderr)
+        print(msg("env_epoch_note", _lang(), command=command, problem=problem), file=sys.stderr)
         del os.environ["SOURCE_DATE_EPOCH"]
     elif "SOURCE_DATE_EPOCH" in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"].strip()
@@ -106,17 +106,15 @@ def check_out(out: Path, raw: Path | None) -> None:
     """
     blocker = next((p for p in (out, *out.parents) if exists(p)), None)
     if blocker is not None and not blocker.is_dir():
-        where = "is a file" if blocker == out else f"cannot be created: {blocker} is a file"
-        raise UsageError(f"--out {out} {where}; expected a folder (it is created if missing); "
-                         "choose another --out")
+        if blocker == out:
+            raise UsageError(msg("out_file", _lang(), out=out))
+        raise UsageError(msg("out_blocked", _lang(), out=out, blocker=blocker))
     if blocker is not None and not os.access(blocker, os.W_OK | os.X_OK):
-        raise UsageError(f"--out {out}: cannot write in {blocker} (permission denied); "
-                         "choose a folder you can write to with --out")
+        raise UsageError(msg("out_not_writable", _lang(), out=out, blocker=blocker))
     if raw is not None and Path(raw).is_dir():
         here, raw_dir = out.resolve(), Path(raw).resolve()
         if here == raw_dir or here.is_relative_to(raw_dir):
-            raise UsageError(f"--out {out} is inside the raw folder {raw}, whose files are read as "
-                             "submissions; choose an output folder outside it, e.g. --out data/processed")
+            raise UsageError(msg("out_in_raw", _lang(), out=out, raw=raw))
 
 
 def make_out(out: Path) -> Path:
@@ -124,8 +122,7 @@ def make_out(out: Path) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--out {out}: cannot create the folder ({exc.strerror or exc}); "
-                         "choose a folder you can write to with --out") from None
+        raise UsageError(msg("out_cannot_create", _lang(), out=out, detail=exc.strerror or exc)) from None
     return out
 
 
@@ -150,11 +147,9 @@ def read_tidy_arg(tidy: Path):
     from mcr_analysis.taxonomy import MCRDataError
 
     if tidy.is_dir():
-        raise UsageError(f"--tidy {tidy} is a folder; expected the file mcr_tidy.csv (or mcr_tidy.parquet) "
-                         "written by 'mcr ingest'")
+        raise UsageError(msg("tidy_is_folder", _lang(), path=tidy))
     if tidy.suffix.lower() not in TIDY_SUFFIXES:
-        raise UsageError(f"--tidy {tidy} is not a tidy table (expected a .csv or .parquet file); pass the "
-                         "mcr_tidy.csv written by 'mcr ingest'")
+        raise UsageError(msg("tidy_bad_suffix", _lang(), path=tidy))
     from mcr_analysis.outputs import JOURNAL_NAME, folder_lock
 
     if (tidy.parent / JOURNAL_NAME).is_file():  # an interrupted ingest: finish its set before reading
@@ -163,8 +158,9 @@ def read_tidy_arg(tidy: Path):
     try:
         return read_tidy(tidy)
     except MCRDataError as exc:
-        hint = "" if "'mcr ingest'" in str(exc) else "; pass --tidy with the mcr_tidy.csv written by 'mcr ingest'"
-        raise UsageError(f"{exc}{hint}") from None
+        detail = re.sub(r"^not a tidy MCR table[:;] ", "", str(exc).removeprefix(f"{tidy}: "))
+        detail = re.sub(r"; (?:expected|run) .*'mcr ingest'.*$", "", detail)  # the message says what to pass
+        raise UsageError(msg("tidy_unreadable", _lang(), path=tidy, detail=detail)) from None
 
 
 def check_round(args: argparse.Namespace, tidy) -> bool:
@@ -174,6 +170,7 @@ def check_round(args: argparse.Namespace, tidy) -> bool:
     rounds = sort_rounds(tidy["round"])
     if args.round is None or str(args.round) in rounds:
         return True
-    usage_error(args.command, f"--round {args.round!r} is not in {args.tidy}; rounds found: "
-                f"{', '.join(rounds) or 'none'}")
+    lang = lang_of(args)
+    usage_error(args.command, msg("round_not_in_tidy", lang, value=repr(args.round), path=args.tidy,
+                                  allowed=", ".join(rounds) or msg("no_rounds", lang)), lang)
     return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
+from mcr_analysis.commands._progress import Progress
 from mcr_analysis.messages import msg
 from mcr_analysis.commands._common import (
     check_out, formats, in_path, jobs, make_out, missing_tidy, out_path, read_tidy_arg,
@@ -21,11 +22,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     lang = current_lang()
     p.add_argument("--tidy", type=in_path, default=config.TIDY_CSV,
-                   help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
+                   help=msg("opt_tidy", lang))
     p.add_argument("--out", type=out_path, default=config.APPENDIX_DIR,
-                   help="output folder; default: figures/appendix (figures/appendix/<round>/ when the tidy "
-                        "table holds several rounds)")
-    p.add_argument("--round", default=None, help="round to draw (a sub-folder of data/raw); default: the latest")
+                   help=msg("opt_out_appendix", lang))
+    p.add_argument("--round", default=None, help=msg("opt_round", lang))
     p.add_argument("--formats", type=formats, default=config.DEFAULT_FORMATS,
                    help=msg("opt_formats", lang))
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
@@ -52,10 +52,15 @@ def run(args: argparse.Namespace) -> int:
     tidy = read_tidy_arg(args.tidy)
     if not check_round(args, tidy):
         return 2
+    folder = round_folder(tidy, args.out, args.round)
+    progress = Progress(args.quiet, args.lang)
     with folder_lock(make_out(args.out)):
+        progress.stage("stage_draw", path=folder.as_posix())
         manifest = build_appendix(
             tidy, args.out, formats=args.formats, lang=args.lang,
             kind=args.kind, jobs=args.jobs, source_line=args.source_line, round=args.round,
+            progress=progress.counter("stage_draw_cells"),
         )
-    print(f"wrote {len(manifest)} diagrams, manifest.csv and appendix.pdf to {round_folder(tidy, args.out, args.round)}")
+    progress.close()
+    print(msg("appendix_summary", args.lang, n=len(manifest), path=folder.as_posix()))
     return 0

@@ -14,29 +14,33 @@ HELP = "check one submission as its sender would; write <name>_revisado.xlsx wit
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr check``."""
-    p.add_argument("file", type=Path, help="the submission to check (.xlsx)")
+    from mcr_analysis.cli import current_lang
+    from mcr_analysis.messages import msg
+
+    lang = current_lang()
+    p.add_argument("file", type=Path, metavar=msg("metavar_file", lang), help=msg("opt_check_file", lang))
     p.add_argument("--lang", choices=("es", "en", "pt"), default=config.DEFAULT_LANG,
-                   help="language of the summary and of the comments; default: es")
+                   help=msg("opt_check_lang", lang))
     p.add_argument("--round", dest="round_", metavar="ROUND", default=None,
-                   help="round of the submission; default: the file's folder when it is one (e.g. 2025)")
+                   help=msg("opt_check_round", lang))
     p.add_argument("--out", type=Path, default=Path("."),
-                   help="folder of the annotated copy; default: the current folder (never the raw folder)")
+                   help=msg("opt_check_out", lang))
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mcr check``; return 0 when clean, 1 when there are problems, 2 on a usage error."""
     from mcr_analysis.check import check_file, summary_text, write_reviewed_copy
-    from mcr_analysis.submission_messages import msg
+    from mcr_analysis.messages import msg
 
     lang = args.lang
     if not args.file.exists():
-        return usage_error(NAME, msg("chk_usage_missing", lang, file=args.file))
+        return usage_error(NAME, msg("chk_usage_missing", lang, file=args.file), lang)
     if args.file.is_dir():
-        return usage_error(NAME, msg("chk_usage_folder", lang, file=args.file))
+        return usage_error(NAME, msg("chk_usage_folder", lang, file=args.file), lang)
     if args.out.exists() and not args.out.is_dir():
-        return usage_error(NAME, msg("chk_usage_out_file", lang, out=args.out))
+        return usage_error(NAME, msg("chk_usage_out_file", lang, out=args.out), lang)
     if args.out.resolve().is_relative_to(config.RAW_DIR.resolve()):
-        return usage_error(NAME, msg("chk_usage_raw", lang, out=args.out, raw=config.RAW_DIR))
+        return usage_error(NAME, msg("chk_usage_raw", lang, out=args.out, raw=config.RAW_DIR), lang)
     checked = check_file(args.file, lang=lang, round_=args.round_)
     copy = write_reviewed_copy(checked, args.out)
     print(summary_text(checked, copy))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mcr_analysis import config
 from mcr_analysis.commands._common import formats, missing_tidy
+from mcr_analysis.messages import msg
 
 NAME = "compare"
 HELP = "compare two rounds: initiatives added/removed/changed, silent organisms, score changes"
@@ -14,19 +15,22 @@ HELP = "compare two rounds: initiatives added/removed/changed, silent organisms,
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments of ``mcr compare``."""
+    from mcr_analysis.cli import current_lang
+
+    lang = current_lang()
     p.add_argument("--from", dest="round_from", default=None,
-                   help="first round (a sub-folder of data/raw); default: the one before --to")
-    p.add_argument("--to", dest="round_to", default=None, help="second round; default: the latest")
+                   help=msg("opt_from", lang))
+    p.add_argument("--to", dest="round_to", default=None, help=msg("opt_to", lang))
     p.add_argument("--tidy", type=Path, default=config.TIDY_CSV,
-                   help="tidy table written by 'ingest' holding both rounds; default: data/processed/mcr_tidy.csv")
+                   help=msg("opt_tidy", lang))
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
-                   help="output folder of the tables; default: data/processed")
+                   help=msg("opt_out", lang, path="data/processed"))
     p.add_argument("--figures", type=Path, default=config.FIGURES_DIR / "compare",
-                   help="output folder of the figures (one per axis); default: figures/compare")
+                   help=msg("opt_figures", lang))
     p.add_argument("--formats", type=formats, default=("svg", "png"),
-                   help="figure formats, comma-separated among svg,pdf,png; default: svg,png")
+                   help=msg("opt_formats_compare", lang))
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
-                   help="language of the workbook mcr_compare.xlsx and the figures; default: es")
+                   help=msg("opt_lang_compare", lang))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         tables = compare.compare_rounds(tidy, args.round_from, args.round_to)
     except taxonomy.MCRDataError as exc:
-        print(f"mcr compare: {exc}", file=sys.stderr)
+        print(msg("cli_error", args.lang, command=NAME, message=exc), file=sys.stderr)
         return 1
     for path in write_compare_outputs(tables, args.out, lang=args.lang):
-        print(f"wrote {path}")
+        print(msg("wrote", args.lang, path=path))
     round_from, round_to = compare.resolve_rounds(tidy, args.round_from, args.round_to)
     args.figures.mkdir(parents=True, exist_ok=True)
     axes = [a for a in taxonomy.axes().ids if (tables["scores"]["axis"] == a).any()]
@@ -59,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
             stem = compare_plots.figure_name(axis, round_from, round_to)
             for fmt in args.formats:
                 plots.save_figure(page.fig, args.figures / f"{stem}.{fmt}", fmt)
-    print(f"wrote {len(axes)} figures to {args.figures}")
+    print(msg("compare_figures", args.lang, n=len(axes), path=args.figures))
     return 0

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from mcr_analysis import config
-from mcr_analysis.messages import msg
+from mcr_analysis.messages import LANGS, msg
+from mcr_analysis.commands._progress import Progress
 from mcr_analysis.commands._common import UsageError, check_out, exists, in_path, make_out, out_path
 
 NAME = "ingest"
@@ -19,13 +21,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     lang = current_lang()
     p.add_argument("raw_dir", nargs="?", type=in_path, default=config.RAW_DIR,
-                   help="folder (or one .xlsx file) of submissions; default: data/raw")
+                   help=msg("opt_raw_dir", lang))
     p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
-                   help="output folder; default: data/processed")
-    p.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
+                   help=msg("opt_out", lang, path="data/processed"))
+    p.add_argument("--strict", action="store_true", help=msg("opt_strict", lang))
     p.add_argument("--force", action="store_true",
-                   help="write the outputs even when no row was loaded, replacing a previous non-empty tidy table")
-    p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
+                   help=msg("opt_force", lang))
+    p.add_argument("--lang", choices=LANGS, default=config.DEFAULT_LANG,
                    help=msg("opt_lang_report", lang))
 
 
@@ -41,31 +43,43 @@ def run(args: argparse.Namespace) -> int:
     from mcr_analysis.report import summary_text, write_ingest_outputs
     from mcr_analysis.taxonomy import MCRDataError
 
+    from mcr_analysis.messages import localise_reason
+    from mcr_analysis.report import OUTPUT_NAMES, previous_tidy_rows
+
+    lang = args.lang
     raw = args.raw_dir
     if not exists(raw):
-        raise UsageError(f"{raw} does not exist; expected a folder of .xlsx submissions or one .xlsx file")
+        raise UsageError(msg("missing_raw", lang, path=raw))
     if raw.is_file() and raw.suffix.lower() not in (*readers.WORKBOOK_SUFFIXES, ".xls"):
-        raise UsageError(f"{raw} is not a workbook; expected a folder of .xlsx submissions or one .xlsx file")
+        raise UsageError(msg("raw_not_workbook", lang, path=raw))
     if not raw.is_file() and not raw.is_dir():
-        raise UsageError(f"{raw} is neither a folder nor a file; expected a folder of .xlsx submissions "
-                         "or one .xlsx file")
+        raise UsageError(msg("raw_not_file_or_dir", lang, path=raw))
     check_out(args.out, raw if raw.is_dir() else None)
+    progress = Progress(args.quiet, lang)
     with folder_lock(make_out(args.out)):
-        result = load_submissions(raw)
+        progress.stage("stage_read", path=_shown(raw))
+        result = load_submissions(raw, progress=progress.counter("stage_read_files"))
+        progress.stage("stage_write_ingest", path=_shown(args.out))
         try:
-            write_ingest_outputs(result, args.out, lang=args.lang, force=args.force)
-        except MCRDataError as exc:
-            print(summary_text(result, args.out).splitlines()[0], file=sys.stderr)
+            write_ingest_outputs(result, args.out, lang=lang, force=args.force)
+        except MCRDataError:
+            progress.close()
+            print(summary_text(result, args.out, lang).splitlines()[0], file=sys.stderr)
             files = result.files
             for row in files.loc[files["reason"] != "", ["source_file", "reason"]].itertuples(index=False):
-                print(f"  {row.source_file}: {row.reason}", file=sys.stderr)
-            print(f"mcr ingest: error: {exc}", file=sys.stderr)
+                print(msg("ingest_file_reason", lang, file=row.source_file,
+                          reason=localise_reason(row.reason, lang)), file=sys.stderr)
+            tidy = args.out / OUTPUT_NAMES[0]
+            print(msg("cli_error", lang, command=NAME,
+                      message=msg("ingest_kept", lang, path=tidy, n=previous_tidy_rows(tidy))), file=sys.stderr)
             return 1
-    print(summary_text(result, args.out))
+    progress.close()
+    print(summary_text(result, args.out, lang))
     if args.strict and len(result.rejects):
-        print(f"mcr ingest: --strict: {len(result.rejects)} rejected rows", file=sys.stderr)
+        print(f"mcr ingest: {msg('strict_rejects', lang, n=len(result.rejects))}", file=sys.stderr)
         return 1
     return 0
+
 
 
 def _shown(path: Path) -> str:

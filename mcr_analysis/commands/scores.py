@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mcr_analysis import config
+from mcr_analysis.commands._progress import Progress
 from mcr_analysis.messages import msg
 from mcr_analysis.commands._common import check_out, in_path, make_out, missing_tidy, out_path, read_tidy_arg
 
@@ -18,13 +19,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     lang = current_lang()
     p.add_argument("--tidy", type=in_path, default=config.TIDY_CSV,
-                   help="tidy table written by 'ingest'; default: data/processed/mcr_tidy.csv")
+                   help=msg("opt_tidy", lang))
     p.add_argument("--out", type=out_path, default=config.PROCESSED_DIR,
-                   help="output folder; default: data/processed")
+                   help=msg("opt_out", lang, path="data/processed"))
     p.add_argument("--lang", choices=("es", "en"), default=config.DEFAULT_LANG,
-                   help="language of the analysts' workbook mcr_scores.xlsx; default: es")
+                   help=msg("opt_lang_scores", lang))
     p.add_argument("--round", default=None,
-                   help="round to score (a sub-folder of data/raw), or 'all' for every round; default: the latest")
+                   help=msg("opt_round_scores", lang))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,9 +48,13 @@ def run(args: argparse.Namespace) -> int:
             return 2
         chosen = latest_round(tidy["round"]) if args.round is None else str(args.round)
         tidy = tidy.loc[tidy["round"].astype(str) == chosen] if chosen is not None else tidy
+    progress = Progress(args.quiet, args.lang)
     with folder_lock(make_out(args.out)):
+        progress.stage("stage_scores")
         tables = score_tables(tidy)
+        progress.stage("stage_duplicates")
         tables["duplicates"] = find_duplicates(tidy, reference_dir=config.reference_dir())  # a workbook sheet
+        progress.stage("stage_write_scores", path=args.out.as_posix())
         written = write_score_outputs(tables, args.out, lang=args.lang)
     for path in written:
         print(msg("wrote", args.lang, path=path))

@@ -159,11 +159,11 @@ def test_files_and_sheets_say_where_each_organism_and_layout_came_from(result):
 def test_the_report_shows_warnings_unread_columns_and_skipped_sheets(result, tmp_path):
     text = report.validation_report(result)
     assert "## Filas cargadas con advertencias" in text
-    assert "| MCR 2024 | 8 | Año | 2023-2024 | year range '2023-2024': kept the first year, 2023 |" in text
+    assert "| MCR 2024 | 8 | Año | 2023-2024 | Intervalo de años «2023-2024»: se toma el primero, 2023 |" in text
     assert "## Columnas no leídas" in text
-    assert (f"| {SELA} | MCR 2024 | 6 | J | Observaciones | 1 | contraparte: CEPREDENAC | header 'Observaciones' "
-            "names no field the loader reads |") in text
-    assert f"| {SICA} | Listas | 4 | hidden sheet of drop-down lists" in text
+    assert (f"| {SELA} | MCR 2024 | 6 | J | Observaciones | 1 | contraparte: CEPREDENAC | El encabezado "
+            "«Observaciones» no corresponde a ningún campo que lea el cargador |") in text
+    assert f"| {SICA} | Listas | 4 | Hoja oculta de listas desplegables" in text
     assert "## Títulos de sección" in text and "## Hojas con varias tablas" in text
     paths = report.write_ingest_outputs(result, tmp_path / "out")
     warnings = pd.read_csv(paths[4], dtype=str, keep_default_na=False)
