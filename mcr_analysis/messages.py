@@ -161,14 +161,15 @@ def msg(id_: str, lang: str | None = None, /, **fields: object) -> str:
 
 
 def vocabulary_lang(lang: str) -> str:
-    """Language of the vocabulary labels shown for ``lang``: the vocabulary tables have ``es`` and ``en``.
+    """Language of the vocabulary labels shown for ``lang``.
 
-    Headers are the exception (``headers.tsv`` has Portuguese ones).
+    The vocabulary tables (axes, criteria, statuses, organisms) carry Spanish,
+    English and Portuguese labels, so each language shows its own.
 
-    >>> vocabulary_lang("pt"), vocabulary_lang("en")
-    ('es', 'en')
+    >>> vocabulary_lang("pt"), vocabulary_lang("en"), vocabulary_lang("fr")
+    ('pt', 'en', 'es')
     """
-    return "en" if lang == "en" else "es"
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def allowed_labels(field: str, lang: str) -> str:

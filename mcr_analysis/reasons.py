@@ -219,7 +219,13 @@ def _arguments(id_: str, m: re.Match, lang: str) -> dict:
         if id_ == "r_ambiguous":
             g["options"] = msg("r_or", lang).join(_label(field, o.strip(), lang) for o in g["options"].split(" or "))
             return g
-        g["hint"] = msg("r_closest", lang, label=g.pop("label"), id=g.pop("id")) if "label" in g else ""
+        if "label" in g:  # the canonical label of the closest id, not the alias that came closest
+            close, typed = g.pop("id"), g.pop("label")
+            shown = _label(field, close, lang)
+            label = shown[: -len(f" ({close})")] if shown != close else typed
+            g["hint"] = msg("r_closest", lang, label=label, id=close)
+        else:
+            g["hint"] = ""
         ids = [i.strip() for i in g.pop("ids").split(",")]
         g["allowed"] = allowed_labels(field, lang) if field in ("axis", "criterion") else ", ".join(ids)
     elif id_ in ("r_missing_axis", "r_no_axis_column", "r_no_axis_heading"):

@@ -28,7 +28,7 @@ Examples
 >>> [c.value for c in book["Matriz"][HEADER_ROW]][:4]
 ['Organismo', 'Eixo', 'Matriz', 'Critério']
 >>> book["Matriz"]["A2"].value
-'Organismo: Organización del Tratado de Cooperación Amazónica'
+'Organismo: Organização do Tratado de Cooperação Amazônica'
 """
 
 from __future__ import annotations

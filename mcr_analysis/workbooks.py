@@ -259,12 +259,12 @@ def write_tidy_workbook(result, path: str | os.PathLike, lang: str = "es") -> Pa
 
     from mcr_analysis.export import column_label
 
-    from mcr_analysis.messages import LANGS, localise_reason, vocabulary_lang
+    from mcr_analysis.messages import LANGS, localise_reason
     from mcr_analysis.report import _column
 
     if lang not in LANGS:
         raise MCRDataError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}")
-    labels = vocabulary_lang(lang)  # headers and vocabulary names: es or en (Portuguese readers get Spanish)
+    labels = "en" if lang == "en" else "es"  # score_labels.tsv has es and en: Portuguese readers get Spanish headers
     column_label("round", labels)
     book = Workbook()
     book.remove(book.active)

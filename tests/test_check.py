@@ -51,8 +51,8 @@ def test_comments_sit_on_exactly_the_wrong_cells(tmp_path, monkeypatch, capsys):
     comments = _comments(copy)
     assert set(comments["Matriz"]) == {"B7", "D8", "H9", "A10"}
     assert comments["Matriz"]["H9"] == "Año no válido: se espera un número entero de 1900 a 2100"
-    assert comments["Matriz"]["B7"].startswith("Eje desconocido: «Cadenaz de valor»; el más parecido: «Cadenas de "
-                                               "valor» (cadenas_valor); valores permitidos: Cadenas productivas de "
+    assert comments["Matriz"]["B7"].startswith("Eje desconocido: «Cadenaz de valor»; el más parecido: «Cadenas "
+                                               "productivas de valor» (cadenas_valor); valores permitidos: Cadenas productivas de "
                                                "valor (cadenas_valor), Reducción del riesgo")
     assert comments["Matriz"]["A10"].startswith("Repetida: igual que la fila 6 (mismo organismo")
     assert comments["Problemas"] == {} and comments["Instrucciones"] == {}

@@ -105,7 +105,7 @@ def test_instructions_define_axes_and_mark_the_expected_ones(can_book):
     assert crit[2] == "Proyectos y programas con objetivos, plazos y recursos propios."
 
 
-def test_portuguese_template_has_portuguese_headers_and_keeps_the_list_values(tmp_path):
+def test_portuguese_template_has_portuguese_headers_and_list_values(tmp_path):
     book = template.build_template("MERCOSUR", "2025", lang="pt")
     assert book.sheetnames == ["Matriz", "Instruções", "Listas"]
     ws = book["Matriz"]
@@ -119,7 +119,10 @@ def test_portuguese_template_has_portuguese_headers_and_keeps_the_list_values(tm
     inst = [[c.value for c in row] for row in book["Instruções"].iter_rows()]
     assert ["Eixo", "Eixo"] == inst[[r[0] for r in inst].index("Eixo")][:2]
     assert ["Situação", "Situação"] == inst[[r[0] for r in inst].index("Situação")][:2]
-    assert any(r[:2] == ["Proyectos", "Projetos"] for r in inst)
+    assert any(r[:2] == ["Projetos", "Projetos"] for r in inst)
+    lists = {c.value for row in book["Listas"].iter_rows() for c in row if c.value}
+    assert {"Projetos", "Segurança alimentar", "Em andamento", "Mercado Comum do Sul"} <= lists
+    assert "Proyectos" not in lists
 
 
 def test_expected_axes_and_organisms_of_the_participation_table():
