@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{raw} is neither a folder nor a file; expected a folder of .xlsx submissions "
                          "or one .xlsx file")
     check_out(args.out, raw if raw.is_dir() else None)
+    check_out(args.out, config.RAW_DIR)  # also for one file or another folder: outputs never go into data/raw
     with folder_lock(make_out(args.out)):
         result = load_submissions(raw)
         try:
