@@ -40,3 +40,34 @@ def test_ingest_out_inside_the_project_raw_folder_is_refused(project, capsys, so
 def test_ingest_of_one_file_into_an_outside_folder_still_works(project, capsys):
     assert cli.main(["ingest", str(project / "data/raw/2024/CAN.xlsx"), "--out", str(project / "P"), "-q"]) == 0
     assert (project / "P" / "mcr_tidy.csv").read_text(encoding="utf-8").count("\n") == 4  # header and 3 rows
+
+
+def test_a_temporary_file_of_an_interrupted_run_in_the_raw_folder_is_skipped_not_read(project, capsys):
+    # mcr init writes the sample workbooks through output sets; one killed mid-write leaves this behind.
+    raw = project / "data" / "raw"
+    (raw / "2024" / ".mcr-tmp-123-0a1b2c3d-SICA.xlsx").write_bytes(b"PK\x03\x04 half written")
+    assert cli.main(["ingest", str(raw), "--out", str(project / "P"), "--strict", "--lang", "en", "-q"]) == 0
+    report = (project / "P" / "mcr_validation_report.md").read_text(encoding="utf-8")
+    assert ("| 2024/.mcr-tmp-123-0a1b2c3d-SICA.xlsx | 2024 |  |  | skipped | 0 | 0 | 0 | temporary file of an "
+            "interrupted mcr run: skipped |") in report
+
+
+@pytest.mark.parametrize("argv, name, rows", [(["themes", "suggest"], "mcr_theme_suggestions.csv", 2),
+                                              (["duplicates"], "mcr_duplicate_candidates.csv", 1)])
+def test_review_csvs_parse_back_with_a_carriage_return_in_a_theme(tmp_path, capsys, argv, name, rows):
+    import pandas as pd
+    from conftest import make_tidy
+
+    from mcr_analysis import outputs
+
+    theme = "Pasos de\rfrontera integrados"
+    tidy = make_tidy([("CAN", "transfronteriza", "proyectos", theme, "Pasos de frontera integrados: plan"),
+                      ("SICA", "transfronteriza", "proyectos", "Pasos de frontera integrado",
+                       "Pasos de frontera integrados: plan")])
+    path = tmp_path / "tidy.csv"
+    path.write_text(outputs.csv_text(tidy), encoding="utf-8")
+    out = tmp_path / "review"
+    assert cli.main([*argv, "--tidy", str(path), "--out", str(out), "--reference", str(tmp_path / "ref")]) == 0
+    back = pd.read_csv(out / name, dtype=str, keep_default_na=False)
+    assert len(back) == rows  # two themes in one cluster; one candidate pair
+    assert theme in set(back.to_numpy().ravel())

@@ -42,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.review is not None:
         return usage_error("duplicates", f"unexpected argument {args.review}; a workbook goes with 'apply'")
-    from mcr_analysis import duplicates, safety
+    from mcr_analysis import duplicates
     from mcr_analysis.duplicates_review import write_duplicate_review
     from mcr_analysis.ingest import read_tidy
-    from mcr_analysis.review import atomic_write_text
+    from mcr_analysis.outputs import atomic_write_text, csv_text
 
     if missing_tidy(args):
         return 2
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("duplicates", f"--threshold {threshold}: expected a number in (0, 1]")
     table = duplicates.find_duplicates(read_tidy(args.tidy), reference_dir=reference, threshold=threshold)
     csv_path = args.out / "mcr_duplicate_candidates.csv"
-    atomic_write_text(csv_path, safety.neutralise_frame(table).to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(csv_path, csv_text(table))  # neutralised; a carriage return in a theme round-trips
     xlsx = write_duplicate_review(table, args.out / "mcr_duplicate_review.xlsx", lang=args.lang)
     print(f"{len(table)} candidate pairs; wrote {csv_path} and {xlsx}")
     return 0

@@ -44,9 +44,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result.accepted} accepted, {result.refused} refused, {result.undecided} undecided; "
               f"wrote {result.synonyms} and {result.refusals}")
         return 0
-    from mcr_analysis import safety, themes
+    from mcr_analysis import themes
     from mcr_analysis.ingest import read_tidy
-    from mcr_analysis.review import atomic_write_text
+    from mcr_analysis.outputs import atomic_write_text, csv_text
     from mcr_analysis.themes_review import write_theme_review
 
     if missing_tidy(args):
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("themes", f"--threshold {threshold}: expected a number in (0, 1]")
     table = themes.suggest_themes(read_tidy(args.tidy), reference_dir=reference, threshold=threshold)
     csv_path = args.out / "mcr_theme_suggestions.csv"
-    atomic_write_text(csv_path, safety.neutralise_frame(table).to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(csv_path, csv_text(table))  # neutralised; a carriage return in a theme round-trips
     xlsx = write_theme_review(table, args.out / "mcr_theme_review.xlsx", lang=args.lang)
     print(f"{table['cluster'].nunique() if len(table) else 0} clusters of {len(table)} themes; "
           f"wrote {csv_path} and {xlsx}")
