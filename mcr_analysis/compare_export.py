@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import os
-import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -29,11 +27,11 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from mcr_analysis import compare, taxonomy
-from mcr_analysis.export import FLOAT_FORMAT, _cell_value, _restamp, _stamp, column_label
+from mcr_analysis.export import FLOAT_FORMAT, _cell_value, column_label
 from mcr_analysis.outputs import output_set
+from mcr_analysis.workbooks import workbook_bytes
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = ["CSV_FILES", "XLSX_FILE", "TABLE_COLUMNS", "label", "display_table", "write_compare_outputs"]
@@ -163,14 +161,7 @@ def _workbook_bytes(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
             ws.column_dimensions[get_column_letter(j)].width = max(8, min(60, longest + 2))
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
-    stamp = _stamp()
-    book.properties.creator = "mcr_analysis"
-    book.properties.created = stamp
-    book.properties.modified = stamp
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return _restamp(buffer.getvalue(), stamp)
+    return workbook_bytes(book)
 
 
 def write_compare_outputs(tables: dict[str, pd.DataFrame], out_dir: str | os.PathLike,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +29,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from mcr_analysis import safety
 from mcr_analysis.outputs import atomic_write_bytes, atomic_write_text
@@ -67,7 +65,7 @@ def write_review_workbook(frame: pd.DataFrame, path: str | Path, headers: dict[s
     pathlib.Path
         ``path``.
     """
-    from mcr_analysis.export import _restamp, _stamp
+    from mcr_analysis.workbooks import workbook_bytes
 
     book = Workbook()
     ws = book.active
@@ -91,14 +89,7 @@ def write_review_workbook(frame: pd.DataFrame, path: str | Path, headers: dict[s
     dv.add(f"{letter}2:{letter}{max(n + 1, 2)}")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
-    stamp = _stamp()
-    book.properties.creator = "mcr_analysis"
-    book.properties.created = stamp
-    book.properties.modified = stamp
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return atomic_write_bytes(path, _restamp(buffer.getvalue(), stamp))
+    return atomic_write_bytes(path, workbook_bytes(book))
 
 
 def _value(value: object) -> object:
