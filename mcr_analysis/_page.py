@@ -32,13 +32,22 @@ def _wrap_pt(text: str, size: float, width_pt: float, weight: str = "normal",
              indent: str = "") -> list[str]:
     """Greedy word wrap of ``text`` so that no line is wider than ``width_pt`` at ``size`` points.
 
-    Continuation lines start with ``indent``; a word wider than the line stays whole.
+    Continuation lines start with ``indent``; a word wider than a line (a theme of
+    one 200-character "word", a URL) is cut where the line ends.
     """
     from mcr_analysis._venn_text import width_pt as measure
 
     lines: list[str] = []
     current = ""
+    words = []
     for word in text.split():
+        while len(word) > 1 and measure(indent + word, size, weight) > width_pt:
+            cut = next((k for k in range(len(word) - 1, 0, -1)
+                        if measure(indent + word[:k], size, weight) <= width_pt), 1)
+            words.append(word[:cut])
+            word = word[cut:]
+        words.append(word)
+    for word in words:
         trial = f"{current} {word}" if current else (indent if lines else "") + word
         if current and measure(trial, size, weight) > width_pt:
             lines.append(current)

@@ -3,9 +3,9 @@
 ``write_compare_outputs`` writes the tables of
 :func:`mcr_analysis.compare.compare_rounds` as :data:`CSV_FILES` (ids and
 English change kinds, like ``mcr_scores.csv``) and ``mcr_compare.xlsx`` (one
-sheet per table, headers, names and values in Spanish by default).  Every file
-is written to a temporary file next to it and renamed into place, so a
-reader never sees half a file; text a spreadsheet would run as a formula is
+sheet per table, headers, names and values in Spanish by default).  The files
+are written as one output set (:func:`mcr_analysis.outputs.output_set`:
+temporary files, then renamed together), so a reader never sees half a file; text a spreadsheet would run as a formula is
 neutralised (:func:`mcr_analysis.safety.neutralise`).  Labels are data:
 ``mcr_analysis/data/compare_labels.tsv``.
 
@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import os
-import tempfile
-import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -30,11 +27,11 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from mcr_analysis import compare, taxonomy
-from mcr_analysis.export import FLOAT_FORMAT, _cell_value, _restamp, _stamp, column_label
-from mcr_analysis.safety import neutralise_frame
+from mcr_analysis.export import FLOAT_FORMAT, _cell_value, column_label
+from mcr_analysis.outputs import output_set
+from mcr_analysis.workbooks import workbook_bytes
 from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = ["CSV_FILES", "XLSX_FILE", "TABLE_COLUMNS", "label", "display_table", "write_compare_outputs"]
@@ -139,20 +136,6 @@ def display_table(frame: pd.DataFrame, name: str, lang: str = "es") -> pd.DataFr
     return out.rename(columns={c: label(c, lang) for c in out.columns})
 
 
-def _atomic_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file in ``path``'s folder, then rename it to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _workbook_bytes(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
@@ -178,21 +161,15 @@ def _workbook_bytes(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
             ws.column_dimensions[get_column_letter(j)].width = max(8, min(60, longest + 2))
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
-    stamp = _stamp()
-    book.properties.creator = "mcr_analysis"
-    book.properties.created = stamp
-    book.properties.modified = stamp
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return _restamp(buffer.getvalue(), stamp)
+    return workbook_bytes(book)
 
 
 def write_compare_outputs(tables: dict[str, pd.DataFrame], out_dir: str | os.PathLike,
                           lang: str = "es") -> list[Path]:
-    """Write :data:`CSV_FILES` and :data:`XLSX_FILE` into ``out_dir`` (created), each atomically.
+    """Write :data:`CSV_FILES` and :data:`XLSX_FILE` into ``out_dir`` (created) as one output set.
 
-    CSV: columns of :data:`TABLE_COLUMNS`, UTF-8, ``\\n`` line ends, floats with
+    CSV (:func:`mcr_analysis.outputs.csv_text`): columns of :data:`TABLE_COLUMNS`, UTF-8, ``\\n`` line
+    ends, any text round-trips, floats with
     :data:`mcr_analysis.export.FLOAT_FORMAT`, NaN empty, text neutralised.
     Workbook: one sheet per table in ``lang`` (:func:`display_table`), bold
     frozen headers with filters, dates from ``SOURCE_DATE_EPOCH``.
@@ -210,10 +187,8 @@ def write_compare_outputs(tables: dict[str, pd.DataFrame], out_dir: str | os.Pat
     _check(tables)
     label("round_from", lang)  # checks lang
     out = Path(out_dir)
-    written = []
-    for name, filename in CSV_FILES.items():
-        frame = neutralise_frame(tables[name][TABLE_COLUMNS[name]])
-        text = frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT, na_rep="")
-        written.append(_atomic_bytes(out / filename, text.encode("utf-8")))
-    written.append(_atomic_bytes(out / XLSX_FILE, _workbook_bytes(tables, lang)))
-    return written
+    with output_set(out) as outs:
+        for name, filename in CSV_FILES.items():
+            outs.write_csv(filename, tables[name][TABLE_COLUMNS[name]], float_format=FLOAT_FORMAT)
+        outs.write_bytes(XLSX_FILE, _workbook_bytes(tables, lang))
+    return [out / filename for filename in (*CSV_FILES.values(), XLSX_FILE)]

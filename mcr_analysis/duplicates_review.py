@@ -109,10 +109,7 @@ def apply_duplicate_review(path: str | Path, reference_dir: str | Path, today: d
             "initiative_b": r.initiative_b, "decision": answers[r.decision.casefold()], "date": date,
             "note": r.note or "mcr duplicates apply"}
            for r in frame.itertuples(index=False) if r.decision]
-    merged = pd.concat([old, pd.DataFrame(new, columns=DECISION_COLUMNS)], ignore_index=True)
-    if len(merged):
-        keys = [pair_key(a, ia, b, ib) for a, ia, b, ib in
-                zip(merged["organism_a"], merged["initiative_a"], merged["organism_b"], merged["initiative_b"])]
-        merged = merged.loc[~pd.Series(keys).duplicated(keep="last").to_numpy()]
+    merged = review.merge_decisions(old, new, DECISION_COLUMNS, key=lambda r: pair_key(
+        r["organism_a"], r["initiative_a"], r["organism_b"], r["initiative_b"]))
     review.write_decisions(target, merged, DECISION_COLUMNS)
     return ApplyResult(len(new), len(frame) - len(new), target)

@@ -62,7 +62,8 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 __all__ = ["LOCK_NAME", "JOURNAL_NAME", "TEMP_PREFIX", "LOCK_WAIT", "OutputBusyError", "OutputSet",
-           "folder_lock", "output_set", "recover", "csv_text", "epoch_problem", "sanitized_epoch"]
+           "folder_lock", "output_set", "atomic_write_bytes", "atomic_write_text", "recover", "csv_text",
+           "epoch_problem", "sanitized_epoch"]
 
 LOCK_NAME = ".mcr.lock"
 """Lock file of an output folder (present only while a run writes there)."""
@@ -310,6 +311,38 @@ def output_set(folder: str | os.PathLike, wait: float | None = None) -> Iterator
             outs.discard()
             raise
         outs.commit()
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, wait: float | None = None) -> Path:
+    """Replace the one file ``path`` with ``data`` at once: an output set of one file.
+
+    For a file written on its own (a decision file, a review workbook, the
+    files of ``mcr init``); a command's several outputs go through one
+    :func:`output_set`.  The folder is created if missing and locked while the
+    file is written (see :func:`folder_lock`); an interrupted write leaves the
+    previous file as it was.
+
+    Raises
+    ------
+    OutputBusyError
+        When another run holds the folder's lock for more than ``wait`` seconds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = atomic_write_bytes(Path(tempfile.mkdtemp()) / "new" / "a.bin", b"\\x00\\x01")
+    >>> path.read_bytes(), [p.name for p in path.parent.iterdir()]
+    (b'\\x00\\x01', ['a.bin'])
+    """
+    path = Path(path)
+    with output_set(path.parent, wait) as outs:
+        outs.write_bytes(path.name, data)
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike, text: str, wait: float | None = None) -> Path:
+    """:func:`atomic_write_bytes` of ``text`` in UTF-8 (line ends kept as they are)."""
+    return atomic_write_bytes(path, text.encode("utf-8"), wait)
 
 
 def csv_text(frame: pd.DataFrame, float_format: str | None = None) -> str:

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -32,35 +29,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from mcr_analysis import safety
+from mcr_analysis.outputs import atomic_write_bytes, atomic_write_text
 from mcr_analysis.taxonomy import MCRDataError
 
-__all__ = ["write_review_workbook", "read_review_workbook", "read_decisions", "write_decisions",
-           "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["write_review_workbook", "read_review_workbook", "read_decisions", "merge_decisions", "write_decisions"]
 
 _MAX_WIDTH = 60
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and :func:`os.replace`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    """:func:`atomic_write_bytes` of ``text`` in UTF-8."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def write_review_workbook(frame: pd.DataFrame, path: str | Path, headers: dict[str, str], choice_column: str,
@@ -89,7 +65,7 @@ def write_review_workbook(frame: pd.DataFrame, path: str | Path, headers: dict[s
     pathlib.Path
         ``path``.
     """
-    from mcr_analysis.export import _restamp, _stamp
+    from mcr_analysis.workbooks import workbook_bytes
 
     book = Workbook()
     ws = book.active
@@ -113,14 +89,7 @@ def write_review_workbook(frame: pd.DataFrame, path: str | Path, headers: dict[s
     dv.add(f"{letter}2:{letter}{max(n + 1, 2)}")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
-    stamp = _stamp()
-    book.properties.creator = "mcr_analysis"
-    book.properties.created = stamp
-    book.properties.modified = stamp
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return atomic_write_bytes(path, _restamp(buffer.getvalue(), stamp))
+    return atomic_write_bytes(path, workbook_bytes(book))
 
 
 def _value(value: object) -> object:
@@ -205,6 +174,34 @@ def read_decisions(path: str | Path, columns: list[str]) -> pd.DataFrame:
             raise MCRDataError(f"{path}: columns {reader.fieldnames}; expected exactly {columns}")
         rows = [{k: (v or "").strip() for k, v in r.items()} for r in reader]
     return pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
+
+
+def merge_decisions(old: pd.DataFrame, new: list[dict], columns: list[str], key) -> pd.DataFrame:
+    """``old`` decisions then ``new`` ones, the later kept where two rows have the same key.
+
+    Parameters
+    ----------
+    old : pandas.DataFrame
+        A decision file as :func:`read_decisions` returns it; not modified.
+    new : list of dict
+        The decisions to add, records of ``columns``.
+    columns : list of str
+        Columns of the decision file.
+    key : callable
+        ``key(row)`` of a row (a dict of ``columns``): what makes two decisions
+        the same (e.g. the folded variant of a synonym, or an initiative pair).
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"variant": ["Pasos", "Aduanas"], "canonical": ["Pasos de frontera", "Aduana"]})
+    >>> merged = merge_decisions(old, [{"variant": "PASOS", "canonical": "Frontera"}], ["variant", "canonical"],
+    ...                          key=lambda r: r["variant"].casefold())
+    >>> merged.to_dict("records")
+    [{'variant': 'Aduanas', 'canonical': 'Aduana'}, {'variant': 'PASOS', 'canonical': 'Frontera'}]
+    """
+    frame = pd.concat([old, pd.DataFrame(new, columns=columns)], ignore_index=True)
+    keys = pd.Series([key(row) for row in frame[columns].to_dict("records")], dtype=object)
+    return frame.loc[~keys.duplicated(keep="last").to_numpy()].reset_index(drop=True)
 
 
 def write_decisions(path: str | Path, frame: pd.DataFrame, columns: list[str]) -> Path:

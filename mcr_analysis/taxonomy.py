@@ -16,8 +16,12 @@ Examples
 Match(id='cadenas_valor', matrix='Cadenas de valor específicas', reason='')
 >>> criteria().match("Foros y reuniones").id
 'reuniones'
->>> theme_key("Facilitación  del Comercio") == theme_key("facilitacion del comercio")
-True
+
+Statuses, bodies and :func:`mentions` are defined in
+:mod:`mcr_analysis.initiative_vocab`, theme identity (:func:`theme_key`,
+:func:`project_synonyms`) in :mod:`mcr_analysis.theme_identity`; this module
+is their public path (``taxonomy.statuses()``, ``taxonomy.theme_key(t)``), the
+same objects, imported on first use.
 """
 
 from __future__ import annotations
@@ -316,98 +320,7 @@ PARTICIPATION_COLUMNS = ["round", "matrix", "axis", "organism"]
 """Columns of ``participation.tsv``, in the package and in a project's ``data/reference/``."""
 
 
-STATUS_IDS = ("planned", "ongoing", "completed", "cancelled")
-"""The controlled vocabulary of initiative statuses (``statuses.tsv``)."""
 ORGANISM_COLUMNS = ["id", "label_es", "label_en", "label_pt", "aliases", "color"]
-BODY_COLUMNS = ["id", "system", "label_es", "label_en", "aliases", "source"]
-
-
-@functools.cache
-def statuses() -> Vocabulary:
-    """The statuses of an initiative (``statuses.tsv``): planned, ongoing, completed, cancelled.
-
-    Spanish, English and Portuguese wordings are aliases of the four ids.
-
-    Examples
-    --------
-    >>> statuses().match("En ejecución").id, statuses().match("Concluído").id
-    ('ongoing', 'completed')
-    >>> statuses().ids
-    ['planned', 'ongoing', 'completed', 'cancelled']
-    """
-    table = _read_tsv("statuses.tsv", "id", ["id", "order", "label_es", "label_en", "label_pt", "aliases"])
-    table = table.sort_values("order", key=lambda s: s.astype(int))
-    if tuple(table["id"]) != STATUS_IDS:
-        raise MCRDataError(f"package table statuses.tsv: ids {list(table['id'])}; expected {list(STATUS_IDS)}")
-    return _build("status", table, [])
-
-
-@functools.cache
-def bodies() -> Vocabulary:
-    """Bodies of each integration system (``bodies.tsv``): secretariats, councils, agencies, funds.
-
-    Column ``system`` is the organism id the body belongs to (SICA's CEPREDENAC,
-    MERCOSUR's FOCEM, CARICOM's CDEMA...).  Compiled from public knowledge of
-    each system's institutional framework (column ``source``), not from
-    official MCR material.
-
-    Examples
-    --------
-    >>> b = bodies()
-    >>> b.match("CEPREDENAC").id, b.system("CEPREDENAC")
-    ('CEPREDENAC', 'SICA')
-    >>> b.system(b.match("Fondo para la Convergencia Estructural del MERCOSUR").id)
-    'MERCOSUR'
-    """
-    table = _read_tsv("bodies.tsv", "id", BODY_COLUMNS)
-    bad = sorted(set(table["system"]) - set(organisms().ids))
-    if bad:
-        raise MCRDataError(f"package table bodies.tsv: unknown systems {bad}; allowed: {', '.join(organisms().ids)}")
-    built = _build("body", table, [])
-    return _Bodies(built.name, built.table, built.index, built.display)
-
-
-class _Bodies(Vocabulary):
-    def system(self, id_: str) -> str:
-        """The organism id of the integration system ``id_`` belongs to."""
-        row = self.table.loc[self.table["id"] == id_]
-        if row.empty:
-            raise MCRDataError(f"unknown body id {id_!r}; allowed: {', '.join(self.table['id'])}")
-        return str(row.iloc[0]["system"])
-
-
-_UPPER_WORD = re.compile(r"[A-Z][A-Z0-9]*(?:[-][A-Z0-9]+)*")
-
-
-def mentions(text: object, vocab: Vocabulary, strict_acronyms: bool = True) -> set[str]:
-    """Ids of ``vocab`` that ``text`` names somewhere inside it (runs of whole words).
-
-    With ``strict_acronyms`` a one-word alias of up to five letters counts only
-    when written in capitals in ``text`` ("CAN", not "can"), so running text
-    and titles do not name organisms by accident.
-
-    Examples
-    --------
-    >>> sorted(mentions("Organismo: Sistema Económico Latinoamericano y del Caribe (SELA)", organisms()))
-    ['SELA']
-    >>> sorted(mentions("Con apoyo de la CAF y de la FAO", organisms()))
-    ['CAF', 'FAO']
-    >>> mentions("you can help", organisms())
-    set()
-    """
-    tokens = normalize_label(text).split()
-    if not tokens:
-        return set()
-    upper = {normalize_label(w) for w in _UPPER_WORD.findall(str(text))} if strict_acronyms else set()
-    index = vocab.index
-    found: set[str] = set()
-    n_max = min(len(tokens), 12)
-    for n in range(n_max, 0, -1):
-        for i in range(len(tokens) - n + 1):
-            cands = index.get(" ".join(tokens[i:i + n]))
-            if cands and (not strict_acronyms or n > 1 or len(tokens[i]) > 5 or tokens[i] in upper):
-                found.update(c[0] for c in cands)
-    return found
 
 
 @functools.cache
@@ -509,115 +422,6 @@ def organism_label(id_: str, lang: str = "es") -> str:
     return organisms().label(id_, lang)
 
 
-def _read_synonyms(rows: list[dict], name: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line, row in enumerate(rows, start=2):
-        key, canonical = _theme_fold(row.get("variant")), _theme_fold(row.get("canonical"))
-        if not key or not canonical:
-            raise MCRDataError(f"{name} row {line}: empty variant or canonical ({row.get('variant')!r} -> "
-                               f"{row.get('canonical')!r}); expected two theme wordings")
-        if key in out and out[key] != canonical:
-            raise MCRDataError(f"{name}: variant {row['variant']!r} maps to two canonicals")
-        if key != canonical:
-            out[key] = canonical
-    return out
-
-
-@functools.cache
-def _package_synonyms() -> dict[str, str]:
-    return _read_synonyms(_read_tsv("theme_synonyms.tsv").to_dict("records"), "theme_synonyms.tsv")
-
-
-@functools.lru_cache(maxsize=4)
-def _project_synonyms(path: str, stamp: tuple[int, int]) -> dict[str, str]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t")
-        missing = {"variant", "canonical"} - set(reader.fieldnames or ())
-        if missing:
-            raise MCRDataError(f"{path}: lacks columns {sorted(missing)}; expected variant, canonical, date, note")
-        rows = list(reader)
-    return _read_synonyms(rows, path)
-
-
-def project_synonyms() -> dict[str, str]:
-    """The project's accepted theme merges, ``data/reference/theme_synonyms.tsv`` (folded variant -> canonical).
-
-    Written by ``mcr themes apply``; re-read whenever the file changes.  Empty
-    when the project has no such file.
-    """
-    from mcr_analysis import config
-
-    path = config.reference_dir() / "theme_synonyms.tsv"
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return {}
-    return _project_synonyms(str(path), (st.st_mtime_ns, st.st_size))
-
-
-def _synonyms() -> tuple[dict[str, str], dict[str, str]]:
-    return project_synonyms(), _package_synonyms()
-
-
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def _theme_fold(value: object) -> str:
-    """Fold a theme: no accents, lower case, runs of non-alphanumerics as one space, any script.
-
-    Like :func:`normalize_label` for Latin text, but letters and digits of
-    every script are kept (a CJK theme keeps its characters).  Text with no
-    letter or digit at all keeps its symbols (emoji, signs: Unicode categories
-    S*), everything else as one space, so an emoji-only theme has a non-empty
-    key while a placeholder made of punctuation ("-", "…") still has none.
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    raw = str(value)
-    text_ = unicodedata.normalize("NFKD", raw)
-    text_ = "".join(ch for ch in text_ if not unicodedata.combining(ch))
-    key = _NOT_ALNUM.sub(" ", text_.casefold()).strip()
-    if key:
-        return key
-    symbols = "".join(ch if unicodedata.category(ch).startswith("S") else " "
-                      for ch in unicodedata.normalize("NFKC", raw).casefold())
-    return " ".join(symbols.split())
-
-
-def theme_key(theme: object) -> str:
-    """Identity of a theme for set analysis: the reconciled theme.
-
-    Two themes are the same when they differ only in case, accents, punctuation
-    or spacing, or when a synonyms table maps one to the other: the project's
-    ``data/reference/theme_synonyms.tsv`` (the merges an analyst accepted with
-    ``mcr themes apply``) first, then the package's ``theme_synonyms.tsv``;
-    chains are followed (a project canonical may itself be a package variant).
-    Every score, figure, brief and shared-theme table gets its theme identity
-    here; the submitted wording stays in the tidy table.  Letters and digits
-    of any script count; a theme without any (emoji, symbols) is its symbols,
-    so an emoji-only theme has a non-empty key; punctuation alone ("-", a
-    placeholder) is no theme.
-
-    Examples
-    --------
-    >>> theme_key("VUCE") == theme_key("Ventanillas únicas de comercio exterior")
-    True
-    >>> theme_key("水资源 管理"), theme_key("🌊🌽"), theme_key("Agua 水") == theme_key("Agua 火")
-    ('水资源 管理', '🌊🌽', False)
-    >>> theme_key(None), theme_key("  "), theme_key("-"), theme_key("❤️ y ❤")
-    ('', '', '', 'y')
-    """
-    key = _theme_fold(theme)
-    project, package = _synonyms()
-    seen = {key}
-    while True:
-        nxt = project.get(key) or package.get(key)
-        if nxt is None or nxt in seen:
-            return key
-        seen.add(nxt)
-        key = nxt
-
-
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise MCRDataError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}")
@@ -632,3 +436,22 @@ def _check_ids(frame: pd.DataFrame, name: str) -> None:
                 problems.append(f"{col} {bad} (allowed: {', '.join(vocab().ids)})")
     if problems:
         raise MCRDataError(f"package table {name} has unknown ids: " + "; ".join(problems))
+
+
+_MOVED = {"statuses": "initiative_vocab", "bodies": "initiative_vocab", "mentions": "initiative_vocab",
+          "STATUS_IDS": "initiative_vocab", "BODY_COLUMNS": "initiative_vocab",
+          "theme_key": "theme_identity", "project_synonyms": "theme_identity"}
+
+
+def __getattr__(name: str):
+    """``taxonomy.statuses``, ``taxonomy.theme_key``...: the public path of what :data:`_MOVED` names.
+
+    Imported on first use (the modules that define them import this one).
+    """
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"mcr_analysis.{_MOVED[name]}"), name)
+    globals()[name] = value
+    return value

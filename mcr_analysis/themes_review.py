@@ -90,15 +90,6 @@ class ApplyResult(NamedTuple):
     refusals: Path
 
 
-def _merge(old: pd.DataFrame, new: list[dict], key: str | list[str]) -> pd.DataFrame:
-    """``old`` then ``new`` decisions; on the same (folded) key the later one stays."""
-    frame = pd.concat([old, pd.DataFrame(new, columns=DECISION_COLUMNS)], ignore_index=True)
-    cols = [key] if isinstance(key, str) else key
-    folded = pd.DataFrame({c: frame[c].map(normalize_label) for c in cols}) if len(frame) else frame[cols]
-    frame = frame.loc[~folded.duplicated(keep="last").to_numpy()]
-    return frame.reset_index(drop=True)
-
-
 def apply_theme_review(path: str | Path, reference_dir: str | Path, today: dt.date | None = None) -> ApplyResult:
     """Record the decisions of a reviewed workbook in ``reference_dir`` (see the module docstring).
 
@@ -147,9 +138,11 @@ def apply_theme_review(path: str | Path, reference_dir: str | Path, today: dt.da
                            for other in group["theme"])
     accepted_keys = {normalize_label(r["variant"]) for r in new_syn}
     refused_keys = {normalize_label(r["variant"]) for r in new_ref}
-    synonyms = _merge(synonyms, new_syn, "variant")
+    synonyms = review.merge_decisions(synonyms, new_syn, DECISION_COLUMNS,
+                                      key=lambda r: normalize_label(r["variant"]))
     synonyms = synonyms.loc[~synonyms["variant"].map(normalize_label).isin(refused_keys)]
-    refusals = _merge(refusals, new_ref, ["variant", "canonical"])
+    refusals = review.merge_decisions(refusals, new_ref, DECISION_COLUMNS,
+                                      key=lambda r: (normalize_label(r["variant"]), normalize_label(r["canonical"])))
     refusals = refusals.loc[~refusals["variant"].map(normalize_label).isin(accepted_keys)]
     review.write_decisions(syn_path, synonyms, DECISION_COLUMNS)
     review.write_decisions(ref_path, refusals, DECISION_COLUMNS)

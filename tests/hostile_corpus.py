@@ -217,7 +217,7 @@ def _lying_size_bomb(path: Path) -> Path:
     return path
 
 
-def build_hostile_corpus(folder: str | Path, large: bool = False) -> dict[str, dict]:
+def build_hostile_corpus(folder: str | Path, large: bool = False, big_rows: int | None = None) -> dict[str, dict]:
     """Write the hostile corpus into ``folder/2024`` and return what the ingest must report per entry.
 
     Parameters
@@ -227,6 +227,10 @@ def build_hostile_corpus(folder: str | Path, large: bool = False) -> dict[str, d
     large : bool, default False
         Also write sheets of hundreds of megabytes of XML (the benchmark's
         version): one under the limits that must load, one over them.
+    big_rows : int, optional
+        Rows of ``AEC_big.xlsx``, the big sheet under the limits (default
+        20,000; 150,000 with ``large``).  The end-to-end test uses fewer, as
+        the tidy workbook's cost grows with the rows.
 
     Returns
     -------
@@ -260,7 +264,7 @@ def build_hostile_corpus(folder: str | Path, large: bool = False) -> dict[str, d
     write_xlsx(root / "ALADI_sprawl.xlsx", {"Matriz": sheet_xml(good, sprawl)})
     expect("ALADI_sprawl.xlsx", "unreadable", "more than the grid budget")
     # a big sheet under the limits (small version: 20,000 rows)
-    n_big = 150_000 if large else 20_000
+    n_big = big_rows if big_rows is not None else (150_000 if large else 20_000)
     write_xlsx(root / "AEC_big.xlsx", {"Matriz": _big_sheet(n_big, 300 if large else 40)})
     expect("AEC_big.xlsx", "loaded", tidy_rows=n_big)
     if large:  # 1.6 GB of sheet XML, under the archive limits (2 GiB, ratio 1000)
@@ -285,7 +289,7 @@ def build_hostile_corpus(folder: str | Path, large: bool = False) -> dict[str, d
                       extra={"xl/media/bomb.bin": b"\0" * (16 * 1024**2)})
     expect(bomb.name, "unreadable", "possible zip bomb")
     _lying_size_bomb(root / "bomb_lying.xlsx")
-    expect("bomb_lying.xlsx", "unreadable", "")
+    expect("bomb_lying.xlsx", "unreadable", "inflates to more than the 1000 bytes it declares")
     write_xlsx(root / "bomb_entries.xlsx", {"M": sheet_xml(good)},
                extra={f"xl/media/e{i}.xml": b"" for i in range(10_001)})
     expect("bomb_entries.xlsx", "unreadable", "more than the limit 10000")
@@ -294,7 +298,7 @@ def build_hostile_corpus(folder: str | Path, large: bool = False) -> dict[str, d
            f'<sst xmlns="{NS}" count="1" uniqueCount="1"><si><t>&l9;&xxe;</t></si></sst>')
     xxe_rows = sheet_xml(_text_rows([HEADER]), '<row r="2"><c r="A2" t="s"><v>0</v></c></row>')
     write_xlsx(root / "xxe.xlsx", {"M": xxe_rows}, shared=sst)
-    expect("xxe.xlsx", "unreadable", "")
+    expect("xxe.xlsx", "unreadable", "not a readable workbook")
     # encrypted, truncated, empty, legacy and mislabelled files
     (root / "encrypted.xlsx").write_bytes(OLE2 + b"\0" * 1000 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600)
     expect("encrypted.xlsx", "unreadable", "encrypted workbook")

@@ -337,3 +337,33 @@ def test_sanitized_epoch_cleans_the_environment_and_restores_it(monkeypatch, raw
     with outputs.sanitized_epoch():
         assert "SOURCE_DATE_EPOCH" not in os.environ
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+# ----------------------------------------------------------------------------- one file
+def test_atomic_write_replaces_one_file_and_leaves_nothing_else(tmp_path):
+    path = tmp_path / "reference" / "theme_synonyms.tsv"
+    assert outputs.atomic_write_text(path, "a\tb\n") == path
+    assert outputs.atomic_write_bytes(path, b"new\r\n") == path
+    assert path.read_bytes() == b"new\r\n"
+    assert _names(tmp_path) == ["reference/theme_synonyms.tsv"]
+
+
+def test_atomic_write_keeps_the_previous_file_when_the_write_fails(tmp_path, monkeypatch):
+    path = tmp_path / "decisions.tsv"
+    path.write_text("old", encoding="utf-8")
+
+    def full_disk(self, name, data):
+        self.path(name).write_bytes(data[:2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs.OutputSet, "write_bytes", full_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        outputs.atomic_write_text(path, "new text")
+    assert _names(tmp_path) == ["decisions.tsv"]
+    assert path.read_text(encoding="utf-8") == "old"
+
+
+def test_atomic_write_into_a_busy_folder_stops_with_a_clear_message(held_folder):
+    with pytest.raises(outputs.OutputBusyError, match=r"busy is being written by another mcr run"):
+        outputs.atomic_write_text(held_folder / "a.tsv", "x", wait=0.1)
+    assert not (held_folder / "a.tsv").exists()

@@ -264,3 +264,15 @@ def test_mentions_needs_capitals_for_short_acronyms():
     assert tx.mentions("Secretaria do MERCOSUL", tx.organisms()) == {"MERCOSUR"}
     assert tx.mentions("we can", tx.organisms()) == set()
     assert tx.mentions("we can", tx.organisms(), strict_acronyms=False) == {"CAN"}
+
+
+def test_moved_vocabularies_keep_taxonomy_as_their_public_path():
+    from mcr_analysis import initiative_vocab, taxonomy, theme_identity
+
+    for name in ("statuses", "bodies", "mentions", "STATUS_IDS", "BODY_COLUMNS"):
+        assert getattr(taxonomy, name) is getattr(initiative_vocab, name), name
+    for name in ("theme_key", "project_synonyms"):
+        assert getattr(taxonomy, name) is getattr(theme_identity, name), name
+    assert set(initiative_vocab.__all__) | set(theme_identity.__all__) == set(taxonomy._MOVED)
+    with pytest.raises(AttributeError, match="module 'mcr_analysis.taxonomy' has no attribute 'statuse'"):
+        taxonomy.statuse  # noqa: B018

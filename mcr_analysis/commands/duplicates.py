@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.review is not None:
         return usage_error(NAME, msg("dup_unexpected", lang, path=args.review), lang)
-    from mcr_analysis import duplicates, safety
+    from mcr_analysis import duplicates
     from mcr_analysis.duplicates_review import write_duplicate_review
     from mcr_analysis.ingest import read_tidy
-    from mcr_analysis.review import atomic_write_text
+    from mcr_analysis.outputs import atomic_write_text, csv_text
 
     if missing_tidy(args):
         return 2
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(NAME, msg("bad_threshold", lang, value=threshold), lang)
     table = duplicates.find_duplicates(read_tidy(args.tidy), reference_dir=reference, threshold=threshold)
     csv_path = args.out / "mcr_duplicate_candidates.csv"
-    atomic_write_text(csv_path, safety.neutralise_frame(table).to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(csv_path, csv_text(table))  # neutralised; a carriage return in a theme round-trips
     xlsx = write_duplicate_review(table, args.out / "mcr_duplicate_review.xlsx", lang=args.lang)
     print(msg("dup_written", lang, n=len(table), csv=csv_path, xlsx=xlsx))
     return 0

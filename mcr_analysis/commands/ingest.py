@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if not raw.is_file() and not raw.is_dir():
         raise UsageError(msg("raw_not_file_or_dir", lang, path=raw))
     check_out(args.out, raw if raw.is_dir() else None)
+    check_out(args.out, config.RAW_DIR)  # also for one file or another folder: outputs never go into data/raw
     progress = Progress(args.quiet, lang)
     with folder_lock(make_out(args.out)):
         progress.stage("stage_read", path=_shown(raw))

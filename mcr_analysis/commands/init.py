@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 from mcr_analysis import __version__, config
 from mcr_analysis.commands._common import usage_error
 from mcr_analysis.messages import LANGS, msg
+from mcr_analysis.outputs import atomic_write_bytes
 
 NAME = "init"
 HELP = "lay out a new project folder (data/raw, data/processed, figures...)"
@@ -84,19 +83,6 @@ def sample_files() -> dict[str, bytes]:
     return files
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``mcr init``; return the exit status."""
     lang, root = args.lang, args.dir
@@ -117,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     for folder in (f"data/raw/{round_}", *FOLDERS):
         (root / folder).mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        _write(root / name, data)
+        atomic_write_bytes(root / name, data)
     print(msg("init_done", lang, path=root))
     if args.sample:
         print(msg("init_sample_done", lang, path=root / "data" / "raw" / SAMPLE_ROUND))

@@ -50,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
         print(msg("themes_applied", lang, accepted=result.accepted, refused=result.refused,
                   undecided=result.undecided, synonyms=result.synonyms, refusals=result.refusals))
         return 0
-    from mcr_analysis import safety, themes
+    from mcr_analysis import themes
     from mcr_analysis.ingest import read_tidy
-    from mcr_analysis.review import atomic_write_text
+    from mcr_analysis.outputs import atomic_write_text, csv_text
     from mcr_analysis.themes_review import write_theme_review
 
     if missing_tidy(args):
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(NAME, msg("bad_threshold", lang, value=threshold), lang)
     table = themes.suggest_themes(read_tidy(args.tidy), reference_dir=reference, threshold=threshold)
     csv_path = args.out / "mcr_theme_suggestions.csv"
-    atomic_write_text(csv_path, safety.neutralise_frame(table).to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(csv_path, csv_text(table))  # neutralised; a carriage return in a theme round-trips
     xlsx = write_theme_review(table, args.out / "mcr_theme_review.xlsx", lang=args.lang)
     print(msg("themes_written", lang, clusters=table["cluster"].nunique() if len(table) else 0, n=len(table),
               csv=csv_path, xlsx=xlsx))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mcr_analysis.ingest.readers import SUPPORTED_SUFFIXES
+from mcr_analysis.outputs import TEMP_PREFIX
 from mcr_analysis.taxonomy import MCRDataError
 
 LOCKED = "workbook open in a spreadsheet program: skipped"
@@ -63,6 +64,8 @@ def classify(name: str) -> tuple[str, str]:
     low = name.lower()
     if low.startswith("~$") or (low.startswith(".~lock.") and low.endswith("#")):
         return "skipped", LOCKED
+    if low.startswith(TEMP_PREFIX):  # a file an interrupted mcr run was writing (e.g. mcr init into data/raw)
+        return "skipped", "temporary file of an interrupted mcr run: skipped"
     suffix = os.path.splitext(low)[1]
     if suffix in SUPPORTED_SUFFIXES:
         return "read", ""
