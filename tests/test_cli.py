@@ -256,8 +256,8 @@ def test_unusable_source_date_epoch_is_treated_as_unset_by_every_command(tmp_pat
     assert capsys.readouterr().err == f"mcr ingest: {note}"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert cli.main(["scores", "--tidy", str(out / "mcr_tidy.csv"), "--out", str(tmp_path / "s"), "-q"]) == 0
-    assert capsys.readouterr().err == (f"mcr scores: nota: SOURCE_DATE_EPOCH={value!r} is not a whole number of "
-                                       "seconds; se ignora y se trata como no definida (póngala en un número entero "
+    assert capsys.readouterr().err == (f"mcr scores: nota: SOURCE_DATE_EPOCH={value!r} no es un número entero de "
+                                       "segundos; se ignora y se trata como no definida (póngala en un número entero "
                                        "de segundos o quítela)\n")
     unset = (tmp_path / "s" / "mcr_scores.xlsx").read_bytes()
     assert "SOURCE_DATE_EPOCH" not in __import__("os").environ  # removed before any work, for the workers too

@@ -83,7 +83,8 @@ def check_environment(command: str) -> None:
 
     problem = epoch_problem()
     if problem is not None:
-        print(msg("env_epoch_note", _lang(), command=command, problem=problem), file=sys.stderr)
+        value = repr(os.environ.get("SOURCE_DATE_EPOCH", ""))
+        print(msg("env_epoch_note", _lang(), command=command, value=value), file=sys.stderr)
         del os.environ["SOURCE_DATE_EPOCH"]
     elif "SOURCE_DATE_EPOCH" in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"].strip()
