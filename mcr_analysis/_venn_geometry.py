@@ -194,6 +194,8 @@ class RegionFitter:
         self.table = integral(mask)
         self.clear = np.where(mask, grid.clearance, -np.inf)
         self.inradius_pt = float(self.clear.max()) * scale if mask.any() else 0.0
+        self.area_pt2 = float(mask.sum()) * (grid.step * scale) ** 2
+        """Area of the region in square points (sample points times the area of a grid cell)."""
         self._windows: dict[tuple[int, int], np.ndarray] = {}
 
     def pole(self) -> tuple[float, float]:

@@ -186,11 +186,29 @@ def test_crowded_region_shows_count_and_lists_themes_in_overflow():
 
 
 def test_single_theme_that_does_not_fit_says_one_theme():
-    contents = {"CAN": {"Una línea de acción con un nombre larguísimo que no cabe"}, "SICA": {"x"}}
-    lay = venn_layout(contents, size_cm=(6.0, 4.0), max_lines=1)
+    # 121 characters on one line (max_lines=1): about 2665 pt2 at 6 pt, more than the CAN-only
+    # region's 2196 pt2 at 5.5 x 3.7 cm, so the count says "too many words for this region".
+    theme = ("Una línea de acción con un nombre larguísimo que no cabe en una sola línea de la región "
+             "del diagrama ni en dos ni en tres")
+    contents = {"CAN": {theme}, "SICA": {"x"}}
+    lay = venn_layout(contents, size_cm=(5.5, 3.7), max_lines=1)
     assert lay.region_text(("CAN",), "es") == "1 tema"
     assert lay.region_text(("CAN",), "en") == "1 theme"
     assert list(lay.overflow.itertuples(index=False, name=None)) == [("CAN", next(iter(contents["CAN"])), "")]
+
+
+def test_region_with_room_for_its_themes_but_not_their_shape_shows_a_key_not_a_count():
+    # 56 characters on one line take about 1285 pt2 at 6 pt; the CAN-only crescent of a 6 x 4 cm
+    # diagram has about 2800 pt2 but is too narrow for the line: it is keyed "(a)", never "1 tema".
+    theme = "Una línea de acción con un nombre larguísimo que no cabe"
+    lay = venn_layout({"CAN": {theme}, "SICA": {"x"}}, size_cm=(6.0, 4.0), max_lines=1)
+    grid = geo.sample(lay.shapes)
+    fitter = geo.RegionFitter(grid, 1, geo.scale_for(lay.limits, lay.size_cm), pad_pt=1.4)
+    assert 2700 < fitter.area_pt2 < 2900
+    assert 1200 < vtext.text_area_pt2((theme,), 6.0) < 1400
+    assert lay.region_text(("CAN",), "es") == "(a)"
+    assert lay.region_text(("CAN",), "en") == "(a)"
+    assert lay.overflow.values.tolist() == [["CAN", theme, "a"]]
 
 
 def test_region_too_small_for_its_count_shows_a_key_explained_in_the_overflow():
