@@ -174,7 +174,21 @@ def test_printed_brief_shows_every_column_and_row_of_every_table(tmp_path, lang)
     axis = "transfronteriza"  # six organisms: the widest shared-themes table of the sample
     html_path = brief_run.make_brief(axis, "2024", lang, tmp_path)
     pdf = tmp_path / f"brief_{lang}.pdf"
-    printed = _squash(_print_pdf(html_path, pdf, tmp_path))
+    text = _print_pdf(html_path, pdf, tmp_path)
+    printed = _squash(text)
+    # One language: no English word in the Spanish brief but in names (the organisms', the data's, files');
+    # the English brief says organisations, never "organisms".
+    from test_plots import english_words
+
+    tidy_all = ingest.load_submissions(config.RAW_DIR).tidy
+    names = {taxonomy.organism_label(o, code) for o in taxonomy.organisms().ids for code in ("es", "en")}
+    names |= {str(v) for c in ("theme", "initiative", "description", "partners", "source_file")
+              if c in tidy_all for v in tidy_all[c] if str(v).strip()}
+    if lang == "es":
+        assert english_words(text.split("\n"), names) == set()
+    else:
+        assert not re.search(r"\borganisms?\b", text, re.IGNORECASE)
+        assert re.search(r"\borganisations\b", text)
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(pdf).pages}
     assert sizes == {(595, 842)}  # A4 portrait, every page
     tidy = ingest.load_submissions(config.RAW_DIR).tidy
