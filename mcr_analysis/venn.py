@@ -15,10 +15,12 @@ The layout (:func:`venn_layout`) is computed apart from the drawing
   theme as one to a few centred lines broken for the narrowest block, several
   themes as a bulleted list; font sizes go down from ``fontsize`` to
   ``min_fontsize`` (7 to 6 pt by default: no text under 6 pt) before giving
-  up.  Otherwise the region shows its count ("n temas") and its themes go to
-  :attr:`VennLayout.overflow`, the companion table printed under the diagram;
-  where even the count does not fit, the region shows a key, "(a)", that
-  starts its paragraph in that table: no number is left unexplained.  No
+  up.  Otherwise its themes go to :attr:`VennLayout.overflow`, the companion
+  table printed under the diagram, and the region shows its count ("n temas")
+  when it is smaller than its themes' text at the smallest size, or else (a
+  region with room for the text but of a shape it cannot follow, or too small
+  even for the count) a key, "(a)", that starts its paragraph in that table:
+  no number is left unexplained.  No
   theme is ever dropped: every theme is either written in the figure or
   listed in ``overflow``.
 * Empty regions show nothing, as in the book's diagrams.
@@ -208,7 +210,7 @@ def venn_layout(
         Organism id -> set of theme display labels (``sets.cell_contents``).
         Organisms without themes are left out; the others keep their order.
     max_lines : int
-        Most text lines a region may show; beyond that it shows its count.
+        Most text lines a region may show; beyond that it shows its count or key.
     wrap_width : int
         Longest line of a bulleted list, in characters; narrower wrappings
         (down to 8) are tried when the widest does not fit the region.  A lone
@@ -217,7 +219,7 @@ def venn_layout(
         Font size in points of the region texts (set labels are 1.3 times larger).
     min_fontsize : float
         Smallest font size tried, in steps of 0.5 pt, before a region falls
-        back to its count.
+        back to its count or key.
     size_cm : tuple of float
         Width and height in cm of the area the diagram will be drawn in.
 
