@@ -140,12 +140,12 @@ def test_caption_stays_inside_the_figure(tidy_small):
 
     table = scores.convergence_table(tidy_small)
     with plots.style():
-        fig = Figure(figsize=(6.3, 5.2), layout="constrained")
+        fig = Figure(figsize=(16 / 2.54, 12 / 2.54), layout="constrained")  # the appendix's page
         heatmaps.convergence_heatmap(table, ax=fig.add_subplot())
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         box = fig.get_tightbbox(canvas.get_renderer())
-    assert box.x0 >= -0.01 and box.x1 <= 6.3 + 0.01 and box.y0 >= -0.01 and box.y1 <= 5.2 + 0.01
+    assert box.x0 >= -0.01 and box.x1 <= 16 / 2.54 + 0.01 and box.y0 >= -0.01 and box.y1 <= 12 / 2.54 + 0.01
 
 
 def test_spanish_heatmaps_of_the_sample_have_no_english_word():
