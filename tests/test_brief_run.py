@@ -49,6 +49,17 @@ def test_mcr_brief_passes_the_paper_size_to_the_runner(tmp_path, monkeypatch, ca
             in capsys.readouterr().err)
 
 
+def test_a_round_is_any_folder_with_a_submission_the_loader_reads(tmp_path):
+    from mcr_analysis.commands.brief import rounds
+
+    for name, file in [("2023", "CAN.csv"), ("2024", "SICA.ods"), ("2025", "AEC.xlsx"), ("notas", "README.md")]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / file).write_text("x", encoding="utf-8")
+    (tmp_path / "vacía").mkdir()
+    assert rounds(tmp_path) == ["2023", "2024", "2025"]
+    assert rounds(tmp_path / "missing") == []
+
+
 def test_brief_filename():
     assert brief_run.brief_filename("riesgo_desastres", "2025") == "brief_riesgo_desastres_2025.html"
     assert brief_run.brief_filename("riesgo_desastres", "2025", "en") == "brief_riesgo_desastres_2025_en.html"

@@ -41,11 +41,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def rounds(raw_dir: Path) -> list[str]:
-    """The rounds under ``raw_dir``: its sub-folders holding at least one workbook, sorted."""
+    """The rounds under ``raw_dir``: its sub-folders holding at least one file the loader reads, sorted.
+
+    Any submission the loader reads counts (``.xlsx``, ``.ods``, ``.csv``...:
+    :data:`mcr_analysis.ingest.readers.SUPPORTED_SUFFIXES`).
+    """
+    from mcr_analysis.ingest.readers import SUPPORTED_SUFFIXES
+
     if not raw_dir.is_dir():
         return []
     return sorted(d.name for d in raw_dir.iterdir()
-                  if d.is_dir() and any(f.suffix.lower() in (".xlsx", ".xlsm") for f in d.rglob("*")))
+                  if d.is_dir() and any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in d.rglob("*") if f.is_file()))
 
 
 def _shown(path: Path) -> str:
