@@ -14,7 +14,8 @@ The layout (:func:`venn_layout`) is computed apart from the drawing
 * Each non-empty region writes its themes when they fit inside it: a lone
   theme as one to a few centred lines broken for the narrowest block, several
   themes as a bulleted list; font sizes go down from ``fontsize`` to
-  ``min_fontsize`` (7 to 6 pt by default: no text under 6 pt) before giving
+  ``min_fontsize`` (7 to 6 pt by default: no text under 6 pt), upright and
+  then along the tilt of an ellipse (for a slanted crescent), before giving
   up.  Otherwise its themes go to :attr:`VennLayout.overflow`, the companion
   table printed under the diagram, and the region shows its count ("n temas")
   when it is smaller than its themes' text at the smallest size, or else (a
@@ -282,11 +283,27 @@ def venn_layout(
         membership[tuple(o for o in organisms if theme in active[o])].append(theme)
 
     sizes = [fontsize - 0.5 * i for i in range(int((fontsize - min_fontsize) / 0.5 + 1e-9) + 1)]
+    # Slanted frames to write along a region that its themes do not fit upright: the shapes' own
+    # tilts (ellipses only; circles have none), each sampled once, when first needed.
+    angles = sorted({round((s.angle + 90.0) % 180.0 - 90.0, 6) for s in shapes if s.a != s.b} - {0.0},
+                    key=lambda a: (abs(a), a))
+    turned_grids: dict[float, geo.Grid] = {}
+
+    def turned_fitters(code: int):
+        def build():
+            for angle in angles:
+                if angle not in turned_grids:
+                    turned_grids[angle] = geo.sample(geo.turned(shapes, angle))
+                fitter = geo.RegionFitter(turned_grids[angle], code, scale, pad_pt=0.2 * fontsize)
+                yield angle, fitter, lambda p, a=angle: geo.unturn(p, a)
+        return build
+
     regions = {}
     for key, themes in membership.items():
         code = sum(1 << organisms.index(o) for o in key)
         fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.2 * fontsize)
-        regions[key] = fit_region(key, tuple(themes), fitter, sizes, wrap_width, max_lines)
+        regions[key] = fit_region(key, tuple(themes), fitter, sizes, wrap_width, max_lines,
+                                  turned=turned_fitters(code))
     keyed = [k for k, r in regions.items() if r.short_count]
     for k, mark in zip(keyed, key_marks(len(keyed))):
         regions[k] = replace(regions[k], mark=mark)
@@ -404,6 +421,7 @@ def draw_venn(
         region_texts[key] = ax.text(
             *region.anchor, layout.region_text(key, lang), ha="center", va="center",
             multialignment=region.align, fontsize=region.fontsize, linespacing=LINE_SPACING,
+            rotation=region.rotation, rotation_mode="anchor",
             parse_math=False, zorder=4, path_effects=halo if region.short_count else None,
         )
     set_labels = {}

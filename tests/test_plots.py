@@ -315,12 +315,17 @@ def test_no_count_in_a_region_with_room_for_its_themes(sample_figures):
             area = float(np.count_nonzero(fine.code == code)) * (fine.step * scale) ** 2
             needed = sum(width_pt(t, 6.0) for t in themes) * 7.2
             assert area < needed, (cell["stem"], key, text, round(area), round(needed))
-    # Figure 24 (interconexion_electrica / proyectos): SICA's crescent, about 5500 pt2, cannot follow
-    # "Electromovilidad" and "Mercado eléctrico regional" (about 940 pt2): it is keyed, not counted.
+    # Figure 24 (interconexion_electrica / proyectos): SICA's crescent, about 5500 pt2, showed "2 temas";
+    # its two themes (about 940 pt2) now run along it, at the 32 degrees of SICA's ellipse.
     cell, drawn = sample_figures[23]
     assert (cell["axis"], cell["criterion"]) == ("interconexion_electrica", "proyectos")
-    assert drawn.drawing.region_texts[("SICA",)].get_text() == "(a)"
-    assert "\n(a) SICA (2 temas): Electromovilidad; Mercado eléctrico regional" in "\n" + drawn.table.get_text()
+    sica = drawn.drawing.region_texts[("SICA",)]
+    assert "".join(sica.get_text().split()) == "•Electromovilidad•Mercadoeléctricoregional"
+    assert sica.get_rotation() == 32.0 and drawn.table is None
+    # Figure 16: CAN's own region keeps a key; its two themes are in the list under the diagram.
+    cell, drawn = sample_figures[15]
+    assert drawn.drawing.region_texts[("CAN",)].get_text() == "(a)"
+    assert "\n(a) CAN (2 temas): Interoperabilidad; Zonas de integración fronteriza" in "\n" + drawn.table.get_text()
     assert keyed >= 1
 
 
