@@ -62,7 +62,7 @@ _EXPORTS = {
     "find_duplicates": "duplicates",
     # seminar brief
     "brief_tables": "brief",
-    "make_brief": "brief",
+    "make_brief": "brief_run",
 }
 
 __all__ = sorted(_EXPORTS)

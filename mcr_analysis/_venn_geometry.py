@@ -126,6 +126,34 @@ def shapes_for(n: int) -> tuple[tuple[Shape, ...], object]:
     raise ValueError(f"a Venn diagram needs 1 to 5 sets, got {n}")
 
 
+def turned(shapes: tuple[Shape, ...], angle: float) -> tuple[Shape, ...]:
+    """``shapes`` seen in a frame turned by ``angle`` degrees: a line at ``angle`` becomes horizontal.
+
+    Examples
+    --------
+    >>> turned((Shape(1.0, 0.0, 1.0, 0.5, 30.0),), 90.0)[0]
+    Shape(x=0.0, y=-1.0, a=1.0, b=0.5, angle=-60.0)
+    """
+    t = math.radians(-angle)
+    c, s = math.cos(t), math.sin(t)
+    return tuple(Shape(round(sh.x * c - sh.y * s, 12) + 0.0, round(sh.x * s + sh.y * c, 12) + 0.0, sh.a, sh.b,
+                       sh.angle - angle) for sh in shapes)
+
+
+def unturn(point: tuple[float, float], angle: float) -> tuple[float, float]:
+    """A point of the frame of :func:`turned` back in the shapes' own coordinates.
+
+    Examples
+    --------
+    >>> unturn((0.0, -1.0), 90.0)
+    (1.0, 0.0)
+    """
+    t = math.radians(angle)
+    x, y = point
+    # + 0.0 turns a rounded -0.0 into 0.0
+    return round(x * math.cos(t) - y * math.sin(t), 12) + 0.0, round(x * math.sin(t) + y * math.cos(t), 12) + 0.0
+
+
 def shapes_bounds(shapes: tuple[Shape, ...]) -> tuple[float, float, float, float]:
     """Bounding box of all shapes."""
     b = np.array([s.bounds() for s in shapes])
@@ -194,6 +222,8 @@ class RegionFitter:
         self.table = integral(mask)
         self.clear = np.where(mask, grid.clearance, -np.inf)
         self.inradius_pt = float(self.clear.max()) * scale if mask.any() else 0.0
+        self.area_pt2 = float(mask.sum()) * (grid.step * scale) ** 2
+        """Area of the region in square points (sample points times the area of a grid cell)."""
         self._windows: dict[tuple[int, int], np.ndarray] = {}
 
     def pole(self) -> tuple[float, float]:

@@ -8,17 +8,24 @@ aligned, each wrapped at a common width.  Each candidate is tried as a stack
 of line boxes (every line its own width, see
 ``_venn_geometry.RegionFitter.place_block``), so a short last line may sit in
 the narrow tip of a region; font sizes go down in 0.5 pt steps to the
-minimum, and the first candidate that fits wins.  Otherwise the region shows
-its count ("n temas") and its themes go to the companion table; where even
-the count does not fit at the smallest size, the region shows a key letter,
-"(a)", which starts its paragraph in the companion table, so no number in a
-diagram is left unexplained.
+minimum, and the first candidate that fits wins.  A region whose themes fit
+nowhere upright tries the same candidates written along the tilts of the
+diagram's ellipses (a crescent of the 4- or 5-ellipse diagram is slanted
+like its ellipse).  Otherwise its themes go to
+the companion table and the region shows either its count ("n temas") or a
+key letter, "(a)", which starts its paragraph in the companion table, so no
+number in a diagram is left unexplained.  The count says "too many themes for
+this region", so it is shown only when the region is smaller than its themes'
+text at the smallest size (:func:`text_area_pt2`); a region with room for that
+text but of a shape it does not follow (a thin crescent, say) shows the key,
+as does a region where even the count does not fit.
 
 The work is bounded whatever the length of a theme: a theme is written in a
 figure as :func:`shorten` gives it (at most :data:`MAX_FIGURE_CHARS`
 characters, cut between words with an ellipsis), so a region tries at most
-``len(sizes) * (max(max_lines, wrap_width) + 1)`` placements, each of a text
-of bounded length.  The full text stays in the tables (``themes.csv``, the
+``len(sizes) * (max(max_lines, wrap_width) + 1) * (1 + n_tilts)`` placements
+(``n_tilts``: at most 5 ellipse tilts, none for circles), each of a text of
+bounded length.  The full text stays in the tables (``themes.csv``, the
 overflow table of the drawing).
 """
 
@@ -61,10 +68,14 @@ class Region:
     fontsize : float
         Font size in points of the region's text.
     short_count : bool
-        True when even "n temas" does not fit: the region shows its key
-        (``mark``) instead, explained in the companion table.
+        True when the region shows its key (``mark``) instead of its themes or
+        count, explained in the companion table.
     mark : str
         The region's key letter ("a", "b", ...) when ``short_count``, else "".
+    rotation : float
+        Angle in degrees of the text's baseline (0: horizontal).  The themes are
+        written along a slanted region (a crescent of the 4- or 5-ellipse
+        diagram) when they fit it that way and not upright.
     """
 
     key: tuple[str, ...]
@@ -74,6 +85,7 @@ class Region:
     fontsize: float
     short_count: bool = False
     mark: str = ""
+    rotation: float = 0.0
 
     @property
     def shows_themes(self) -> bool:
@@ -257,11 +269,35 @@ def boxes(lines: tuple[str, ...], size: float, align: str) -> list[tuple[float, 
     ]
 
 
-def fit_region(key, themes, fitter, sizes, wrap_width: int, max_lines: int) -> Region:
-    """The region's text: its themes at the largest size that fits, else its count.
+def text_area_pt2(themes, size: float) -> float:
+    """Least area in square points that ``themes`` take written at ``size`` points.
+
+    Each theme (as :func:`shorten` gives it) on one line of height
+    ``LINE_SPACING * size``, without bullets or padding: a region smaller than
+    this cannot hold the themes however they are wrapped.
+
+    Examples
+    --------
+    >>> a = text_area_pt2(("Ríos",), 6.0)
+    >>> round(a / (width_pt("Ríos", 6.0) * 7.2), 6)
+    1.0
+    >>> abs(text_area_pt2(("Ríos", "Aduanas"), 6.0) - a - width_pt("Aduanas", 6.0) * 7.2) < 1e-9
+    True
+    """
+    return sum(width_pt(shorten(t), size) for t in themes) * LINE_SPACING * size
+
+
+def fit_region(key, themes, fitter, sizes, wrap_width: int, max_lines: int, turned=None) -> Region:
+    """The region's text: its themes at the largest size that fits, else its count or its key.
 
     ``fitter`` is a ``_venn_geometry.RegionFitter`` for the region, ``sizes``
-    the font sizes to try, largest first.
+    the font sizes to try, largest first.  When the themes fit nowhere upright,
+    ``turned`` (a callable returning ``(angle, fitter, unturn)`` triples: the
+    region seen in a frame turned by ``angle`` and the function mapping an
+    anchor of that frame back) lets them be written along the region instead.
+    The count is shown only in a region whose area is less than
+    :func:`text_area_pt2` of its themes at the smallest size; a region with
+    that room that still does not fit them shows its key.
     """
     if not themes:
         return Region(key, themes, fitter.pole(), (), sizes[0])
@@ -272,7 +308,13 @@ def fit_region(key, themes, fitter, sizes, wrap_width: int, max_lines: int) -> R
             anchor = fitter.place_block(boxes(lines, size, align))
             if anchor is not None:
                 return Region(key, themes, anchor, lines, size)
-    for size in sizes:
+    for angle, turned_fitter, back in (turned() if turned is not None else ()):
+        for size in sizes:
+            for lines in options:
+                anchor = turned_fitter.place_block(boxes(lines, size, align))
+                if anchor is not None:
+                    return Region(key, themes, back(anchor), lines, size, rotation=angle)
+    for size in sizes if fitter.area_pt2 < text_area_pt2(themes, sizes[-1]) else ():
         w_pt = max(width_pt(count_text(len(themes), lang), size) for lang in ("es", "en"))
         anchor = fitter.place_block([(0.0, 0.0, w_pt, LINE_SPACING * size)])
         if anchor is not None:

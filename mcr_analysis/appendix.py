@@ -39,6 +39,8 @@ from mcr_analysis.sets import cell_contents, latest_round, sort_rounds
 
 __all__ = ["MANIFEST_COLUMNS", "THEMES_COLUMNS", "FORMATS", "plan_cells", "round_folder", "build_appendix"]
 
+SUMMARY_SIZE_IN = (16 / 2.54, 12 / 2.54)
+"""Size in inches of the heat maps in ``summary/``: the 16 x 12 cm page of the diagrams."""
 MANIFEST_COLUMNS = ["number", "axis", "criterion", "title", "kind", "organisms", "n_themes", "files"]
 THEMES_COLUMNS = ["number", "axis", "criterion", "region", "theme", "placement"]
 FORMATS = ("svg", "pdf", "png")
@@ -261,7 +263,7 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, fo
             written.append(f"{stem}.{fmt}")
 
     with plots.style():
-        fig = Figure(figsize=(6.3, 5.2), layout="constrained")
+        fig = Figure(figsize=SUMMARY_SIZE_IN, layout="constrained")
         drawn = heatmaps.convergence_heatmap(conv, round=round_, lang=lang, ax=fig.add_subplot(),
                                              source_line=source_line)
         drawn.ax.set_title(drawn.ax.get_title() + title_suffix)
@@ -270,7 +272,7 @@ def _write_summary(tidy: pd.DataFrame, round_: str, folder: str, prefix: str, fo
             sel = pairwise.loc[(pairwise["axis"] == axis) & (pairwise["criterion"] == "*")]
             if sel.empty:
                 continue
-            fig = Figure(figsize=(6.3, 4.72), layout="constrained")
+            fig = Figure(figsize=SUMMARY_SIZE_IN, layout="constrained")
             drawn = heatmaps.jaccard_heatmap(pairwise, axis=axis, round=round_, lang=lang, ax=fig.add_subplot(),
                                              source_line=source_line)
             drawn.ax.set_title(drawn.ax.get_title() + title_suffix)

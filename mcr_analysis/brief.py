@@ -1,21 +1,21 @@
-"""Seminar briefs for one axis, and the small helpers the notebooks share.
+"""The tables of a seminar brief on one axis, computed from the tidy table.
 
-:func:`brief_tables` computes, from the tidy table, what an analyst needs
-before a seminar on one axis: who takes part, the convergence scores per
-criterion, the shared themes with each organism's initiatives side by side,
-the criteria where at most one organism acts and the organisms the
-participation table expects but that sent nothing.  :func:`labelled` turns
-those tables into display tables (headers and criteria in Spanish or English).
-:func:`make_brief` runs notebook ``4.0-nota-para-seminario.ipynb`` with
-papermill for one axis, round and language and exports it as a self-contained
-HTML page without code cells (``figures/briefs/brief_<axis>_<round>[_en].html``).
+:func:`brief_tables` computes what an analyst needs before a seminar on one
+axis: who takes part, the convergence scores per criterion, the shared themes
+with each organism's initiatives side by side, the criteria where at most one
+organism acts, the organisms the participation table expects but that sent
+nothing and the possible duplications.  The numbers are those of
+:mod:`mcr_analysis.scores` (the shared themes are
+:func:`mcr_analysis.scores.shared_themes_table`, the one definition of a shared
+theme, laid out one column per organism).  :func:`labelled` turns those tables
+into display tables (headers and criteria in Spanish or English);
+:func:`previous_round_section` adds what changed since the previous round.
 
 Nothing here draws; every function returns new objects and never modifies
-its input.  Run ``mcr brief --axis <id>`` (or ``make brief AXIS=<id>``) to
-write one brief; it needs the ``[notebooks]`` extra (papermill, nbconvert,
-jinja2, ipykernel).  The notebook ships inside the package
-(``mcr_analysis/data/``, a link to ``notebooks/`` in a clone), so the brief
-works from an install too.
+its input.  The brief itself is :func:`mcr_analysis.brief_run.make_brief`
+(``mcr brief --axis <id>``), its display helpers :mod:`mcr_analysis.brief_display`
+and its opening sentences :mod:`mcr_analysis.brief_summary`.  ``python -m
+mcr_analysis.brief ARGS`` is ``mcr brief ARGS``, kept for old scripts.
 
 Examples
 --------
@@ -35,16 +35,13 @@ Examples
 [{'criterion': 'fortalecimiento', 'n_organisms': 0, 'organisms': ''}, {'criterion': 'reuniones', 'n_organisms': 0, 'organisms': ''}]
 >>> tables["absent"]["organism"].tolist()
 ['MERCOSUR']
->>> brief_filename("seguridad_alimentaria", "2024"), brief_filename("seguridad_alimentaria", "2024", "en")
-('brief_seguridad_alimentaria_2024.html', 'brief_seguridad_alimentaria_2024_en.html')
+>>> heading("brief_title", "en", 1, axis="Food security")
+'# Seminar brief: Food security'
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from importlib import resources
-from pathlib import Path
+import sys
 
 import pandas as pd
 
@@ -54,58 +51,25 @@ from mcr_analysis.taxonomy import MCRDataError
 
 __all__ = [
     "BRIEF_TABLES",
-    "NOTEBOOK",
     "brief_tables",
     "previous_round_tables",
     "previous_round_section",
     "labelled",
     "heading",
-    "brief_filename",
-    "make_brief",
-    "setup_notebook",
-    "relative",
-    "notebook_path",
+    "BRIEF_DUPLICATES",
+    "DUPLICATE_BRIEF_COLUMNS",
+    "SCORE_COLUMNS",
 ]
 
 BRIEF_TABLES = ("participation", "scores", "shared", "single_actor", "absent", "duplicates")
+"""Keys of :func:`brief_tables`, in the order the brief shows them."""
 BRIEF_DUPLICATES = 10
 """Candidate pairs of possibly duplicated initiatives shown in a brief (the best scored)."""
 DUPLICATE_BRIEF_COLUMNS = ["organism_a", "initiative_a", "organism_b", "initiative_b", "score", "relation"]
-"""Keys of :func:`brief_tables`, in the order the brief shows them."""
-NOTEBOOK = "4.0-nota-para-seminario.ipynb"
-"""The parameterised notebook that :func:`make_brief` runs (:func:`notebook_path`)."""
+"""Columns of the brief's ``duplicates`` table."""
 SCORE_COLUMNS = ["criterion", "n_active", "n_initiatives", "n_themes", "n_shared_themes",
                  "n_full_themes", "convergence_index", "mean_jaccard"]
 """Columns of :func:`mcr_analysis.scores.convergence_table` kept in the brief."""
-_HTML_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block body_header -%}{{ super() }}
-<style type="text/css">{{ resources.mcr_css }}</style>
-{%- endblock body_header -%}
-{%- block data_png scoped -%}
-{%- set width = output | get_metadata('width', 'image/png') -%}
-<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" \
-alt="{{ output | get_metadata('alt', 'image/png') | escape_html }}"\
-{%- if width is not none %} width="{{ width }}"{% endif %}>
-</div>
-{%- endblock data_png -%}
-"""
-"""nbconvert's lab template without the scripts it loads from the web (require.js, MathJax,
-Mermaid): a brief needs none of them, and the page must open offline.  Figures carry the
-alternative text and width the notebook gives them (``metadata={"image/png": {"alt": ..., "width": ...}}``);
-the page carries the print style sheet of :func:`mcr_analysis.brief_display.print_css`."""
-_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
-"""The kernel logs nothing below CRITICAL.  Errors in the notebook still stop the brief (papermill
-raises them here); what this silences is kernel housekeeping: ipykernel 7.4 sometimes logs
-"KeyboardInterrupt caught in kernel" when the run shuts it down (seen once in a full test run),
-and it warns on every start that its local TCP sockets are not encrypted, a notice meant for
-remote kernels that would otherwise reach whoever runs ``make brief``.  (IPC transport or CurveZMQ keys silence it too, but make the kernel log an
-interrupt error at shutdown.)"""
-REMOVE_TAG = "remove_cell"
-"""Cells with this tag (notes for whoever runs the notebook) are left out of the HTML brief."""
 
 
 def _check_axis_lang(axis: str | None, lang: str) -> None:
@@ -237,29 +201,35 @@ def _scores(tidy: pd.DataFrame, round: str, axis: str, participation=None) -> pd
 
 
 def _shared(rows: pd.DataFrame, present: list[str], crit_order: dict) -> pd.DataFrame:
-    from mcr_analysis.sets import theme_labels
+    """The shared themes of :func:`mcr_analysis.scores.shared_themes_table`, one column per organism.
 
-    themed = rows.loc[rows["_key"] != ""]
+    ``rows`` are the round's rows on the axis with their theme key ``_key``.
+    Which themes are shared, their wording and ``k`` come from scores; the
+    brief only lays each organism's initiatives out side by side, and keeps
+    the axis-wide rows (``"*"``) of the themes not shared within a criterion.
+    """
+    from mcr_analysis.scores import shared_themes_table
+
+    sources = rows.assign(**{c: "" for c in ("initiative", "source_file", "source_row") if c not in rows})
+    table = shared_themes_table(sources.drop(columns="_key"))
+    table = table.assign(_t=theme_keys(table["theme"]).astype(str),
+                         _c=table["criterion"].map(lambda c: crit_order.get(c, len(crit_order))))
+    in_a_criterion = set(table.loc[table["criterion"] != "*", "_t"])
+    table = table.loc[(table["criterion"] != "*") | ~table["_t"].isin(in_a_criterion)]
     unnamed = taxonomy.text("brief_unnamed")
-    records, shared_in_a_criterion = [], set()
-    # Each criterion, then the axis as a whole ("*") for themes shared only across criteria.
-    cells = [*themed.groupby("criterion", sort=False), ("*", themed)]
-    for crit, cell in cells:
-        labels = theme_labels(cell)  # the cell's own wording, as in scores.shared_themes_table
-        for key, group in cell.groupby("_key", sort=False):
-            orgs = sorted(set(group["organism"]))
-            if len(orgs) < 2 or (crit == "*" and key in shared_in_a_criterion):
-                continue
-            shared_in_a_criterion.add(key)
-            record = {"criterion": crit, "theme": labels[key], "k": len(orgs),
-                      "_c": crit_order.get(crit, len(crit_order)), "_t": key}
-            for org in present:
-                names = {str(n).strip() or unnamed for n in group.loc[group["organism"] == org, "initiative"]}
-                record[org] = _join(sorted(names))
-            records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=["criterion", "theme", "k", *present, "_c", "_t"])
+    names = {}  # (criterion, key, organism) -> initiative names, and ("*", key, organism) for the axis
+    themed = rows.loc[rows["_key"] != ""]
+    for crit, key, org, initiative in zip(themed["criterion"], themed["_key"], themed["organism"],
+                                          themed["initiative"] if "initiative" in themed else [""] * len(themed)):
+        name = str(initiative).strip() or unnamed
+        for cell in (crit, "*"):
+            names.setdefault((cell, key, org), set()).add(name)
+    frame = table[["criterion", "theme", "k", "_c", "_t"]].copy()
+    for org in present:
+        frame[org] = [_join(sorted(names.get((c, t, org), ()))) for c, t in zip(table["criterion"], table["_t"])]
     frame = frame.sort_values(["_c", "k", "_t"], ascending=[True, False, True], kind="mergesort")
-    return frame.drop(columns=["_c", "_t"]).reset_index(drop=True).astype({"k": "int64"})
+    frame = frame[["criterion", "theme", "k", *present]].reset_index(drop=True)
+    return frame.astype({"k": "int64", "criterion": str, "theme": str})
 
 
 def _single_actor(rows: pd.DataFrame, crit_ids: list[str]) -> pd.DataFrame:
@@ -393,137 +363,7 @@ def heading(key: str, lang: str = "es", level: int = 2, **fields) -> str:
     return "#" * level + " " + taxonomy.text(key, lang).format(**fields)
 
 
-def brief_filename(axis: str, round: str, lang: str = "es") -> str:
-    """File name of a brief: ``brief_<axis>_<round>.html``, with ``_<lang>`` when not Spanish."""
-    suffix = "" if lang == config.DEFAULT_LANG else f"_{lang}"
-    return f"brief_{axis}_{round}{suffix}.html"
+if __name__ == "__main__":  # ``python -m mcr_analysis.brief ARGS`` is ``mcr brief ARGS``
+    from mcr_analysis.cli import main
 
-
-def relative(path: str | os.PathLike) -> str:
-    """``path`` relative to the project root, with forward slashes (for stable notebook output).
-
-    Paths outside the project are returned as given.
-
-    Examples
-    --------
-    >>> relative(config.APPENDIX_DIR / "manifest.csv")
-    'figures/appendix/manifest.csv'
-    """
-    path = Path(path)
-    try:
-        return path.resolve().relative_to(config.PROJECT_ROOT.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def setup_notebook(max_colwidth: int | None = 60) -> None:
-    """Fixed display settings for the notebooks: pandas options and the package figure style.
-
-    Tables print whole (up to 200 rows, 3 decimals, ``max_colwidth`` characters
-    per cell; ``None`` for no limit, as in the seminar brief where initiatives
-    are read in full), so stored outputs do not depend on the terminal width.
-    """
-    from mcr_analysis.plots import use_style
-
-    pd.set_option("display.width", 160)
-    pd.set_option("display.max_columns", 30)
-    pd.set_option("display.max_rows", 200)
-    pd.set_option("display.max_colwidth", max_colwidth)
-    pd.set_option("display.precision", 3)
-    use_style()
-
-
-def notebook_path() -> Path:
-    """The brief's notebook: the project's ``notebooks/`` copy if there is one, else the package's.
-
-    In a clone both are the same file (the package's is a link to ``notebooks/``).
-    """
-    mine = config.PROJECT_ROOT / "notebooks" / NOTEBOOK
-    if mine.is_file():
-        return mine
-    return Path(str(resources.files("mcr_analysis.data").joinpath(NOTEBOOK)))
-
-
-def make_brief(axis: str, round: str | None = None, lang: str = "es", out_dir: str | os.PathLike | None = None,
-               *, notebook: str | os.PathLike | None = None, timeout: int = 600, paper: str = "a4") -> Path:
-    """Run notebook 4.0 for one axis with papermill and export an HTML brief without code.
-
-    Parameters
-    ----------
-    axis : str
-        Axis id.
-    round : str, optional
-        Default: the latest round under ``config.RAW_DIR``.
-    lang : {"es", "en"}
-    out_dir : path, optional
-        Default ``config.BRIEFS_DIR`` (``figures/briefs``); created if missing.
-    notebook : path, optional
-        Default :func:`notebook_path`.  It runs in the project root, so that
-        :mod:`mcr_analysis.config` in the kernel finds the same project.
-    timeout : int
-        Seconds allowed per cell.
-    paper : {"a4", "letter"}
-        Page size when the brief is printed (A4 by default).
-
-    Returns
-    -------
-    pathlib.Path
-        The HTML file, ``out_dir / brief_filename(axis, round, lang)``: one page
-        with its figures embedded, no code cells, no input prompts.
-
-    Raises
-    ------
-    MCRDataError
-        When ``axis`` or ``lang`` is unknown, or ``round`` is not a sub-folder of
-        ``data/raw`` (checked before any kernel starts).
-    FileNotFoundError
-        When the notebook is missing.
-    """
-    import jinja2
-    import nbformat
-    import papermill
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    from mcr_analysis.brief_display import print_css
-
-    _check_axis_lang(axis, lang)
-    css = print_css(paper)  # checks paper before any kernel starts
-    notebook = Path(notebook) if notebook else notebook_path()
-    if not notebook.is_file():
-        raise FileNotFoundError(f"the brief notebook {notebook} does not exist")
-    found = sorted(p.name for p in config.RAW_DIR.iterdir() if p.is_dir()) if config.RAW_DIR.is_dir() else []
-    if round is None:
-        from mcr_analysis.ingest import load_submissions
-
-        round = latest_round(load_submissions(config.RAW_DIR).tidy["round"])
-        if round is None:
-            raise MCRDataError(f"no round with data under {config.RAW_DIR}")
-    elif str(round) not in found:
-        raise MCRDataError(f"round {str(round)!r} is not a sub-folder of {relative(config.RAW_DIR)}; "
-                           f"rounds found: {', '.join(found) or 'none'}")
-    round = str(round)
-    out_dir = Path(out_dir) if out_dir else config.BRIEFS_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="mcr-brief-") as tmp:
-        executed = Path(tmp) / notebook.name
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters={"axis": axis, "round": round, "lang": lang},
-            kernel_name="python3", progress_bar=False, log_output=False, cwd=str(config.PROJECT_ROOT),
-            execution_timeout=timeout, report_mode=False, extra_arguments=list(_KERNEL_ARGUMENTS))
-        nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab", template_file="mcr_brief.html.j2",
-                            extra_loaders=[jinja2.DictLoader({"mcr_brief.html.j2": _HTML_TEMPLATE})],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True, language_code=lang)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
-    title = taxonomy.text("brief_title", lang).format(axis=taxonomy.axis_label(axis, lang))
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{title} ({round})"},
-                                                         "mcr_css": css})
-    from mcr_analysis.outputs import output_set
-
-    path = out_dir / brief_filename(axis, round, lang)
-    with output_set(out_dir) as outs:  # temporary file + rename, under the folder's lock
-        outs.write_text(path.name, body)
-    return path
-
+    raise SystemExit(main(["brief", *sys.argv[1:]]))

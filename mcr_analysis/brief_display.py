@@ -7,7 +7,10 @@
 * :func:`show_figure` displays a figure as a 200 dpi PNG shown at its size
   on paper, with alternative text;
 * :func:`print_css` is the brief's print style sheet: A4 (or Letter) pages,
-  tables that wrap and repeat their header, headings kept with what follows.
+  tables that wrap and repeat their header, headings kept with what follows;
+* :func:`setup_notebook` fixes the notebooks' display options, and
+  :func:`relative` prints a path relative to the project, so stored notebook
+  outputs do not depend on the machine.
 
 Nothing here computes the brief's numbers (see :mod:`mcr_analysis.brief`).
 
@@ -26,12 +29,17 @@ from __future__ import annotations
 
 import html
 import math
+import os
+from pathlib import Path
 
 import pandas as pd
 
+from mcr_analysis import config
+
 from mcr_analysis.brief_summary import format_number
 
-__all__ = ["HTMLTable", "table", "show_figure", "print_css", "PAPERS", "FIGURE_DPI", "MAX_PRINT_COLUMNS"]
+__all__ = ["HTMLTable", "table", "show_figure", "print_css", "setup_notebook", "relative",
+           "PAPERS", "FIGURE_DPI", "MAX_PRINT_COLUMNS"]
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 """Paper sizes of the printed brief (CSS ``@page`` size), A4 by default."""
@@ -183,3 +191,37 @@ h2::after, h3::after {{ content: ""; display: block; height: 28mm; margin-bottom
   .jp-Cell, .jp-OutputArea-output {{ overflow: visible !important; }}
 }}
 """
+
+
+def relative(path: str | os.PathLike) -> str:
+    """``path`` relative to the project root, with forward slashes (for stable notebook output).
+
+    Paths outside the project are returned as given.
+
+    Examples
+    --------
+    >>> relative(config.APPENDIX_DIR / "manifest.csv")
+    'figures/appendix/manifest.csv'
+    """
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(config.PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def setup_notebook(max_colwidth: int | None = 60) -> None:
+    """Fixed display settings for the notebooks: pandas options and the package figure style.
+
+    Tables print whole (up to 200 rows, 3 decimals, ``max_colwidth`` characters
+    per cell; ``None`` for no limit, as in the seminar brief where initiatives
+    are read in full), so stored outputs do not depend on the terminal width.
+    """
+    from mcr_analysis.plots import use_style
+
+    pd.set_option("display.width", 160)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_colwidth", max_colwidth)
+    pd.set_option("display.precision", 3)
+    use_style()

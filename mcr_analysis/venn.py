@@ -14,11 +14,14 @@ The layout (:func:`venn_layout`) is computed apart from the drawing
 * Each non-empty region writes its themes when they fit inside it: a lone
   theme as one to a few centred lines broken for the narrowest block, several
   themes as a bulleted list; font sizes go down from ``fontsize`` to
-  ``min_fontsize`` (7 to 6 pt by default: no text under 6 pt) before giving
-  up.  Otherwise the region shows its count ("n temas") and its themes go to
-  :attr:`VennLayout.overflow`, the companion table printed under the diagram;
-  where even the count does not fit, the region shows a key, "(a)", that
-  starts its paragraph in that table: no number is left unexplained.  No
+  ``min_fontsize`` (7 to 6 pt by default: no text under 6 pt), upright and
+  then along the tilt of an ellipse (for a slanted crescent), before giving
+  up.  Otherwise its themes go to :attr:`VennLayout.overflow`, the companion
+  table printed under the diagram, and the region shows its count ("n temas")
+  when it is smaller than its themes' text at the smallest size, or else (a
+  region with room for the text but of a shape it cannot follow, or too small
+  even for the count) a key, "(a)", that starts its paragraph in that table:
+  no number is left unexplained.  No
   theme is ever dropped: every theme is either written in the figure or
   listed in ``overflow``.
 * Empty regions show nothing, as in the book's diagrams.
@@ -208,7 +211,7 @@ def venn_layout(
         Organism id -> set of theme display labels (``sets.cell_contents``).
         Organisms without themes are left out; the others keep their order.
     max_lines : int
-        Most text lines a region may show; beyond that it shows its count.
+        Most text lines a region may show; beyond that it shows its count or key.
     wrap_width : int
         Longest line of a bulleted list, in characters; narrower wrappings
         (down to 8) are tried when the widest does not fit the region.  A lone
@@ -217,7 +220,7 @@ def venn_layout(
         Font size in points of the region texts (set labels are 1.3 times larger).
     min_fontsize : float
         Smallest font size tried, in steps of 0.5 pt, before a region falls
-        back to its count.
+        back to its count or key.
     size_cm : tuple of float
         Width and height in cm of the area the diagram will be drawn in.
 
@@ -280,11 +283,27 @@ def venn_layout(
         membership[tuple(o for o in organisms if theme in active[o])].append(theme)
 
     sizes = [fontsize - 0.5 * i for i in range(int((fontsize - min_fontsize) / 0.5 + 1e-9) + 1)]
+    # Slanted frames to write along a region that its themes do not fit upright: the shapes' own
+    # tilts (ellipses only; circles have none), each sampled once, when first needed.
+    angles = sorted({round((s.angle + 90.0) % 180.0 - 90.0, 6) for s in shapes if s.a != s.b} - {0.0},
+                    key=lambda a: (abs(a), a))
+    turned_grids: dict[float, geo.Grid] = {}
+
+    def turned_fitters(code: int):
+        def build():
+            for angle in angles:
+                if angle not in turned_grids:
+                    turned_grids[angle] = geo.sample(geo.turned(shapes, angle))
+                fitter = geo.RegionFitter(turned_grids[angle], code, scale, pad_pt=0.2 * fontsize)
+                yield angle, fitter, lambda p, a=angle: geo.unturn(p, a)
+        return build
+
     regions = {}
     for key, themes in membership.items():
         code = sum(1 << organisms.index(o) for o in key)
         fitter = geo.RegionFitter(grid, code, scale, pad_pt=0.2 * fontsize)
-        regions[key] = fit_region(key, tuple(themes), fitter, sizes, wrap_width, max_lines)
+        regions[key] = fit_region(key, tuple(themes), fitter, sizes, wrap_width, max_lines,
+                                  turned=turned_fitters(code))
     keyed = [k for k, r in regions.items() if r.short_count]
     for k, mark in zip(keyed, key_marks(len(keyed))):
         regions[k] = replace(regions[k], mark=mark)
@@ -402,6 +421,7 @@ def draw_venn(
         region_texts[key] = ax.text(
             *region.anchor, layout.region_text(key, lang), ha="center", va="center",
             multialignment=region.align, fontsize=region.fontsize, linespacing=LINE_SPACING,
+            rotation=region.rotation, rotation_mode="anchor",
             parse_math=False, zorder=4, path_effects=halo if region.short_count else None,
         )
     set_labels = {}

@@ -140,9 +140,30 @@ def test_caption_stays_inside_the_figure(tidy_small):
 
     table = scores.convergence_table(tidy_small)
     with plots.style():
-        fig = Figure(figsize=(6.3, 5.2), layout="constrained")
+        fig = Figure(figsize=(16 / 2.54, 12 / 2.54), layout="constrained")  # the appendix's page
         heatmaps.convergence_heatmap(table, ax=fig.add_subplot())
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         box = fig.get_tightbbox(canvas.get_renderer())
-    assert box.x0 >= -0.01 and box.x1 <= 6.3 + 0.01 and box.y0 >= -0.01 and box.y1 <= 5.2 + 0.01
+    assert box.x0 >= -0.01 and box.x1 <= 16 / 2.54 + 0.01 and box.y0 >= -0.01 and box.y1 <= 12 / 2.54 + 0.01
+
+
+def test_spanish_heatmaps_of_the_sample_have_no_english_word():
+    """Every text of the convergence map and of each axis' Jaccard map, drawn in Spanish on the sample."""
+    from matplotlib.text import Text
+    from test_plots import english_words
+
+    from mcr_analysis import config, ingest
+
+    tidy = ingest.load_submissions(config.RAW_DIR).tidy
+    table, pairwise = scores.convergence_table(tidy), scores.pairwise_table(tidy)
+    texts = []
+    with plots.style():
+        figures = [heatmaps.convergence_heatmap(table, ax=Figure(layout="constrained").add_subplot()).ax.figure]
+        for axis in taxonomy.axes().ids:
+            figures.append(heatmaps.jaccard_heatmap(pairwise, axis=axis,
+                                                    ax=Figure(layout="constrained").add_subplot()).ax.figure)
+    for fig in figures:
+        texts += [t.get_text() for t in fig.findobj(Text) if t.get_text().strip()]
+    assert len(figures) == 7 and len(texts) > 100
+    assert english_words(texts) == set()

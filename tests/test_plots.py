@@ -244,14 +244,20 @@ def test_figure_number_opens_the_title(lang):
     assert cell.title.get_text().startswith(f"{word} 7. ")
 
 
-def test_every_sample_cell_fits_its_page_with_no_text_under_6_pt():
-    """All 30 cells of the sample data: page <= 16 x 12 cm, smallest text artist >= 6 pt."""
+@pytest.fixture(scope="module")
+def sample_figures():
+    """The 30 cells of the sample data drawn in Spanish, as the appendix draws them: [(cell, CellFigure)]."""
     from mcr_analysis import appendix, config, ingest
 
     cells = appendix.plan_cells(ingest.load_submissions(config.RAW_DIR).tidy)
-    assert len(cells) == 30
-    for cell in cells:
-        drawn = draw(cell["contents"], axis=cell["axis"], criterion=cell["criterion"], number=cell["number"])
+    return [(cell, draw(cell["contents"], axis=cell["axis"], criterion=cell["criterion"], number=cell["number"]))
+            for cell in cells]
+
+
+def test_every_sample_cell_fits_its_page_with_no_text_under_6_pt(sample_figures):
+    """All 30 cells of the sample data: page <= 16 x 12 cm, smallest text artist >= 6 pt."""
+    assert len(sample_figures) == 30
+    for cell, drawn in sample_figures:
         for page in (drawn.fig, *drawn.continued):
             w, h = page.get_size_inches() * 2.54
             assert w <= 16.0 + 1e-9 and h <= 12.0 + 1e-9, (cell["stem"], w, h)
@@ -274,3 +280,84 @@ def test_every_sample_cell_fits_its_page_with_no_text_under_6_pt():
                 assert not text.isdigit(), (cell["stem"], text)
                 if text.startswith("(") and text.endswith(")"):
                     assert f"\n{text} " in "\n" + table, (cell["stem"], text)
+
+
+def test_no_count_in_a_region_with_room_for_its_themes(sample_figures):
+    """A region says "n temas" only when its area is less than its themes written at 6 pt.
+
+    Measured apart from the layout's own fitting: the region's area from a finer
+    sampling of the shapes (400 points on the long side), and the themes as one
+    line each at 6 pt, 7.2 pt high, without bullets or padding.
+    """
+    import re
+
+    import numpy as np
+
+    from mcr_analysis import _venn_geometry as geo
+    from mcr_analysis._venn_text import width_pt
+
+    counted = keyed = 0
+    for cell, drawn in sample_figures:
+        if drawn.kind != "venn":
+            continue
+        layout = drawn.drawing.layout
+        fine = geo.sample(layout.shapes, cells=400)
+        scale = geo.scale_for(layout.limits, layout.size_cm)
+        for key, artist in drawn.drawing.region_texts.items():
+            text = artist.get_text()
+            themes = layout.regions[key].themes
+            if not re.fullmatch(r"\d+ temas?", text):
+                keyed += bool(re.fullmatch(r"\([a-z]+\)", text))
+                continue
+            counted += 1
+            assert text == (f"{len(themes)} temas" if len(themes) > 1 else "1 tema")
+            code = sum(1 << layout.organisms.index(o) for o in key)
+            area = float(np.count_nonzero(fine.code == code)) * (fine.step * scale) ** 2
+            needed = sum(width_pt(t, 6.0) for t in themes) * 7.2
+            assert area < needed, (cell["stem"], key, text, round(area), round(needed))
+    # Figure 24 (interconexion_electrica / proyectos): SICA's crescent, about 5500 pt2, showed "2 temas";
+    # its two themes (about 940 pt2) now run along it, at the 32 degrees of SICA's ellipse.
+    cell, drawn = sample_figures[23]
+    assert (cell["axis"], cell["criterion"]) == ("interconexion_electrica", "proyectos")
+    sica = drawn.drawing.region_texts[("SICA",)]
+    assert "".join(sica.get_text().split()) == "•Electromovilidad•Mercadoeléctricoregional"
+    assert sica.get_rotation() == 32.0 and drawn.table is None
+    # Figure 16: CAN's own region keeps a key; its two themes are in the list under the diagram.
+    cell, drawn = sample_figures[15]
+    assert drawn.drawing.region_texts[("CAN",)].get_text() == "(a)"
+    assert "\n(a) CAN (2 temas): Interoperabilidad; Zonas de integración fronteriza" in "\n" + drawn.table.get_text()
+    assert keyed >= 1
+
+
+ENGLISH_WORDS = ["themes", "theme", "organisms", "organism", "organizations", "organisations", "initiatives",
+                 "shared", "source", "axis", "criterion", "criteria", "total", "others", "and", "the", "of",
+                 "nan", "none", "true", "false"]
+"""English words (and pandas leftovers) that must not appear in a Spanish figure or brief, but in names."""
+
+
+def english_words(texts, names=()) -> set[str]:
+    """The words of :data:`ENGLISH_WORDS` in ``texts``, leaving out those inside ``names`` (proper names)."""
+    import re
+
+    pattern = re.compile(r"\b(" + "|".join(ENGLISH_WORDS) + r")\b", re.IGNORECASE)
+    found = set()
+    for text in texts:
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, " ")
+        found |= {m.lower() for m in pattern.findall(text)}
+    return found
+
+
+def test_english_words_are_found_outside_names():
+    assert english_words(["Shared themes of the axis", "Temas compartidos"]) == {"shared", "themes", "of", "the",
+                                                                                  "axis"}
+    assert english_words(["Association of Caribbean States: 3 temas"], ["Association of Caribbean States"]) == set()
+    assert english_words(["Fuente: NaN"]) == {"nan"}
+
+
+def test_spanish_figures_have_no_english_word(sample_figures):
+    texts = [t.get_text() for _, drawn in sample_figures for page in (drawn.fig, *drawn.continued)
+             for t in _texts(page)]
+    assert len(texts) > 300
+    assert english_words(texts) == set()
+

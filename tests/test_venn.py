@@ -186,11 +186,61 @@ def test_crowded_region_shows_count_and_lists_themes_in_overflow():
 
 
 def test_single_theme_that_does_not_fit_says_one_theme():
-    contents = {"CAN": {"Una línea de acción con un nombre larguísimo que no cabe"}, "SICA": {"x"}}
-    lay = venn_layout(contents, size_cm=(6.0, 4.0), max_lines=1)
+    # 121 characters on one line (max_lines=1): about 2665 pt2 at 6 pt, more than the CAN-only
+    # region's 2196 pt2 at 5.5 x 3.7 cm, so the count says "too many words for this region".
+    theme = ("Una línea de acción con un nombre larguísimo que no cabe en una sola línea de la región "
+             "del diagrama ni en dos ni en tres")
+    contents = {"CAN": {theme}, "SICA": {"x"}}
+    lay = venn_layout(contents, size_cm=(5.5, 3.7), max_lines=1)
     assert lay.region_text(("CAN",), "es") == "1 tema"
     assert lay.region_text(("CAN",), "en") == "1 theme"
     assert list(lay.overflow.itertuples(index=False, name=None)) == [("CAN", next(iter(contents["CAN"])), "")]
+
+
+def test_themes_that_fit_a_slanted_region_only_along_it_are_written_along_it():
+    # Figure 24 of the sample (interconexion_electrica / proyectos): SICA's own crescent of the
+    # four-ellipse diagram is tilted at 32 degrees like SICA's ellipse; upright, neither wrapping of its
+    # two themes fits, along it they do, as in the book's diagrams.
+    contents = {"CAN": {"Financiamiento e infraestructura", "Interconexión de redes"},
+                "MERCOSUR": {"Grupo de trabajo regulatorio", "Interconexión de redes"},
+                "SELA": {"Financiamiento e infraestructura", "Grupo de trabajo regulatorio", "Interconexión de redes"},
+                "SICA": {"Electromovilidad", "Financiamiento e infraestructura", "Mercado eléctrico regional"}}
+    lay = venn_layout(contents, size_cm=(15.0, 8.8))
+    sica = lay.regions[("SICA",)]
+    assert sica.rotation == 32.0 and sica.shows_themes and not sica.short_count
+    assert "".join(sica.lines).replace(BULLET, "").replace(" ", "") == "ElectromovilidadMercadoeléctricoregional"
+    assert lay.overflow.empty
+    assert {k: r.rotation for k, r in lay.regions.items() if r.themes and k != ("SICA",)} == {
+        ("MERCOSUR", "SELA"): 0.0, ("CAN", "MERCOSUR", "SELA"): 0.0, ("CAN", "SELA", "SICA"): 0.0}
+    fig = plt.figure(figsize=(15 / 2.54, 8.8 / 2.54))
+    drawing = draw_venn(lay, ax=fig.add_axes((0, 0, 1, 1)))
+    text = drawing.region_texts[("SICA",)]
+    assert text.get_rotation() == 32.0 and text.get_rotation_mode() == "anchor"
+    renderer = fig.canvas.get_renderer()
+    for px, py in _line_boxes(text, renderer):  # every line, as rendered and turned, inside SICA alone
+        for shape, organism in zip(lay.shapes, lay.organisms):
+            assert (shape.contains(px, py) == (organism == "SICA")).all()
+    plt.close(fig)
+
+
+def test_circles_are_never_written_along():
+    lay = venn_layout({"CAN": {f"Tema número {i} con un nombre largo" for i in range(12)}, "SICA": {"x"}},
+                      size_cm=(8.0, 5.0))
+    assert {r.rotation for r in lay.regions.values()} == {0.0}
+
+
+def test_region_with_room_for_its_themes_but_not_their_shape_shows_a_key_not_a_count():
+    # 56 characters on one line take about 1285 pt2 at 6 pt; the CAN-only crescent of a 6 x 4 cm
+    # diagram has about 2800 pt2 but is too narrow for the line: it is keyed "(a)", never "1 tema".
+    theme = "Una línea de acción con un nombre larguísimo que no cabe"
+    lay = venn_layout({"CAN": {theme}, "SICA": {"x"}}, size_cm=(6.0, 4.0), max_lines=1)
+    grid = geo.sample(lay.shapes)
+    fitter = geo.RegionFitter(grid, 1, geo.scale_for(lay.limits, lay.size_cm), pad_pt=1.4)
+    assert 2700 < fitter.area_pt2 < 2900
+    assert 1200 < vtext.text_area_pt2((theme,), 6.0) < 1400
+    assert lay.region_text(("CAN",), "es") == "(a)"
+    assert lay.region_text(("CAN",), "en") == "(a)"
+    assert lay.overflow.values.tolist() == [["CAN", theme, "a"]]
 
 
 def test_region_too_small_for_its_count_shows_a_key_explained_in_the_overflow():
@@ -306,13 +356,23 @@ def test_no_theme_is_ever_dropped(n, themes, size):
 
 # ----------------------------------------------------------------------------- text fitting
 def _line_boxes(text, renderer):
-    """Data-coordinate boxes of each rendered line of ``text`` (matplotlib's own layout)."""
+    """Sample points (xs, ys), in data coordinates, covering each rendered line of ``text``.
+
+    From matplotlib's own layout: each line's width, height, descent and the
+    start of its baseline relative to the anchor (already turned by the text's
+    rotation); the box is turned the same way.
+    """
     _, info, _ = text._get_layout(renderer)
     px, py = text.get_transform().transform(text.get_unitless_position())
     inv = text.axes.transData.inverted()
-    # Each line: its width, height, descent and the start of its baseline, relative to the anchor.
-    return [inv.transform([(px + x, py + y - d), (px + x + w, py + y - d + h)])
-            for _line, (w, h, d), (x, y) in info]
+    t = np.deg2rad(text.get_rotation())
+    c, s = np.cos(t), np.sin(t)
+    out = []
+    for _line, (w, h, d), (x, y) in info:
+        u, v = np.meshgrid(np.linspace(0, w, 12), np.linspace(-d, h - d, 4))
+        points = inv.transform(np.column_stack([px + x + (u * c - v * s).ravel(), py + y + (u * s + v * c).ravel()]))
+        out.append((points[:, 0], points[:, 1]))
+    return out
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
@@ -325,8 +385,7 @@ def test_rendered_region_texts_stay_inside_their_region(n):
     renderer = fig.canvas.get_renderer()
     checked = 0
     for key, text in drawing.region_texts.items():
-        for (x0, y0), (x1, y1) in _line_boxes(text, renderer):
-            px, py = np.meshgrid(np.linspace(x0, x1, 12), np.linspace(y0, y1, 4))
+        for px, py in _line_boxes(text, renderer):
             for shape, organism in zip(drawing.layout.shapes, drawing.layout.organisms):
                 assert (shape.contains(px, py) == (organism in key)).all(), (key, text.get_text())
             checked += 1

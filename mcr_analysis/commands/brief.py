@@ -1,5 +1,8 @@
 """``mcr brief``: the HTML seminar brief of one axis (notebook 4.0 run with papermill).
 
+The one command line of the brief (``python -m mcr_analysis.brief`` runs this
+same command); the runner is :func:`mcr_analysis.brief_run.make_brief`.
+
 Every value is checked before a kernel starts: an unknown axis, language or
 round is a usage error (exit 2) naming the allowed values.  Needs the
 ``[notebooks]`` extra; without it the command says so and exits 1.
@@ -12,6 +15,7 @@ import sys
 from pathlib import Path
 
 from mcr_analysis import config, taxonomy
+from mcr_analysis.brief_display import PAPERS
 from mcr_analysis.commands._common import lang_of, usage_error
 from mcr_analysis.commands._progress import Progress
 from mcr_analysis.messages import LANGS, msg
@@ -32,14 +36,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default=config.DEFAULT_LANG,
                    help=msg("brief_lang_help", lang, allowed=", ".join(taxonomy.LANGS)))
     p.add_argument("--out", type=Path, default=None, help=msg("brief_out_help", lang))
+    p.add_argument("--paper", default="a4", choices=sorted(PAPERS),
+                   help=msg("brief_paper_help", lang, allowed=", ".join(sorted(PAPERS))))
 
 
 def rounds(raw_dir: Path) -> list[str]:
-    """The rounds under ``raw_dir``: its sub-folders holding at least one workbook, sorted."""
+    """The rounds under ``raw_dir``: its sub-folders holding at least one file the loader reads, sorted.
+
+    Any submission the loader reads counts (``.xlsx``, ``.ods``, ``.csv``...:
+    :data:`mcr_analysis.ingest.readers.SUPPORTED_SUFFIXES`).
+    """
+    from mcr_analysis.ingest.readers import SUPPORTED_SUFFIXES
+
     if not raw_dir.is_dir():
         return []
     return sorted(d.name for d in raw_dir.iterdir()
-                  if d.is_dir() and any(f.suffix.lower() in (".xlsx", ".xlsm") for f in d.rglob("*")))
+                  if d.is_dir() and any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in d.rglob("*") if f.is_file()))
 
 
 def _shown(path: Path) -> str:
@@ -74,14 +86,15 @@ def run(args: argparse.Namespace) -> int:
             return 1
     from papermill.exceptions import PapermillExecutionError
 
-    from mcr_analysis.brief import make_brief, relative
+    from mcr_analysis.brief_display import relative
+    from mcr_analysis.brief_run import make_brief
 
     round_ = args.round or latest_round(found)
     if round_ is None:
         return usage_error(NAME, msg("no_round_data", lang, path=raw), lang)
     Progress(args.quiet, lang_of(args)).stage("stage_brief_run", axis=args.axis, round=round_)
     try:
-        path = make_brief(args.axis, round_, args.lang, args.out)
+        path = make_brief(args.axis, round_, args.lang, args.out, paper=args.paper)
     except PapermillExecutionError as exc:
         print(msg("cli_error", lang, command=NAME,
                   message=msg("brief_notebook_failed", lang, error=f"{exc.ename}: {exc.evalue}")),
