@@ -36,7 +36,7 @@ import pandas as pd
 
 from mcr_analysis import config
 
-from mcr_analysis.brief_summary import format_number
+from mcr_analysis.numfmt import format_number
 
 __all__ = ["HTMLTable", "table", "show_figure", "print_css", "setup_notebook", "relative",
            "PAPERS", "FIGURE_DPI", "MAX_PRINT_COLUMNS"]

@@ -6,12 +6,10 @@ their matrix out of those expected, how many initiatives and themes, the most
 shared theme, the axis' convergence index explained in words, the range of
 the index across criteria, the criteria with at most one organism, and who is
 missing.  The sentences' wording is data (``summary_*`` keys of
-``labels.tsv``); numbers follow the reader's locale (:func:`format_number`).
+``labels.tsv``); numbers follow the reader's language (:func:`mcr_analysis.numfmt.format_number`).
 
 Examples
 --------
->>> format_number(0.3333, "es"), format_number(0.3333, "en"), format_number(12, "es")
-('0,33', '0.33', '12')
 >>> join_names(["CAN", "SICA", "SELA"], "es"), join_names(["CAN", "SICA"], "en")
 ('CAN, SICA y SELA', 'CAN and SICA')
 """
@@ -23,25 +21,9 @@ import math
 import pandas as pd
 
 from mcr_analysis import taxonomy
+from mcr_analysis.numfmt import format_number
 
-__all__ = ["executive_summary", "format_number", "join_names", "LOCALES"]
-
-LOCALES = {"es": "es_ES", "en": "en_GB"}
-"""Babel locale of each language (decimal comma in Spanish)."""
-
-
-def format_number(value, lang: str = "es", decimals: int = 2) -> str:
-    """``value`` in the reader's locale: whole numbers as they are, others with ``decimals``."""
-    from babel.numbers import format_decimal
-
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value) and value.is_integer()
-                                  and decimals == 0):
-        return format_decimal(int(value), locale=LOCALES[lang], group_separator=False)
-    pattern = "0." + "0" * decimals if decimals else "0"
-    return format_decimal(value, format=pattern, locale=LOCALES[lang], group_separator=False)
-
+__all__ = ["executive_summary", "join_names"]
 
 def join_names(names, lang: str = "es") -> str:
     """``A, B y C`` / ``A, B and C``."""

@@ -106,7 +106,7 @@ def column_label(key: str, lang: str = "es") -> str:
     Examples
     --------
     >>> column_label("sheet:pairwise"), column_label("sheet:pairwise", "en")
-    ('Pares de organismos', 'Organism pairs')
+    ('Pares de organismos', 'Organisation pairs')
 
     Raises
     ------

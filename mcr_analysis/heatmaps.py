@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from mcr_analysis import taxonomy
+from mcr_analysis.numfmt import format_number
 from mcr_analysis.plots import _select_round, cell_title
 
 __all__ = ["Heatmap", "convergence_heatmap", "jaccard_heatmap"]
@@ -56,9 +57,8 @@ class Heatmap:
 
 
 def _format_value(value: float, lang: str, decimals: int = 2) -> str:
-    """Fixed decimals, with a decimal comma in Spanish."""
-    out = f"{value:.{decimals}f}"
-    return out.replace(".", ",") if lang == "es" else out
+    """Fixed decimals in the reader's language (always decimals: an index of 1 is ``1,00`` beside ``0,67``)."""
+    return format_number(float(value), lang, decimals)
 
 
 def _heatmap(values: pd.DataFrame, ax, *, lang: str, xlabels, ylabels, title: str, cbar_label: str,

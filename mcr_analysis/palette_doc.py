@@ -18,13 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import cvd, taxonomy
+from mcr_analysis.numfmt import decimal_mark
 
 __all__ = ["palette_summary", "palette_markdown", "draw_palette", "write_palette_doc"]
 
 
 def _num(value: float, fmt: str = "g") -> str:
     """A number with a decimal comma (the document is in Spanish)."""
-    return format(value, fmt).replace(".", ",")
+    return format(value, fmt).replace(".", decimal_mark("es"))
 
 
 def _organisms(pairs) -> list[str]:

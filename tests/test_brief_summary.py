@@ -47,8 +47,7 @@ def test_summary_when_nobody_shares_and_nothing_is_missing():
     assert sentences[4] == "Por criterio, el índice sólo se puede calcular en Normas (0,00)."
 
 
-def test_format_number_and_join():
-    assert brief_summary.format_number(1234.5, "es") == "1234,50"
-    assert brief_summary.format_number(1234.5, "en") == "1234.50"
-    assert brief_summary.format_number(7, "es", 0) == "7"
+def test_join_names():
+    assert brief_summary.join_names(["CAN", "SICA", "SELA"], "es") == "CAN, SICA y SELA"
+    assert brief_summary.join_names(["CAN", "SICA"], "en") == "CAN and SICA"
     assert brief_summary.join_names(["A"], "es") == "A" and brief_summary.join_names([], "en") == ""

@@ -155,8 +155,8 @@ def test_workbook_text_is_neutralised_and_xml_safe(written):
 def test_english_workbook(tables, tmp_path):
     path = export.write_scores_workbook(tables, tmp_path / "en.xlsx", lang="en")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Convergence", "Convergence by axis", "Organism pairs", "Shared themes",
-                               "Organism profile"]
+    assert book.sheetnames == ["Convergence", "Convergence by axis", "Organisation pairs", "Shared themes",
+                               "Organisation profile"]
     assert book["Convergence"]["B2"].value == "Cross-border integration and physical infrastructure"
     with pytest.raises(MCRDataError, match="unknown language 'fr'; allowed: es, en"):
         export.write_scores_workbook(tables, tmp_path / "fr.xlsx", lang="fr")
