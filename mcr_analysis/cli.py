@@ -16,6 +16,7 @@ standard error (:mod:`mcr_analysis.commands._progress`); ``--quiet`` silences it
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -127,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     _LANG.append(lang)
     try:
         return _run(argv, lang)
+    except BrokenPipeError:
+        # the reader of our output went away (``mcr check F | head -1``): stop quietly, as
+        # Python's documentation recommends, so the interpreter's final flush does not fail
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     finally:
         _LANG.pop()
 

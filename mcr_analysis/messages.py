@@ -157,7 +157,29 @@ def msg(id_: str, lang: str | None = None, /, **fields: object) -> str:
     missing = placeholders(entry[lang]) - set(fields)
     if missing:
         raise MCRDataError(f"message {id_!r} needs {', '.join(sorted(missing))}")
-    return entry[lang].format(**fields)
+    return _FORMATTER.format(entry[lang], **fields)
+
+
+class _PluralFormatter(string.Formatter):
+    """``str.format`` plus one format spec: ``{n:pl:archivo:archivos}`` is the word for the count ``n``.
+
+    The singular is used when the count is exactly 1, the plural otherwise (the
+    rule of Spanish, English and Portuguese).
+
+    >>> _FORMATTER.format("{n} {n:pl:hoja omitida:hojas omitidas}", n=1)
+    '1 hoja omitida'
+    >>> _FORMATTER.format("{n} {n:pl:file:files}, {v:.1f}", n=0, v=0.25)
+    '0 files, 0.2'
+    """
+
+    def format_field(self, value, format_spec: str):
+        if format_spec.startswith("pl:"):
+            singular, _, plural = format_spec[3:].partition(":")
+            return singular if value == 1 else plural
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _PluralFormatter()
 
 
 def vocabulary_lang(lang: str) -> str:

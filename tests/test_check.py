@@ -59,7 +59,7 @@ def test_comments_sit_on_exactly_the_wrong_cells(tmp_path, monkeypatch, capsys):
     ws = openpyxl.load_workbook(copy)["Matriz"]
     assert ws["B7"].fill.fgColor.rgb == "00FFC7CE" and ws["B6"].fill.fgColor.rgb != "00FFC7CE"
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "CAN.xlsx: 4 problemas y 0 avisos en 5 filas de datos (ronda 2025); 1 filas sin problemas."
+    assert out[0] == "CAN.xlsx: 4 problemas y 0 avisos en 5 filas de datos (ronda 2025); 1 fila sin problemas."
     assert out[1].startswith("  hoja «Matriz», celda B7: Eje desconocido")
     assert out[3] == "  hoja «Matriz», celda H9: Año no válido: se espera un número entero de 1900 a 2100"
     assert out[-1] == "Copia revisada (el original no se modifica): CAN_revisado.xlsx"
@@ -149,7 +149,7 @@ def test_unread_sheet_is_a_note_not_a_problem(tmp_path, capsys):
     book.save(path)
     assert cli.main(["check", str(path), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == ("CAN.xlsx: sin problemas; 1 filas de datos listas para enviar (ronda 2025). "
+    assert out[0] == ("CAN.xlsx: sin problemas; 1 fila de datos lista para enviar (ronda 2025). "
                       "1 notas sobre hojas que no se leen.")
     assert out[1].startswith("  hoja «Notas»: La hoja no se lee. Sin encabezado reconocible en las primeras 30 filas")
 
@@ -260,7 +260,7 @@ def test_loader_warnings_become_yellow_comments(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(check, "load_submissions", with_warnings)
     assert cli.main(["check", str(path), "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "CAN.xlsx: sin errores, 1 avisos en 1 filas de datos (ronda 2025)."
+    assert out[0] == "CAN.xlsx: sin errores, 1 aviso en 1 fila de datos (ronda 2025)."
     assert out[1] == ("  hoja «Matriz», celda I6: Estado desconocido: «Terminadísimo»; el más parecido: "
                       "«Finalizado» "
                       "(completed); valores permitidos: Planificado (planned), En curso (ongoing), Finalizado "

@@ -23,16 +23,16 @@ def test_ingest_exits_0_with_rejects_and_writes_outputs(tmp_path, capsys):
     assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_NAMES)
     printed = capsys.readouterr().out
-    assert printed.startswith("ingesta: 1 archivos (1 cargados, 0 rechazados, 0 ilegibles, 0 omitidos); 1 filas "
-                              "ordenadas, 1 filas rechazadas")
+    assert printed.startswith("ingesta: 1 archivo (1 cargado, 0 rechazados, 0 ilegibles, 0 omitidos); 1 fila "
+                              "ordenada, 1 fila rechazada")
     assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(out), "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith(
-        "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable, 0 skipped); 1 tidy rows, 1 rejected rows")
+        "ingest: 1 file (1 loaded, 0 rejected, 0 unreadable, 0 skipped); 1 tidy row, 1 rejected row")
 
 
 def test_ingest_strict_exits_1_on_rejects(tmp_path, capsys):
     assert cli.main(["ingest", str(_raw(tmp_path)), "--out", str(tmp_path / "o"), "--strict"]) == 1
-    assert "mcr ingest: --strict: 1 filas rechazadas\n" in capsys.readouterr().err
+    assert "mcr ingest: --strict: 1 fila rechazada\n" in capsys.readouterr().err
     assert cli.main(["ingest", str(_raw(tmp_path, bad=False)), "--out", str(tmp_path / "o"), "--strict"]) == 0
 
 
@@ -92,7 +92,7 @@ def test_ingest_of_a_messy_folder_reports_every_problem(tmp_path, capsys):
     # 17 tidy rows (the year range "2023/24" is a warning); 14 rejects (16 before, less that year and the lock file)
     assert capsys.readouterr().out.startswith(
         "ingest: 11 files (6 loaded, 1 rejected, 2 unreadable, 2 skipped); 17 tidy rows, 14 rejected rows, "
-        "1 sheets skipped")
+        "1 sheet skipped")
     report = (out / "mcr_validation_report.md").read_text(encoding="utf-8")
     assert "| 2024/CAN_matriz_2024.xlsx | 2024 | CAN | metadata cell | loaded | 7 | 4 | 3 |  |" in report
     assert ("| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | skipped | 0 | 0 | 0 | Workbook open in a spreadsheet "
@@ -100,8 +100,8 @@ def test_ingest_of_a_messy_folder_reports_every_problem(tmp_path, capsys):
     assert "| 2024/SICA.xlsx | Instrucciones | 2 | No recognisable header" in report
     assert cli.main(["ingest", str(raw), "--out", str(out)]) == 0
     assert capsys.readouterr().out.startswith(
-        "ingesta: 11 archivos (6 cargados, 1 rechazados, 2 ilegibles, 2 omitidos); 17 filas ordenadas, "
-        "14 filas rechazadas, 1 hojas omitidas")
+        "ingesta: 11 archivos (6 cargados, 1 rechazado, 2 ilegibles, 2 omitidos); 17 filas ordenadas, "
+        "14 filas rechazadas, 1 hoja omitida")
     report = (out / "mcr_validation_report.md").read_text(encoding="utf-8")
     assert "| 2024/CAN_matriz_2024.xlsx | 2024 | CAN | celda de metadatos | cargado | 7 | 4 | 3 |  |" in report
     assert ("| 2024/~$CAN_matriz_2024.xlsx | 2024 |  |  | omitido | 0 | 0 | 0 | Libro abierto en una hoja de "
@@ -130,16 +130,16 @@ def test_ingest_that_loads_nothing_keeps_the_previous_table_and_exits_1(tmp_path
     (broken / "CAN.xlsx").write_bytes(b"not a zip")
     assert cli.main(["ingest", str(broken), "--out", str(out), "--lang", "en"]) == 1
     err = capsys.readouterr().err
-    assert "ingest: 1 files (0 loaded, 0 rejected, 1 unreadable, 0 skipped); 0 tidy rows" in err
+    assert "ingest: 1 file (0 loaded, 0 rejected, 1 unreadable, 0 skipped); 0 tidy rows" in err
     assert "  CAN.xlsx: Not a readable workbook; expected an .xlsx saved by Excel or LibreOffice" in err
-    assert (f"mcr ingest: error: no row was loaded, so {out / 'mcr_tidy.csv'} (a previous table with 1 rows) "
+    assert (f"mcr ingest: error: no row was loaded, so {out / 'mcr_tidy.csv'} (a previous table with 1 row) "
             "was kept and nothing was written; fix the files listed above, or pass --force") in err
     assert cli.main(["ingest", str(broken), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "ingesta: 1 archivos (0 cargados, 0 rechazados, 1 ilegibles, 0 omitidos); 0 filas ordenadas" in err
+    assert "ingesta: 1 archivo (0 cargados, 0 rechazados, 1 ilegible, 0 omitidos); 0 filas ordenadas" in err
     assert "  CAN.xlsx: No es un libro legible; se espera un .xlsx guardado por Excel o LibreOffice" in err
     assert (f"mcr ingest: error: no se cargó ninguna fila, así que {out / 'mcr_tidy.csv'} (una tabla anterior con "
-            "1 filas) se conservó y no se escribió nada; corrija los archivos indicados arriba o use --force") in err
+            "1 fila) se conservó y no se escribió nada; corrija los archivos indicados arriba o use --force") in err
     assert {n: (out / n).read_bytes() for n in OUTPUT_NAMES} == before
     # --force replaces it on purpose.
     assert cli.main(["ingest", str(broken), "--out", str(out), "--force"]) == 0

@@ -62,7 +62,7 @@ def test_the_word_list_catches_english():
 def test_ingest_in_spanish(tmp_path, capsys):
     raw, out = build_messy_folder(tmp_path / "raw"), tmp_path / "processed"
     text = _run(capsys, ["ingest", str(raw), "--out", str(out)])
-    assert text.startswith("ingesta: 11 archivos (6 cargados, 1 rechazados, 2 ilegibles, 2 omitidos)")
+    assert text.startswith("ingesta: 11 archivos (6 cargados, 1 rechazado, 2 ilegibles, 2 omitidos)")
     assert "mcr: leyendo los envíos de " in text
     _run(capsys, ["ingest", str(raw), "--out", str(out), "--strict"], expected=1)
     _run(capsys, ["ingest", str(tmp_path / "nowhere"), "--out", str(out)], expected=2)

@@ -49,8 +49,11 @@ def test_each_message_has_three_languages_with_the_same_placeholders(row):
     fields = [placeholders(t) for t in texts]
     assert fields[0] == fields[1] == fields[2], fields
     # Every language formats with the same values.
-    values = {f: f"<{f}>" for f in fields[0]}
-    assert [msg(id_, lang, **values) for lang in LANGS] == [t.format(**values) for t in texts]
+    # A count with plural words ({n:pl:fila:filas}) gets 2, so the plural is expected.
+    counted = {m for t in texts for m in re.findall(r"\{(\w+):pl:", t)}
+    values = {f: 2 if f in counted else f"<{f}>" for f in fields[0]}
+    plural = [re.sub(r"\{\w+:pl:[^:}]*:([^}]*)\}", r"\1", t) for t in texts]
+    assert [msg(id_, lang, **values) for lang in LANGS] == [t.format(**values) for t in plural]
 
 
 def test_checking_names_every_bad_row():
@@ -92,3 +95,46 @@ def test_every_message_the_code_asks_for_exists_and_every_command_has_its_help()
     used -= {"id", "nope", "field_", "o_where_", "u_why_"}  # prefixes of ids built in the code
     assert used and used <= set(catalogue()), sorted(used - set(catalogue()))
     assert {f"help_{c.NAME}" for c in COMMANDS} <= set(catalogue())
+
+
+def test_plural_words_follow_the_count():
+    from mcr_analysis.messages import msg
+
+    one = msg("ingest_summary", "es", files=1, loaded=1, rejected=0, unreadable=0, skipped_files=1, tidy=1,
+              rejects=0, skipped=1)
+    assert one == ("ingesta: 1 archivo (1 cargado, 0 rechazados, 0 ilegibles, 1 omitido); 1 fila ordenada, "
+                   "0 filas rechazadas, 1 hoja omitida")
+    many = msg("ingest_summary", "en", files=3, loaded=2, rejected=1, unreadable=0, skipped_files=0, tidy=12,
+               rejects=2, skipped=0)
+    assert many == ("ingest: 3 files (2 loaded, 1 rejected, 0 unreadable, 0 skipped); 12 tidy rows, "
+                    "2 rejected rows, 0 sheets skipped")
+    assert msg("chk_warnings_only", "pt", file="F.xlsx", warnings=1, rows=2, round="rodada 2025") == (
+        "F.xlsx: sem erros, 1 aviso em 2 linhas de dados (rodada 2025).")
+
+
+def test_a_closed_pipe_ends_the_command_without_a_traceback(monkeypatch, tmp_path):
+    import io
+    import os
+    import sys
+
+    from mcr_analysis import cli
+
+    read_end, write_end = os.pipe()
+
+    class ClosedPipe(io.TextIOBase):
+        """The standard output of `mcr template … | head -0`: the reader is gone."""
+
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self):
+            return write_end
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    try:
+        # no exception reaches the interpreter; the template itself was written before the summary
+        assert cli.main(["template", "--organism", "CAN", "--round", "2025", "--out", str(tmp_path / "t.xlsx")]) == 1
+        assert (tmp_path / "t.xlsx").is_file()
+    finally:
+        os.close(read_end)
+        os.close(write_end)

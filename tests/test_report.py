@@ -49,10 +49,10 @@ def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organi
     text = report.validation_report(result)
     assert text.startswith("# Informe de validación de la ingesta\n")
     assert "| 2024/OTCA.xlsx | 2024 | OTCA | nombre del archivo | cargado | 3 | 2 | 1 |  |" in text
-    assert ("| M | 4 | Criterio | Proyectoz | Criterio desconocido: «Proyectoz»; el más parecido: «Proyecto» "
+    assert ("| M | 4 | Criterio | Proyectoz | Criterio desconocido: «Proyectoz»; el más parecido: «Proyectos» "
             "(proyectos); valores permitidos: Fortalecimiento institucional") in text
     assert "\n- Criterio desconocido" not in text  # one reject in the file: no summary of kinds
-    assert ("Archivos: 1 (1 cargados, 0 rechazados, 0 ilegibles, 0 omitidos) · filas en la tabla ordenada: 2 · "
+    assert ("Archivos: 1 (1 cargado, 0 rechazados, 0 ilegibles, 0 omitidos) · filas en la tabla ordenada: 2 · "
             "filas rechazadas: 1") in text
     assert ("| 2024/OTCA.xlsx | Instrucciones | 1 | Sin encabezado reconocible en las primeras 30 filas (se "
             "esperan columnas como Eje, Criterio, Tema, Iniciativa) |") in text
@@ -61,7 +61,7 @@ def test_validation_report_lists_files_rejects_skipped_sheets_and_missing_organi
     english = report.validation_report(result, lang="en")
     assert english.startswith("# Ingest validation report\n") and "| Round | Axis | Organisms |" in english
     assert "| 2024/OTCA.xlsx | 2024 | OTCA | file name | loaded | 3 | 2 | 1 |  |" in english
-    assert "| M | 4 | Criterio | Proyectoz | Unknown criterion: 'Proyectoz'; closest: 'Proyecto'" in english
+    assert "| M | 4 | Criterio | Proyectoz | Unknown criterion: 'Proyectoz'; closest: 'Projects'" in english
     portuguese = report.validation_report(result, lang="pt")
     assert portuguese.startswith("# Relatório de validação da ingestão\n")
     assert "| 2024/OTCA.xlsx | 2024 | OTCA | nome do arquivo | carregado | 3 | 2 | 1 |  |" in portuguese
@@ -89,13 +89,13 @@ def test_summary_text_uses_relative_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     summary = report.summary_text(result, tmp_path / "out")
     assert summary.splitlines() == [
-        "ingesta: 1 archivos (1 cargados, 0 rechazados, 0 ilegibles, 0 omitidos); 2 filas ordenadas, "
-        "1 filas rechazadas, 1 hojas omitidas",
+        "ingesta: 1 archivo (1 cargado, 0 rechazados, 0 ilegibles, 0 omitidos); 2 filas ordenadas, "
+        "1 fila rechazada, 1 hoja omitida",
         "salidas en out: mcr_tidy.csv, mcr_tidy.parquet, mcr_rejects.csv, mcr_validation_report.md, "
         "mcr_warnings.csv, mcr_unread_columns.csv, mcr_tidy.xlsx"]
     assert report.summary_text(result, tmp_path / "out", "en").splitlines()[0] == (
-        "ingest: 1 files (1 loaded, 0 rejected, 0 unreadable, 0 skipped); 2 tidy rows, 1 rejected rows, "
-        "1 sheets skipped")
+        "ingest: 1 file (1 loaded, 0 rejected, 0 unreadable, 0 skipped); 2 tidy rows, 1 rejected row, "
+        "1 sheet skipped")
 
 
 def test_summary_counts_skipped_files_apart(tmp_path, monkeypatch):
@@ -107,10 +107,10 @@ def test_summary_counts_skipped_files_apart(tmp_path, monkeypatch):
     result = ingest.load_submissions(tmp_path / "raw")
     monkeypatch.chdir(tmp_path)
     assert report.summary_text(result, "out").splitlines()[0] == (
-        "ingesta: 4 archivos (1 cargados, 0 rechazados, 1 ilegibles, 2 omitidos); 2 filas ordenadas, "
-        "2 filas rechazadas, 1 hojas omitidas")
+        "ingesta: 4 archivos (1 cargado, 0 rechazados, 1 ilegible, 2 omitidos); 2 filas ordenadas, "
+        "2 filas rechazadas, 1 hoja omitida")
     text = report.validation_report(result)
-    assert "(1 cargados, 0 rechazados, 1 ilegibles, 2 omitidos)" in text
+    assert "(1 cargado, 0 rechazados, 1 ilegible, 2 omitidos)" in text
     assert "| README.md |  |  |  | omitido | 0 | 0 | 0 | No es un envío (notas sobre la carpeta): se omite |" in text
     assert "| 2024/~$OTCA.xlsx | 2024 |  |  | omitido | 0 | 0 | 0 | Libro abierto en una hoja de cálculo" in text
     # the README names no round: the missing organisms are listed for 2024 only

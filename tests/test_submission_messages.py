@@ -106,7 +106,7 @@ def test_localised_reasons_by_hand():
     reason = ("unknown criterion 'Proyectoz'; closest known: 'Proyecto' (proyectos); allowed ids: "
               "fortalecimiento, reuniones, proyectos, normas, politicas, otros")
     assert localise_reason(reason, "es") == (
-        "Criterio desconocido: «Proyectoz»; el más parecido: «Proyecto» (proyectos); valores permitidos: "
+        "Criterio desconocido: «Proyectoz»; el más parecido: «Proyectos» (proyectos); valores permitidos: "
         "Fortalecimiento institucional / Cursos y capacitaciones (fortalecimiento), Reuniones y foros "
         "(reuniones), Proyectos (proyectos), Normas (normas), Políticas (politicas), Otros (otros)")
     amb = "ambiguous criterion 'Normas y políticas': could mean normas or politicas; write one of them explicitly"

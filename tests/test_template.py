@@ -319,7 +319,7 @@ def test_cli_single_file_prefilled_from_the_tidy_table(tmp_path, capsys):
     out = tmp_path / "CAN_2025.xlsx"
     assert cli.main(["template", "--organism", "Comunidad Andina", "--round", "2025", "--lang", "en",
                      "--prefill-from", "2024", "--tidy", str(tidy), "--out", str(out)]) == 0
-    assert capsys.readouterr().out == f"Template of CAN (1 rows filled in): {out}\n"
+    assert capsys.readouterr().out == f"Template of CAN (1 row filled in): {out}\n"
     assert openpyxl.load_workbook(out)["Matrix"].cell(FIRST, 5).value == "Pasos"
     code = cli.main(["template", "--organism", "SICA", "--round", "2025", "--prefill-from", "2024",
                      "--tidy", str(tidy), "--out", str(tmp_path / "x.xlsx")])
