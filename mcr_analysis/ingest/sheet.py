@@ -19,8 +19,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from mcr_analysis.ingest.cells import _empty, cell_text, column_letter, fill_merged, read_year
+from mcr_analysis.ingest.cells import _empty, cell_text, column_letter, fill_merged, read_year, text_table
 from mcr_analysis.ingest.header import Header, _note_words, confirm_tables, field_texts
 from mcr_analysis.ingest.fields import _axes, _expand_marks, _mapped, _organisms, _status, _themes, criterion_ids
 from mcr_analysis.ingest.organism import partner_ids
@@ -70,8 +71,17 @@ def heading_of(text: str) -> tuple[str, str, str] | None:
 
 
 def _has_text(row: list) -> bool:
-    """Whether ``row`` has a cell, other than ``""``, that is not a whitespace-only string."""
-    return any(v.__class__ is not str or not v.isspace() for v in row if v != "")
+    """Whether ``row`` has a cell, other than ``""``, that is not a whitespace-only string.
+
+    >>> _has_text(["", " ", None]), _has_text(["", " ", "x"]), _has_text(["", 0.0])
+    (True, True, True)
+    >>> _has_text(["", " ", "\\n"])
+    False
+    """
+    for v in row:
+        if v != "" and (v.__class__ is not str or not v.isspace()):
+            return True
+    return False
 
 
 def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int | None = None,
@@ -84,13 +94,13 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
     """
     first = header_row + 1
     stop = len(raw) if stop is None else stop
-    counts = [len(row) - row.count("") - row.count(None) for row in raw[first:stop]]
-    for i, n in enumerate(counts):
-        if not n:
-            continue
-        row = raw[first + i]
-        # the usual data row (three or more cells, the first with text) needs no look at each cell
-        if n > 2 and (((v := row[0]) != "" and (v.__class__ is not str or not v.isspace())) or _has_text(row)):
+    rows = raw[first:stop]
+    counts = [len(row) - row.count("") - row.count(None) for row in rows]
+    # the usual data row (three or more cells, the first with text) needs no look at each cell
+    for i in [i for i, n in enumerate(counts) if n and (n < 3 or (v := rows[i][0]) == "" or (
+            v.__class__ is str and v.isspace()))]:
+        row = rows[i]
+        if counts[i] > 2 and _has_text(row):
             continue
         counts[i] = sum(not _empty(v) for v in row)  # whitespace-only cells are empty
     last_table = header_row
@@ -101,14 +111,17 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
             break
     data, notes, headings = [], [], []
     blank_seen = False
-    for i, n in enumerate(counts):
-        r = first + i
+    done = 0  # rows before first + done are placed; rows of two or more cells between odd ones are data
+    for i in [i for i, n in enumerate(counts) if n < 2]:
+        data.extend(range(first + done, first + i))
+        done = i + 1
+        n, r = counts[i], first + i
         if n == 0:
             if r in forced:
                 data.append(r)
             blank_seen = blank_seen or r > last_table
             continue
-        if n == 1 and r not in forced:
+        if r not in forced:
             single = cell_text(next(v for v in raw[r] if not _empty(v)))
             heading = heading_of(single) if not _is_note_text(single) else None
             if heading:
@@ -118,6 +131,7 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
                 notes.append((r + 1, single))
                 continue
         data.append(r)
+    data.extend(range(first + done, first + len(counts)))
     return data, notes, headings
 
 
@@ -129,7 +143,10 @@ def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> 
     field.  Merged cells do not count: ``raw`` is the grid before filling.
     """
     left = [i for i in range(len(data)) if i not in skip] if skip else range(len(data))
-    for c in set(header.fields.values()) | set(header.mark_columns):
+    read = set(header.fields.values()) | set(header.mark_columns)
+    # the result does not depend on the order of the columns: the fullest first, so ``left`` empties fast
+    sample = [raw[r] for r in data[:64]]
+    for c in sorted(read, key=lambda c: (-sum(len(row) > c and not _empty(row[c]) for row in sample), c)):
         # keep the rows still empty in every read column seen so far (usually none after the first)
         left = [i for i in left if len(row := raw[data[i]]) <= c or (v := row[c]) is None
                 or (isinstance(v, str) and not v.strip())]
@@ -249,11 +266,11 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     n = len(data)
     every = range(n)
     cols = header.fields
-    rows = [filled[r] for r in data]
-    rawcol = {fld: [row[c] for row in rows] for fld, c in cols.items()}
+    rows = list(map(filled.__getitem__, data))
+    rawcol = {fld: list(map(itemgetter(c), rows)) for fld, c in cols.items()}
     text, like = {}, {}
     for fld, values in rawcol.items():
-        table = {v: cell_text(v) for v in dict.fromkeys(values)}
+        table = text_table(values)
         text[fld] = list(map(table.__getitem__, values))
         found = field_texts(table, ctx.mapped)
         if found:  # cells that read like headers: a stacked table's header row?
@@ -261,7 +278,7 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
                 if v in found:
                     like[i] = like.get(i, 0) + 1
     header_like = sorted(data[i] for i, k in like.items() if k >= 2)
-    out = {"source_row": [r + 1 for r in data]}
+    out = {"source_row": list(map((1).__add__, data))}
     for fld in TEXT_FIELDS:
         out[fld] = text[fld] if fld in text else [""] * n
     problems: list[tuple[list[int], object, object, object]] = []
@@ -308,9 +325,10 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
                 "column; expected Tema/Theme or Iniciativa/Initiative")
     else:
         theme, initiative = out["theme"], out["initiative"]
-        problem([i for i in every if theme[i] == "" and initiative[i] == ""],
-                "initiative" if "initiative" in cols else "theme", "",
-                "missing initiative and theme: expected at least one of them")
+        if "" in theme and "" in initiative:  # a C-speed look first: usually neither is ever empty on a row
+            problem([i for i in every if theme[i] == "" and initiative[i] == ""],
+                    "initiative" if "initiative" in cols else "theme", "",
+                    "missing initiative and theme: expected at least one of them")
     # year: each distinct cell read once; rows looked at one by one only when some value is odd
     if "year" in cols:
         table = {v: read_year(v) for v in dict.fromkeys(rawcol["year"])}
@@ -354,18 +372,24 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     if "criterion" in cols:
         layout = "long" if "axis" in cols or not axes().match(ctx.sheet).id else "sheet_per_axis"
         ctext = text["criterion"]
-        parsed = _mapped(ctext, lambda v: criterion_ids(v) if v else ((), ""))
-        crits = [p[0] for p in parsed]
-        problem([i for i in every if ctext[i] and not crits[i]], "criterion", ctext, [p[1] for p in parsed])
+        table = {v: criterion_ids(v) if v else ((), "") for v in dict.fromkeys(ctext)}
+        crits = list(map({v: p[0] for v, p in table.items()}.__getitem__, ctext))
+        if any(v and not p[0] for v, p in table.items()):
+            problem([i for i in every if ctext[i] and not crits[i]], "criterion", ctext,
+                    list(map({v: p[1] for v, p in table.items()}.__getitem__, ctext)))
         if hd_crit is not None:
             crits = [c if c or t else ((h,) if h else ()) for c, t, h in zip(crits, ctext, hd_crit)]
             layout += "+headings"
-        problem([i for i in every if not ctext[i] and not crits[i]], "criterion", ctext,
-                "missing criterion: empty cell; expected a criterion label")
-        if any(len(c) > 1 for c in crits):
+        if "" in table and () in crits:
+            problem([i for i in every if not ctext[i] and not crits[i]], "criterion", ctext,
+                    "missing criterion: empty cell; expected a criterion label")
+        if max(map(len, crits), default=0) > 1:
             split_crit = ctext
         expanded = [(i, c) for i in every for c in crits[i]] if split_crit or problems else None
-        crit_single = [c[0] if c else None for c in crits]
+        if hd_crit is None:
+            crit_single = list(map({v: p[0][0] if p[0] else None for v, p in table.items()}.__getitem__, ctext))
+        else:
+            crit_single = [c[0] if c else None for c in crits]
     elif header.mark_columns:
         layout = "marks"
         expanded = _expand_marks(rows, header, problem)
