@@ -198,17 +198,18 @@ def _axes(text, cols, n, sheet, hd_axis, problem):
     return axis, matrix
 
 
-def _expand_marks(rows: list[list], header: Header, problem) -> list[tuple[int, str]]:
+def _expand_marks(rows: list[list], header: Header, problem, columns: list | None = None) -> list[tuple[int, str]]:
     """``(position, criterion)`` per marked cell of a mark matrix, criterion by criterion.
 
     Unrecognised marks and rows with no mark are reported through ``problem``.
+    ``columns`` are the columns of ``rows`` when the caller has them (a transposition).
     """
     every = range(len(rows))
     marked = {}
     known = marks()
     allowed = ", ".join(k for k, v in _marks_display().items() if v)
     for c, crit in header.mark_columns.items():
-        values = list(map(itemgetter(c), rows))
+        values = columns[c] if columns is not None else list(map(itemgetter(c), rows))
         state = _mapped(values, lambda v: "" if (f := fold_mark(v)) == "" else known.get(f, "?"))
         bad = [i for i in every if state[i] == "?"] if "?" in state else []
         problem(bad, header.names[c], _mapped(values, cell_text) if bad else "",

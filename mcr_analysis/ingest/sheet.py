@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import itemgetter
+
+import numpy as np
 
 from mcr_analysis.ingest.cells import _empty, cell_text, column_letter, fill_merged, read_year, text_table
 from mcr_analysis.ingest.header import Header, _note_words, confirm_tables, field_texts
@@ -84,6 +88,53 @@ def _has_text(row: list) -> bool:
     return False
 
 
+def _count(row: list) -> int:
+    """Non-empty cells of ``row`` ("" and None are empty; whitespace-only cells too, looked at only when the
+    row has at most two other cells or none with text)."""
+    n = len(row) - row.count("") - row.count(None)
+    # the usual data row (three or more cells, the first with text) needs no look at each cell
+    if not n or (n > 2 and (((v := row[0]) != "" and (v.__class__ is not str or not v.isspace())) or _has_text(row))):
+        return n
+    return sum(not _empty(v) for v in row)  # whitespace-only cells are empty
+
+
+def row_counts(rows: list[list]) -> list[int]:
+    """Per row, :func:`_count`, or 2 for a row known to hold two or more cells with text.
+
+    Only whether a row holds 0, 1 or 2+ cells matters (:func:`split_rows`).  A
+    row with text in both of the two fullest columns holds 2+; those columns
+    are checked at C speed, and only the rows with a blank in one of them are
+    counted cell by cell.
+
+    Examples
+    --------
+    >>> rows = [["a", "b", "c"]] * 70 + [["", "x", ""], [" ", "", None], ["t", "u", " "], ["", "x", "y"]]
+    >>> row_counts(rows)[68:]
+    [2, 2, 1, 0, 2, 2]
+    >>> list(map(_count, rows))[68:]
+    [3, 3, 1, 0, 3, 2]
+    """
+    n = len(rows)
+    width = min(map(len, rows), default=0)
+    if width < 2 or n < 64:
+        return list(map(_count, rows))
+    sample = rows[:64]
+    fullest = sorted(range(width), key=lambda c: (-sum(not _empty(row[c]) for row in sample), c))[:2]
+    unsure: set[int] = set()
+    try:
+        for c in fullest:
+            col = list(map(itemgetter(c), rows))
+            blanks = {v for v in set(col) if _empty(v)}
+            if blanks:
+                unsure.update(compress(range(n), map(blanks.__contains__, col)))
+    except TypeError:  # a cell value that cannot be hashed: count every row
+        return list(map(_count, rows))
+    counts = [2] * n
+    for i in unsure:
+        counts[i] = _count(rows[i])
+    return counts
+
+
 def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int | None = None,
                forced: frozenset = frozenset()):
     """Data rows, notes and headings below ``header_row`` (up to ``stop``).
@@ -94,15 +145,7 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
     """
     first = header_row + 1
     stop = len(raw) if stop is None else stop
-    rows = raw[first:stop]
-    counts = [len(row) - row.count("") - row.count(None) for row in rows]
-    # the usual data row (three or more cells, the first with text) needs no look at each cell
-    for i in [i for i, n in enumerate(counts) if n and (n < 3 or (v := rows[i][0]) == "" or (
-            v.__class__ is str and v.isspace()))]:
-        row = rows[i]
-        if counts[i] > 2 and _has_text(row):
-            continue
-        counts[i] = sum(not _empty(v) for v in row)  # whitespace-only cells are empty
+    counts = row_counts(raw[first:stop])
     last_table = header_row
     for i in range(len(counts) - 1, -1, -1):
         r = first + i
@@ -112,7 +155,7 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
     data, notes, headings = [], [], []
     blank_seen = False
     done = 0  # rows before first + done are placed; rows of two or more cells between odd ones are data
-    for i in [i for i, n in enumerate(counts) if n < 2]:
+    for i in np.flatnonzero(np.fromiter(counts, dtype=np.int64, count=len(counts)) < 2).tolist():
         data.extend(range(first + done, first + i))
         done = i + 1
         n, r = counts[i], first + i
@@ -135,6 +178,18 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
     return data, notes, headings
 
 
+def _no_blank_text(values) -> bool:
+    """True when no value is a whitespace-only string (``values`` hold no ``""``).
+
+    >>> _no_blank_text(["a", 2.0]), _no_blank_text(["a", " \\t"]), _no_blank_text(["a", "b"])
+    (True, False, True)
+    """
+    try:
+        return not any(map(str.isspace, values))
+    except TypeError:  # not only text
+        return not any(v.isspace() for v in values if isinstance(v, str))
+
+
 def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> dict[int, tuple[str, str]]:
     """``{position in data: (columns, values)}`` for rows with values only outside the read columns.
 
@@ -145,11 +200,23 @@ def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> 
     left = [i for i in range(len(data)) if i not in skip] if skip else range(len(data))
     read = set(header.fields.values()) | set(header.mark_columns)
     # the result does not depend on the order of the columns: the fullest first, so ``left`` empties fast
-    sample = [raw[r] for r in data[:64]]
+    rows = list(map(raw.__getitem__, data))
+    short = min(map(len, rows), default=0)
+    sample = rows[:64]
     for c in sorted(read, key=lambda c: (-sum(len(row) > c and not _empty(row[c]) for row in sample), c)):
+        if not left:
+            break
         # keep the rows still empty in every read column seen so far (usually none after the first)
-        left = [i for i in left if len(row := raw[data[i]]) <= c or (v := row[c]) is None
-                or (isinstance(v, str) and not v.strip())]
+        if c >= short:
+            left = [i for i in left if len(row := rows[i]) <= c or (v := row[c]) is None
+                    or (isinstance(v, str) and not v.strip())]
+            continue
+        values = list(map(itemgetter(c), rows))
+        if "" not in values and None not in values and _no_blank_text(values):
+            left = []  # a column with a value on every row (C-speed looks)
+            break
+        blanks = {v for v in set(values) if v is None or (isinstance(v, str) and not v.strip())}
+        left = [i for i in left if values[i] in blanks] if blanks else []
     out = {}
     for i in left:
         cells = [(header.names.get(c, f"column {column_letter(c)}"), cell_text(v))
@@ -267,16 +334,24 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     every = range(n)
     cols = header.fields
     rows = list(map(filled.__getitem__, data))
-    rawcol = {fld: list(map(itemgetter(c), rows)) for fld, c in cols.items()}
-    text, like = {}, {}
+    if rows and len(set(map(len, rows))) == 1:  # rectangular (the readers' grids are): one transposition
+        columns = list(zip(*rows))
+        rawcol = {fld: columns[c] for fld, c in cols.items()}
+    else:
+        columns = None
+        rawcol = {fld: list(map(itemgetter(c), rows)) for fld, c in cols.items()}
+    text, like = {}, Counter()
     for fld, values in rawcol.items():
-        table = text_table(values)
-        text[fld] = list(map(table.__getitem__, values))
-        found = field_texts(table, ctx.mapped)
+        try:  # a column of text only (the usual case): stripped at C speed, no table
+            text[fld] = list(map(str.strip, values))
+            # free text (over 300 distinct values already among the first 1000) needs no set for field_texts
+            distinct = values if len(set(values[:1000])) > 300 else set(values)
+        except TypeError:
+            distinct = text_table(values)
+            text[fld] = list(map(distinct.__getitem__, values))
+        found = field_texts(distinct, ctx.mapped)
         if found:  # cells that read like headers: a stacked table's header row?
-            for i, v in enumerate(values):
-                if v in found:
-                    like[i] = like.get(i, 0) + 1
+            like.update(compress(every, map(found.__contains__, values)))
     header_like = sorted(data[i] for i, k in like.items() if k >= 2)
     out = {"source_row": list(map((1).__add__, data))}
     for fld in TEXT_FIELDS:
@@ -392,7 +467,7 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
             crit_single = [c[0] if c else None for c in crits]
     elif header.mark_columns:
         layout = "marks"
-        expanded = _expand_marks(rows, header, problem)
+        expanded = _expand_marks(rows, header, problem, columns)
     elif hd_crit is not None and any(hd_crit):
         layout = "headings"
         problem([i for i in every if hd_crit[i] is None], "", "",
