@@ -256,7 +256,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
             plans = [_plan(g, mapped) for g in grids]
     no_org = ("no organism: no organism column, no 'Organismo: ...' cell above the header, and "
               + "; ".join(why)) if declared.id is None else ""
-    sheet_rows, sheet_infos, rejects, warnings, unread = [], [], [], [], []
+    sheet_rows, sheet_infos, rejects, warnings, unread, sheet_names = [], [], [], [], [], []
     tidy: dict[str, list] = {}
     template_sheets = skipped_sheets(path)  # the MCR template's list/instructions sheets are not data
     for k, p in enumerate(plans):
@@ -310,6 +310,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
             tidy.setdefault(key, []).extend(values)
         tidy.setdefault("source_sheet", []).extend([g.name] * len(rows.tidy["source_row"]))
         sheet_rows.append(rows)
+        sheet_names.append(g.name)
     for r in warnings + unread:
         r["source_file"] = rel
     run.warnings.extend(warnings)
@@ -332,7 +333,10 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         r["source_file"] = rel
     read = sum(r.rows_read for r in sheet_rows)
     count = len(tidy["source_row"])
-    loaded = len(set(zip(tidy["source_sheet"], tidy["source_row"])))
+    if not dups and len(set(sheet_names)) == len(sheet_names):  # the rows of distinct sheets, as read
+        loaded = sum(len(set(r.tidy["source_row"])) for r in sheet_rows)
+    else:
+        loaded = len(set(zip(tidy["source_sheet"], tidy["source_row"])))
     rejected = len({(r["source_sheet"], r["source_row"]) for r in rejects})
     orgs = sorted(set(tidy["organism"]))
     if declared.id and (not orgs or orgs == [declared.id]):
@@ -351,9 +355,10 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
 def _drop_duplicates(tidy: dict[str, list]) -> tuple[dict[str, list], list[dict]]:
     """Tidy columns without exact repeats, and a reject record for each repeat."""
     n = len(tidy["source_row"])
-    # the usual case: no two rows share even initiative, theme, criterion and axis (then nor all of _CONTENT)
-    if len(set(zip(tidy["initiative"], tidy["theme"], tidy["criterion"], tidy["axis"]))) == n or len(
-            set(zip(*(tidy[c] for c in _CONTENT)))) == n:
+    # the usual case: no two rows share even initiative and criterion (then nor all of _CONTENT)
+    if (len(set(zip(tidy["initiative"], tidy["criterion"]))) == n
+            or len(set(zip(tidy["initiative"], tidy["theme"], tidy["criterion"], tidy["axis"]))) == n
+            or len(set(zip(*(tidy[c] for c in _CONTENT)))) == n):
         return tidy, []
     keys = zip(*(tidy[c] for c in _CONTENT))
     first_of: dict[tuple, int] = {}

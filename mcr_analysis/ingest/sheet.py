@@ -124,6 +124,8 @@ def row_counts(rows: list[list]) -> list[int]:
     try:
         for c in fullest:
             col = list(map(itemgetter(c), rows))
+            if "" not in col and None not in col and _no_blank_text(col):
+                continue  # text on every row (C-speed looks)
             blanks = {v for v in set(col) if _empty(v)}
             if blanks:
                 unsure.update(compress(range(n), map(blanks.__contains__, col)))
@@ -178,6 +180,9 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
     return data, notes, headings
 
 
+_FULLEST = ("initiative", "theme", "criterion", "axis", "organism", "description")
+
+
 def _no_blank_text(values) -> bool:
     """True when no value is a whitespace-only string (``values`` hold no ``""``).
 
@@ -190,7 +195,8 @@ def _no_blank_text(values) -> bool:
         return not any(v.isspace() for v in values if isinstance(v, str))
 
 
-def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> dict[int, tuple[str, str]]:
+def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set,
+                columns: dict | None = None) -> dict[int, tuple[str, str]]:
     """``{position in data: (columns, values)}`` for rows with values only outside the read columns.
 
     Such a row (a numbered template row left empty, a lone source note in an
@@ -198,12 +204,14 @@ def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> 
     field.  Merged cells do not count: ``raw`` is the grid before filling.
     """
     left = [i for i in range(len(data)) if i not in skip] if skip else range(len(data))
-    read = set(header.fields.values()) | set(header.mark_columns)
-    # the result does not depend on the order of the columns: the fullest first, so ``left`` empties fast
+    fields = header.fields
+    # the result does not depend on the order of the columns: the usually fullest first, so ``left`` empties fast
+    read = list(dict.fromkeys([fields[f] for f in _FULLEST if f in fields] + sorted(fields.values())
+                              + sorted(header.mark_columns)))
+    columns = columns or {}
     rows = list(map(raw.__getitem__, data))
     short = min(map(len, rows), default=0)
-    sample = rows[:64]
-    for c in sorted(read, key=lambda c: (-sum(len(row) > c and not _empty(row[c]) for row in sample), c)):
+    for c in read:
         if not left:
             break
         # keep the rows still empty in every read column seen so far (usually none after the first)
@@ -211,7 +219,7 @@ def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> 
             left = [i for i in left if len(row := rows[i]) <= c or (v := row[c]) is None
                     or (isinstance(v, str) and not v.strip())]
             continue
-        values = list(map(itemgetter(c), rows))
+        values = columns[c] if c in columns else list(map(itemgetter(c), rows))
         if "" not in values and None not in values and _no_blank_text(values):
             left = []  # a column with a value on every row (C-speed looks)
             break
@@ -274,6 +282,7 @@ def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetC
     are the ``{(row, col): formula}`` cells with no saved value.
     """
     filled = fill_merged(raw, merges)
+    merged = frozenset(c1 for (r1, c1), (r2, _c2) in merges or () if r2 > r1)  # columns fill_merged may change
     uncached = uncached or {}
     forced = frozenset(r for r, _c in uncached)
     parts, heads_all, notes_all = [], [], []
@@ -287,7 +296,7 @@ def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetC
     layouts, sources, candidates = [], [], []
     for header, data in parts:
         hd_axis, hd_crit = _heading_state(data, heads_all)
-        block = _parse_block(raw, filled, data, header, ctx, hd_axis, hd_crit, uncached)
+        block = _parse_block(raw, filled, data, header, ctx, hd_axis, hd_crit, uncached, merged)
         layouts.append(block.layout)
         for k, values in block.tidy.items():
             out.tidy.setdefault(k, []).extend(values)
@@ -329,7 +338,8 @@ def _heading_state(data: list[int], heads: list[tuple]) -> tuple[list | None, li
     return state(axis_h), state(crit_h)
 
 
-def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, hd_crit, uncached) -> SheetRows:
+def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, hd_crit, uncached,
+                 merged: frozenset = frozenset()) -> SheetRows:
     n = len(data)
     every = range(n)
     cols = header.fields
@@ -364,7 +374,9 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
         for (r, c), formula in sorted(uncached.items()):
             if r in pos:
                 formula_rows.setdefault(pos[r], []).append((c, formula))
-    stray = _stray_rows(raw, data, header, set(formula_rows))
+    # a column no vertical merge fills is the same in raw and filled
+    same = {c: columns[c] for c in range(len(columns)) if c not in merged} if columns is not None else {}
+    stray = _stray_rows(raw, data, header, set(formula_rows), same)
 
     def name_of(fld):
         return header.names.get(cols[fld], fld) if fld in cols else fld
@@ -490,7 +502,7 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     rejects = _records(problems, data, ctx.sheet, "reason")
     bad_rows = {i for where, *_x in problems for i in where}
     warns = _records([([i for i in w if i not in bad_rows], *x) for w, *x in warnings], data, ctx.sheet, "message")
-    unread = _unread(raw, data, header, ctx.sheet)
+    unread = _unread(raw, data, header, ctx.sheet, same)
     if layout in ("long", "sheet_per_axis") and not bad_rows and not split_crit and not split_theme:
         out.update(criterion=crit_single, split=[""] * n)
         return SheetRows(out, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
@@ -534,8 +546,11 @@ def _records(items, data, sheet, key) -> list[dict]:
     return recs
 
 
-def _unread(raw, data, header: Header, sheet: str) -> list[dict]:
-    """One record per column holding values in ``data`` rows that no field reads."""
+def _unread(raw, data, header: Header, sheet: str, columns: dict | None = None) -> list[dict]:
+    """One record per column holding values in ``data`` rows that no field reads.
+
+    ``columns`` are the ``data`` rows' columns by index, where the caller has them.
+    """
     if not data:
         return []
     read = set(header.fields.values()) | set(header.mark_columns)
@@ -544,6 +559,8 @@ def _unread(raw, data, header: Header, sheet: str) -> list[dict]:
     for c in range(width):
         if c in read:
             continue
+        if columns and c in columns and (v := columns[c]).count("") + v.count(None) == len(v):
+            continue  # an empty column (C-speed look)
         cells = [(r, raw[r][c]) for r in data if len(raw[r]) > c and not _empty(raw[r][c])]
         if not cells:
             continue
