@@ -521,9 +521,14 @@ def _text_column(values: list, rows=None) -> pd.Series:
 
     >>> _text_column(["a", None]).tolist(), _text_column(["a", 1]).tolist(), _text_column(["a", "b"], [1, 0]).tolist()
     (['a', nan], ['a', '1'], ['b', 'a'])
+    >>> _text_column(["", ""], [1, 0]).tolist(), str(_text_column(["x"] * 3).dtype)
+    (['', ''], 'str')
     """
     try:
-        array = pa.array(values, type=pa.large_string())
+        if values and values[0].__class__ is str and values.count(values[0]) == len(values):
+            array = pa.repeat(pa.scalar(values[0], type=pa.large_string()), len(values))  # one value ("2024", "")
+        else:
+            array = pa.array(values, type=pa.large_string())
     except (pa.ArrowException, TypeError):
         return pd.Series(values if rows is None else [values[i] for i in rows], dtype="str")
     return pd.Series(array if rows is None else array.take(pa.array(rows, type=pa.int64())), dtype="str")
