@@ -221,7 +221,6 @@ class _Scanner:
     """
 
     def __init__(self):
-        self.started = False  # set once the thread has scanned its first file itself
         self.proc = subprocess.Popen([sys.executable, "-I", xlsx_scan.__file__], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                      encoding="utf-8")
@@ -259,10 +258,6 @@ class _Scanner:
 def _scan(path: Path, limits: Limits) -> dict:
     """Scans of every sheet: in this thread's scanning process when there is one, else here."""
     scanner = getattr(_local, "scanner", None)
-    if scanner is not None and not scanner.started:
-        # the thread's first file is scanned here while its scanning process starts (tens of milliseconds)
-        scanner.started = True
-        scanner = None
     scans = scanner.scan(path, limits) if scanner is not None else None
     return scans if scans is not None else xlsx_scan.scan_workbook(str(path), limits)
 
