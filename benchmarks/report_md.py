@@ -97,7 +97,8 @@ def write_markdown(rows: list[dict], info: dict, path: Path, targets: dict) -> N
                          _fig(_find(rows, s, "ingest", v, "", "seconds")),
                          _fig(_find(rows, s, "ingest", v, "", "rows_per_s")),
                          _fig(_find(rows, s, "ingest", v, "", "peak_rss_mb"))])
-    out += _table(["initiatives", "reps", "reader", "seconds", "initiatives/s", "peak RSS MB"], body) + [""] if sizes else []
+    head = ["initiatives", "reps", "reader", "seconds", "initiatives/s", "peak RSS MB"]
+    out += _table(head, body) + [""] if sizes else []
     body = [[f"{int(_find(rows, s, 'ingest', 'ours', '', 'seconds')['n_initiatives']):,}",
              _fig(_find(rows, s, "ingest", "openpyxl/ours", "", "ratio")),
              _fig(_find(rows, s, "ingest", "ours/calamine", "", "ratio"))] for s in sizes]
