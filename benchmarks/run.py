@@ -126,9 +126,12 @@ def _hostile(data: Path) -> dict:
 
     start = time.perf_counter()
     result = load_submissions(data)
+    seconds = time.perf_counter() - start
     status = result.files["status"].value_counts().to_dict()
-    return {"seconds": time.perf_counter() - start, "rows": len(result.tidy), "files": len(result.files),
-            "status": {k: int(v) for k, v in status.items()}}
+    files = result.files[["source_file", "status", "tidy_rows", "reason"]]
+    return {"seconds": seconds, "rows": len(result.tidy), "files": len(result.files),
+            "status": {k: int(v) for k, v in status.items()},
+            "reasons": [[f, st, int(n), why] for f, st, n, why in files.itertuples(index=False)]}
 
 
 def _scores(tidy_path: str) -> dict:
@@ -262,14 +265,24 @@ def run_child(spec: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def work_folder(size: int, root: Path) -> Path:
+    """Where the benchmark writes for ``size`` (tidy table, appendix slice, figures): next to the raw
+    folder ``root/<size>`` that the loader ingests, never inside it (the loader lists every entry)."""
+    return root / f"{size}_work"
+
+
 def ensure_data(size: int, root: Path, seed: int) -> dict:
-    """Generate the synthetic round of ``size`` once (re-used while size and seed match)."""
+    """Generate the synthetic round of ``size`` once (re-used while size and seed match and the folder
+    holds nothing but the round and its manifest)."""
     folder = root / str(size)
     manifest = folder / "manifest.json"
     if manifest.is_file():
         m = json.loads(manifest.read_text(encoding="utf-8"))
-        if m.get("size") == size and m.get("seed") == seed:
+        extra = [p.name for p in folder.iterdir() if p.name not in ("manifest.json", str(m.get("round")))]
+        if m.get("size") == size and m.get("seed") == seed and not extra:
             return m
+        if extra:  # e.g. tidy.parquet left inside by an older harness: it would be ingested as a reject
+            _log(f"{size}: {folder} holds {', '.join(sorted(extra))}: generating the round again")
     shutil.rmtree(folder, ignore_errors=True)
     subprocess.run([sys.executable, str(HERE / "generate.py"), "--size", str(size), "--out", str(folder),
                     "--seed", str(seed)], cwd=REPO, env=_env(), check=True, capture_output=True)
@@ -325,22 +338,35 @@ def _log(msg: str) -> None:
 
 def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, root: Path, seed: int,
                res: Results, info: dict) -> None:
+    """Ingest and scores (``reps`` times; 0 skips them) and the appendix (``app_reps``; 0 skips it)."""
+    if not reps and not app_reps:
+        _log(f"{size}: every stage has 0 repetitions: skipped")
+        return
     m = ensure_data(size, root, seed)
     data = root / str(size)
+    work = work_folder(size, root)
+    work.mkdir(parents=True, exist_ok=True)
     n = m["n_initiatives"]
-    tidy = data / "tidy.parquet"
+    tidy = work / "tidy.parquet"
     # untimed: writes the tidy table the later stages read, and warms the file cache for every reader
     prep = run_child({"stage": "ingest_ours", "data": str(data), "save": str(tidy)})
+    loaded = prep["rows"]
+    if loaded != n or prep["rejects"]:
+        raise RuntimeError(f"size {size}: the loader gave {loaded} tidy rows and {prep['rejects']} "
+                           f"rejects; expected {n} rows and no rejects")
+    if reps:
+        _bench_ingest_scores(size, n, reps, data, tidy, res)
+    if app_reps:
+        _bench_appendix(size, n, app_reps, formats, app_cells, tidy, work, res, info)
+
+
+def _bench_ingest_scores(size: int, n: int, reps: int, data: Path, tidy: Path, res: Results) -> None:
     runs = {"ours": [], "openpyxl": [], "calamine": [], "prescan": []}
     for _ in range(reps):
         runs["ours"].append(run_child({"stage": "ingest_ours", "data": str(data)}))
         runs["openpyxl"].append(run_child({"stage": "ingest_openpyxl", "data": str(data)}))
         runs["calamine"].append(run_child({"stage": "ingest_calamine", "data": str(data)}))
         runs["prescan"].append(run_child({"stage": "ingest_prescan", "data": str(data)}))
-    loaded = prep["rows"]
-    if loaded != n or prep["rejects"]:
-        raise RuntimeError(f"size {size}: the loader gave {loaded} tidy rows and {prep['rejects']} "
-                           f"rejects; expected {n} rows and no rejects")
     for v, rs in runs.items():
         secs = [x["seconds"] for x in rs]
         res.add(size, n, "ingest", v, "", "seconds", secs, "s")
@@ -357,13 +383,17 @@ def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, roo
     res.add(size, n, "scores", "score_tables", "", "seconds", [x["seconds"] for x in sc], "s")
     res.add(size, n, "scores", "score_tables", "", "peak_rss_mb", [x["peak_mb"] for x in sc], "MB")
     _log(f"{size}: scores done")
-    sliced = data / "appendix_slice.parquet"
+
+
+def _bench_appendix(size: int, n: int, app_reps: int, formats, app_cells: int, tidy: Path, work: Path,
+                    res: Results, info: dict) -> None:
+    sliced = work / "appendix_slice.parquet"
     cells = appendix_slice(tidy, sliced, app_cells)
     for fmt in formats:
         app = {1: [], 2: []}
         for _ in range(app_reps):
             for jobs in (1, 2):
-                out = data / f"appendix_{fmt}_{jobs}"
+                out = work / f"appendix_{fmt}_{jobs}"
                 app[jobs].append(run_child({"stage": "appendix", "tidy": str(sliced), "out": str(out),
                                             "format": fmt, "jobs": jobs}))
         info.setdefault("appendix_kinds", {})[size] = app[1][0]["kinds"]
@@ -391,7 +421,7 @@ def bench_hostile(large: bool, root: Path, reps: int, res: Results, info: dict) 
     res.add("hostile", "", "hostile", label, "", "seconds", [x["seconds"] for x in runs], "s")
     res.add("hostile", "", "hostile", label, "", "peak_rss_mb", [x["peak_mb"] for x in runs], "MB")
     info["hostile"] = {"version": label, "entries": len(expected), "status": runs[-1]["status"],
-                       "tidy_rows": runs[-1]["rows"],
+                       "tidy_rows": runs[-1]["rows"], "reasons": runs[-1]["reasons"],
                        "megabytes_on_disk": round(sum(p.stat().st_size for p in folder.rglob("*")
                                                       if p.is_file() and not p.is_symlink()) / 1e6, 1)}
     shutil.rmtree(folder, ignore_errors=True)
@@ -455,8 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Benchmarks of issue 6 (see benchmarks/README.md).")
     p.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="initiatives per synthetic round")
     p.add_argument("--reps", type=str, default="5,5,3",
-                   help="repetitions of ingest and scores per size (one number, or one per size)")
-    p.add_argument("--appendix-reps", type=int, default=3, help="repetitions of each appendix run")
+                   help="repetitions of ingest and scores per size (one number, or one per size; 0 = skip)")
+    p.add_argument("--appendix-reps", type=int, default=3, help="repetitions of each appendix run (0 = skip)")
     p.add_argument("--appendix-cells", type=int, default=0,
                    help="cells drawn in the appendix stage (half Venn, half UpSet); 0 = every cell")
     p.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
@@ -465,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hostile", choices=("large", "small", "none"), default="none",
                    help="ingest of the hostile folder (tests/hostile_corpus.py): its peak memory; `make bench` "
                         "runs the large version; default none")
+    p.add_argument("--hostile-reps", type=int, default=None,
+                   help="repetitions of the hostile folder's ingest (default: the fewest of --reps, at least 1; "
+                        "0 = skip)")
     p.add_argument("--data", default=str(HERE / "_data"), help="where synthetic workbooks are generated")
     p.add_argument("--out", default=str(HERE), help="folder for results.csv and results.md")
     p.add_argument("--note", default="", help="a sentence for results.md, e.g. what else ran on the machine")
@@ -486,10 +519,19 @@ def main(argv: list[str] | None = None) -> int:
                     for r in csv.DictReader(fh)]
         write_markdown(rows, info, Path(args.out) / "results.md", TARGETS)
         return 0
+    try:
+        reps = [int(x) for x in args.reps.split(",")]
+    except ValueError:
+        p.error(f"--reps {args.reps!r}: expected whole numbers separated by commas")
+    counts = {"--reps": min(reps), "--appendix-reps": args.appendix_reps, "--notebook-reps": args.notebook_reps,
+              "--hostile-reps": 0 if args.hostile_reps is None else args.hostile_reps}
+    for name, value in counts.items():
+        if value < 0:
+            p.error(f"{name} {value}: expected 0 (skip the stage) or more repetitions")
     if args.only == "reconcile":
         res = Results()
-        for size in args.sizes:
-            runs = [run_child({"stage": "reconcile", "size": size}) for _ in range(int(args.reps.split(",")[0]))]
+        for size in args.sizes if reps[0] else ():
+            runs = [run_child({"stage": "reconcile", "size": size}) for _ in range(reps[0])]
             for variant in ("themes", "duplicates"):
                 res.add(size, size, "reconcile", variant, "", "seconds", [x[f"{variant}_seconds"] for x in runs], "s")
             res.add(size, size, "reconcile", "both", "", "peak_rss_mb", [x["peak_mb"] for x in runs], "MB")
@@ -501,7 +543,6 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(res, Path(args.out) / "reconcile.csv")
         return 0
     seed = generate.SEED if args.seed is None else args.seed
-    reps = [int(x) for x in args.reps.split(",")]
     reps = reps * len(args.sizes) if len(reps) == 1 else reps
     if len(reps) != len(args.sizes):
         p.error(f"--reps gives {len(reps)} numbers for {len(args.sizes)} sizes")
@@ -518,9 +559,10 @@ def main(argv: list[str] | None = None) -> int:
     for size, r in zip(args.sizes, reps):
         _log(f"size {size}, {r} repetitions")
         bench_size(size, r, args.appendix_reps, args.formats, args.appendix_cells, root, seed, res, info)
-    if args.hostile != "none":
+    hostile_reps = max(1, min(reps)) if args.hostile_reps is None else args.hostile_reps
+    if args.hostile != "none" and hostile_reps:
         _log(f"hostile folder ({args.hostile})")
-        bench_hostile(args.hostile == "large", root, max(1, min(reps)), res, info)
+        bench_hostile(args.hostile == "large", root, hostile_reps, res, info)
     nb = sorted((REPO / "notebooks").glob("*.ipynb"))
     info["notebooks"] = [x.name for x in nb]
     nb_runs = [run_child({"stage": "notebooks"}) for _ in range(args.notebook_reps)] if nb else []

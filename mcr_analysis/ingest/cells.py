@@ -12,6 +12,8 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from importlib import resources
+from itertools import compress
+from operator import itemgetter
 
 YEAR_RANGE = (1900, 2100)
 """Accepted years, inclusive."""
@@ -58,6 +60,23 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def text_table(values: list) -> dict:
+    """``{value: cell_text(value)}`` for each distinct value of a column, in first-seen order.
+
+    Equal to ``{v: cell_text(v) for v in dict.fromkeys(values)}``; a column
+    of strings only (the usual case) is stripped at C speed.
+
+    Examples
+    --------
+    >>> text_table([" a", "b", " a"]), text_table([2.0, "x ", None])
+    ({' a': 'a', 'b': 'b'}, {2.0: '2', 'x ': 'x', None: ''})
+    """
+    distinct = list(dict.fromkeys(values))
+    if set(map(type, distinct)) <= {str}:
+        return dict(zip(distinct, map(str.strip, distinct)))
+    return {v: v.strip() if v.__class__ is str else cell_text(v) for v in distinct}
+
+
 def column_letter(index: int) -> str:
     """Excel letter of a 0-based column index (``0 -> 'A'``, ``27 -> 'AB'``)."""
     out = ""
@@ -79,10 +98,13 @@ def fill_merged(grid: list[list], merges: list) -> list[list]:
             continue
         value = grid[r1][c1]
         for r in range(r1 + 1, min(r2, len(grid) - 1) + 1):
-            if _empty(out[r][c1]):
-                if out[r] is grid[r]:
-                    out[r] = list(grid[r])
-                out[r][c1] = value
+            row = out[r]
+            v = row[c1]
+            if v is None or (v.__class__ is str and (v == "" or v.isspace())) or (
+                    v.__class__ is not str and _empty(v)):  # _empty(v), the usual cases inlined
+                if row is grid[r]:
+                    row = out[r] = list(row)
+                row[c1] = value
     return out
 
 
@@ -173,3 +195,78 @@ def split_list(text: str, soft: bool = False) -> list[str]:
     if soft:
         parts = [q for p in parts for q in _AND_SEP.split(p) if q]
     return parts
+
+
+def _no_blank_text(values) -> bool:
+    """True when no value is a whitespace-only string (``values`` hold no ``""``).
+
+    >>> _no_blank_text(["a", 2.0]), _no_blank_text(["a", " \\t"]), _no_blank_text(["a", "b"])
+    (True, False, True)
+    """
+    try:
+        return not any(map(str.isspace, values))
+    except TypeError:  # not only text
+        return not any(v.isspace() for v in values if isinstance(v, str))
+
+
+def _has_text(row: list) -> bool:
+    """Whether ``row`` has a cell, other than ``""``, that is not a whitespace-only string.
+
+    >>> _has_text(["", " ", None]), _has_text(["", " ", "x"]), _has_text(["", 0.0])
+    (True, True, True)
+    >>> _has_text(["", " ", "\\n"])
+    False
+    """
+    for v in row:
+        if v != "" and (v.__class__ is not str or not v.isspace()):
+            return True
+    return False
+
+
+def _count(row: list) -> int:
+    """Non-empty cells of ``row`` ("" and None are empty; whitespace-only cells too, looked at only when the
+    row has at most two other cells or none with text)."""
+    n = len(row) - row.count("") - row.count(None)
+    # the usual data row (three or more cells, the first with text) needs no look at each cell
+    if not n or (n > 2 and (((v := row[0]) != "" and (v.__class__ is not str or not v.isspace())) or _has_text(row))):
+        return n
+    return sum(not _empty(v) for v in row)  # whitespace-only cells are empty
+
+
+def row_counts(rows: list[list]) -> list[int]:
+    """Per row, :func:`_count`, or 2 for a row known to hold two or more cells with text.
+
+    Only whether a row holds 0, 1 or 2+ cells matters (:func:`~mcr_analysis.ingest.sheet.split_rows`).  A
+    row with text in both of the two fullest columns holds 2+; those columns
+    are checked at C speed, and only the rows with a blank in one of them are
+    counted cell by cell.
+
+    Examples
+    --------
+    >>> rows = [["a", "b", "c"]] * 70 + [["", "x", ""], [" ", "", None], ["t", "u", " "], ["", "x", "y"]]
+    >>> row_counts(rows)[68:]
+    [2, 2, 1, 0, 2, 2]
+    >>> list(map(_count, rows))[68:]
+    [3, 3, 1, 0, 3, 2]
+    """
+    n = len(rows)
+    width = min(map(len, rows), default=0)
+    if width < 2 or n < 64:
+        return list(map(_count, rows))
+    sample = rows[:64]
+    fullest = sorted(range(width), key=lambda c: (-sum(not _empty(row[c]) for row in sample), c))[:2]
+    unsure: set[int] = set()
+    try:
+        for c in fullest:
+            col = list(map(itemgetter(c), rows))
+            if "" not in col and None not in col and _no_blank_text(col):
+                continue  # text on every row (C-speed looks)
+            blanks = {v for v in set(col) if _empty(v)}
+            if blanks:
+                unsure.update(compress(range(n), map(blanks.__contains__, col)))
+    except TypeError:  # a cell value that cannot be hashed: count every row
+        return list(map(_count, rows))
+    counts = [2] * n
+    for i in unsure:
+        counts[i] = _count(rows[i])
+    return counts

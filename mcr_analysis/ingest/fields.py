@@ -10,6 +10,9 @@ reports problems through the ``problem`` callback of the sheet being read.
 from __future__ import annotations
 
 import functools
+import operator
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from mcr_analysis.ingest.cells import cell_text, fold_mark, marks, package_table, split_list
@@ -164,19 +167,22 @@ def _axes(text, cols, n, sheet, hd_axis, problem):
     sheet_match = axes().match(sheet)
     if "axis" in cols:
         atext = text["axis"]
-        match = _mapped(atext, lambda v: axes().match(v) if v else None)
-        axis = [m.id if m is not None else None for m in match]
-        matrix = [m.matrix if m is not None else "" for m in match]
-        problem([i for i in every if atext[i] and axis[i] is None], "axis", atext,
-                [m.reason if m is not None else "" for m in match])
-        if hd_axis is not None:
+        table = {v: axes().match(v) if v else None for v in dict.fromkeys(atext)}
+        axis = list(map({v: m.id if m is not None else None for v, m in table.items()}.__getitem__, atext))
+        matrix = list(map({v: m.matrix if m is not None else "" for v, m in table.items()}.__getitem__, atext))
+        if any(v and m.id is None for v, m in table.items()):
+            problem([i for i in every if atext[i] and axis[i] is None], "axis", atext,
+                    list(map({v: m.reason if m is not None else "" for v, m in table.items()}.__getitem__, atext)))
+        blank = "" in table  # rows with an empty axis cell take the heading's axis, else the sheet's
+        if hd_axis is not None and blank:
             axis = [a if t else (h[0] if h else None) for a, t, h in zip(axis, atext, hd_axis)]
             matrix = [m if t else (h[1] if h else "") for m, t, h in zip(matrix, atext, hd_axis)]
-        if sheet_match.id:
+        if sheet_match.id and blank:
             axis = [a if a or t else sheet_match.id for a, t in zip(axis, atext)]
             matrix = [m if m or t else sheet_match.matrix for m, t in zip(matrix, atext)]
-        problem([i for i in every if not atext[i] and axis[i] is None], "axis", atext,
-                f"missing axis: empty cell and the sheet name {sheet!r} is not an axis; expected an axis label")
+        if blank and None in axis:
+            problem([i for i in every if not atext[i] and axis[i] is None], "axis", atext,
+                    f"missing axis: empty cell and the sheet name {sheet!r} is not an axis; expected an axis label")
     elif hd_axis is not None and any(hd_axis):
         axis = [h[0] if h else sheet_match.id for h in hd_axis]
         matrix = [h[1] if h else sheet_match.matrix for h in hd_axis]
@@ -192,27 +198,30 @@ def _axes(text, cols, n, sheet, hd_axis, problem):
     return axis, matrix
 
 
-def _expand_marks(rows: list[list], header: Header, problem) -> list[tuple[int, str]]:
+def _expand_marks(rows: list[list], header: Header, problem, columns: list | None = None) -> list[tuple[int, str]]:
     """``(position, criterion)`` per marked cell of a mark matrix, criterion by criterion.
 
     Unrecognised marks and rows with no mark are reported through ``problem``.
+    ``columns`` are the columns of ``rows`` when the caller has them (a transposition).
     """
     every = range(len(rows))
     marked = {}
     known = marks()
     allowed = ", ".join(k for k, v in _marks_display().items() if v)
     for c, crit in header.mark_columns.items():
-        values = [row[c] for row in rows]
+        values = columns[c] if columns is not None else list(map(itemgetter(c), rows))
         state = _mapped(values, lambda v: "" if (f := fold_mark(v)) == "" else known.get(f, "?"))
-        bad = [i for i in every if state[i] == "?"]
+        bad = [i for i in every if state[i] == "?"] if "?" in state else []
         problem(bad, header.names[c], _mapped(values, cell_text) if bad else "",
                 f"unrecognised mark in criterion column {header.names[c]!r}: expected {allowed} "
                 "(or empty, No, 0)")
-        marked[crit] = [s is True for s in state]
+        marked[crit] = list(map(operator.is_, state, repeat(True)))
     labels = ", ".join(repr(header.names[c]) for c in header.mark_columns)
-    problem([i for i in every if not any(m[i] for m in marked.values())], "", "",
+    any_mark = list(map(any, zip(*marked.values()))) if marked else [False] * len(rows)
+    problem(list(compress(every, map(operator.not_, any_mark))), "", "",
             f"no criterion marked: expected {allowed} in one of the columns {labels}")
-    return [(i, crit) for crit in criteria().ids if crit in marked for i in every if marked[crit][i]]
+    return [pair for crit in criteria().ids if crit in marked
+            for pair in zip(compress(every, marked[crit]), repeat(crit))]
 
 
 @functools.cache

@@ -450,11 +450,21 @@ def field_texts(distinct, mapped: tuple = ()) -> set:
     Set operations only for a column of many distinct values (free text);
     a column of few values is also checked after folding.
     """
-    found = {v for v in raw_header_texts().intersection(distinct) if classify(normalize_label(v), mapped)[0] == "field"}
+    found = {v for v in raw_header_texts().intersection(distinct) if _names_field(v, mapped)}
     if len(distinct) <= 300:
         found |= {v for v in distinct if isinstance(v, str) and v not in found and 0 < len(v) <= 60
-                  and classify(normalize_label(v), mapped)[0] == "field"}
+                  and _names_field(v, mapped)}
     return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _names_field(text: str, mapped: tuple = ()) -> bool:
+    """Whether the cell text ``text`` names a field as a header would (cached: columns repeat values).
+
+    >>> _names_field("Iniciativa / Acción"), _names_field("Proyectos"), _names_field("Salud")
+    (True, False, False)
+    """
+    return classify(normalize_label(text), mapped)[0] == "field"
 
 
 _META = re.compile(r"^\s*([^:：]{2,40}?)\s*[:：]\s*(\S.*?)\s*$")

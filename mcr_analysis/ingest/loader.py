@@ -33,7 +33,8 @@ from mcr_analysis.ingest.template_marker import skipped_sheets
 from mcr_analysis.ingest.cells import _empty, cell_text, column_letter
 from mcr_analysis.ingest.organism import Declared, declared_in_title, organism_from_filename, resolve
 from mcr_analysis.ingest.tables import (
-    FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, UNREAD_COLUMNS, WARNING_COLUMNS, _coerce,
+    FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, UNREAD_COLUMNS, WARNING_COLUMNS, _coerce, _column,
+    _tidy_order,
 )
 from mcr_analysis.taxonomy import (
     MCRDataError, axes, criteria, mentions, normalize_label, organisms, statuses,
@@ -254,7 +255,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
             plans = [_plan(g, mapped) for g in grids]
     no_org = ("no organism: no organism column, no 'Organismo: ...' cell above the header, and "
               + "; ".join(why)) if declared.id is None else ""
-    sheet_rows, sheet_infos, rejects, warnings, unread = [], [], [], [], []
+    sheet_rows, sheet_infos, rejects, warnings, unread, sheet_names = [], [], [], [], [], []
     tidy: dict[str, list] = {}
     template_sheets = skipped_sheets(path)  # the MCR template's list/instructions sheets are not data
     for k, p in enumerate(plans):
@@ -308,6 +309,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
             tidy.setdefault(key, []).extend(values)
         tidy.setdefault("source_sheet", []).extend([g.name] * len(rows.tidy["source_row"]))
         sheet_rows.append(rows)
+        sheet_names.append(g.name)
     for r in warnings + unread:
         r["source_file"] = rel
     run.warnings.extend(warnings)
@@ -330,7 +332,10 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         r["source_file"] = rel
     read = sum(r.rows_read for r in sheet_rows)
     count = len(tidy["source_row"])
-    loaded = len(set(zip(tidy["source_sheet"], tidy["source_row"])))
+    if not dups and len(set(sheet_names)) == len(sheet_names):  # the rows of distinct sheets, as read
+        loaded = sum(len(set(r.tidy["source_row"])) for r in sheet_rows)
+    else:
+        loaded = len(set(zip(tidy["source_sheet"], tidy["source_row"])))
     rejected = len({(r["source_sheet"], r["source_row"]) for r in rejects})
     orgs = sorted(set(tidy["organism"]))
     if declared.id and (not orgs or orgs == [declared.id]):
@@ -348,7 +353,11 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
 
 def _drop_duplicates(tidy: dict[str, list]) -> tuple[dict[str, list], list[dict]]:
     """Tidy columns without exact repeats, and a reject record for each repeat."""
-    if len(set(zip(*(tidy[c] for c in _CONTENT)))) == len(tidy["source_row"]):  # the usual case
+    n = len(tidy["source_row"])
+    # the usual case: no two rows share even initiative and criterion (then nor all of _CONTENT)
+    if (len(set(zip(tidy["initiative"], tidy["criterion"]))) == n
+            or len(set(zip(tidy["initiative"], tidy["theme"], tidy["criterion"], tidy["axis"]))) == n
+            or len(set(zip(*(tidy[c] for c in _CONTENT)))) == n):
         return tidy, []
     keys = zip(*(tidy[c] for c in _CONTENT))
     first_of: dict[tuple, int] = {}
@@ -489,13 +498,9 @@ def _load_all(files: list, base: Path, limits=None, progress=None) -> LoadResult
 
 def _finish_tidy(columns: dict[str, list]) -> pd.DataFrame:
     """The tidy frame, built once from the loaded columns, in file, sheet, row, criterion order."""
-    order = {c: i for i, c in enumerate(criteria().ids)}
-    keys = list(zip(columns["round"], columns["source_file"], columns["source_sheet"], columns["source_row"],
-                    map(order.get, columns["criterion"])))
-    rows = sorted(range(len(keys)), key=keys.__getitem__)  # stable, like the old mergesort
-    tidy = pd.DataFrame({c: pd.array(values, dtype="Int64") if c == "year" else values
-                         for c, values in columns.items()})
-    return _coerce(tidy.take(rows).reset_index(drop=True))
+    rows = _tidy_order(columns)
+    tidy = pd.DataFrame({c: _column(c, values, rows) for c, values in columns.items()})
+    return _coerce(tidy)
 
 
 def _finish_rejects(records: list[dict]) -> pd.DataFrame:

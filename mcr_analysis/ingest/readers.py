@@ -240,12 +240,18 @@ class _Scanner:
         return xlsx_scan.from_json(answer["scans"]) if "scans" in answer else None
 
     def close(self) -> None:
+        """Stop the process: it holds no state and waits for a request, so it is ended at once.
+
+        (Waiting for it to exit on its own after closing its input costs tens of
+        milliseconds of polling at the end of every load.)
+        """
         try:
             self.proc.stdin.close()
-            self.proc.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
+        except OSError:
+            pass
+        if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait()
+        self.proc.wait()
         self.proc.stdout.close()
 
 

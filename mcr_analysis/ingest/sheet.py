@@ -18,9 +18,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 
-from mcr_analysis.ingest.cells import _empty, cell_text, column_letter, fill_merged, read_year
+import numpy as np
+
+from mcr_analysis.ingest.cells import (
+    _empty, _no_blank_text, cell_text, column_letter, fill_merged, read_year, row_counts, text_table,
+)
 from mcr_analysis.ingest.header import Header, _note_words, confirm_tables, field_texts, total_words
 from mcr_analysis.ingest.fields import _axes, _expand_marks, _mapped, _organisms, _status, _themes, criterion_ids
 from mcr_analysis.ingest.organism import partner_ids
@@ -90,11 +97,6 @@ def is_total_row(row: list) -> bool:
                or (isinstance(v, str) and v.strip().replace(".", "").replace(",", "").isdigit()) for v in cells[1:])
 
 
-def _has_text(row: list) -> bool:
-    """Whether ``row`` has a cell, other than ``""``, that is not a whitespace-only string."""
-    return any(v.__class__ is not str or not v.isspace() for v in row if v != "")
-
-
 def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int | None = None,
                forced: frozenset = frozenset()):
     """Data rows, notes and headings below ``header_row`` (up to ``stop``).
@@ -105,15 +107,7 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
     """
     first = header_row + 1
     stop = len(raw) if stop is None else stop
-    counts = [len(row) - row.count("") - row.count(None) for row in raw[first:stop]]
-    for i, n in enumerate(counts):
-        if not n:
-            continue
-        row = raw[first + i]
-        # the usual data row (three or more cells, the first with text) needs no look at each cell
-        if n > 2 and (((v := row[0]) != "" and (v.__class__ is not str or not v.isspace())) or _has_text(row)):
-            continue
-        counts[i] = sum(not _empty(v) for v in row)  # whitespace-only cells are empty
+    counts = row_counts(raw[first:stop])
     last_table = header_row
     for i in range(len(counts) - 1, -1, -1):
         r = first + i
@@ -122,14 +116,17 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
             break
     data, notes, headings = [], [], []
     blank_seen = False
-    for i, n in enumerate(counts):
-        r = first + i
+    done = 0  # rows before first + done are placed; rows of two or more cells between odd ones are data
+    for i in np.flatnonzero(np.fromiter(counts, dtype=np.int64, count=len(counts)) < 2).tolist():
+        data.extend(range(first + done, first + i))
+        done = i + 1
+        n, r = counts[i], first + i
         if n == 0:
             if r in forced:
                 data.append(r)
             blank_seen = blank_seen or r > last_table
             continue
-        if n == 1 and r not in forced:
+        if r not in forced:
             single = cell_text(next(v for v in raw[r] if not _empty(v)))
             heading = heading_of(single) if not _is_note_text(single) else None
             if heading:
@@ -138,16 +135,46 @@ def split_rows(raw: list[list], filled: list[list], header_row: int, stop: int |
             if _is_note_text(single) or (r > last_table and blank_seen):
                 notes.append((r + 1, single))
                 continue
-        lead = raw[r][0] if raw[r] else ""
-        if (r not in forced and (lead.__class__ is str and lead[:1] in _total_initials() or _empty(lead))
-                and is_total_row(raw[r])):
-            notes.append((r + 1, " ".join(cell_text(v) for v in raw[r] if not _empty(v))))
-            continue
         data.append(r)
+    data.extend(range(first + done, first + len(counts)))
+    totals = _total_rows(raw, header_row, first, stop, forced)
+    if totals:
+        totals &= set(data)  # a one-cell "Total:" may already be a note
+        notes += [(r + 1, " ".join(cell_text(v) for v in raw[r] if not _empty(v))) for r in totals]
+        notes.sort()
+        data = [r for r in data if r not in totals]
     return data, notes, headings
 
 
-def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> dict[int, tuple[str, str]]:
+def _total_rows(raw: list[list], header_row: int, first: int, stop: int, forced: frozenset) -> set[int]:
+    """Indices of the totals rows between ``first`` and ``stop`` (see :func:`is_total_row`).
+
+    Only rows whose cell under the table's first header cell starts like a
+    total word are looked at: one pass at C speed over that column, then a
+    Python check of its distinct values that start with such a letter.
+    """
+    header = raw[header_row] if header_row < len(raw) else []
+    lead = next((j for j, v in enumerate(header) if not _empty(v)), 0)
+    rows = raw[first:stop]
+    try:
+        column = list(map(itemgetter(lead), rows))
+    except IndexError:  # a ragged grid: read what each row has
+        column = [row[lead] if len(row) > lead else "" for row in rows]
+    initials = _total_initials()
+    words = total_words()
+    hits = {v for v in set(column) if v.__class__ is str and v[:1] in initials
+            and normalize_label(v) in words}
+    if not hits:
+        return set()
+    return {first + i for i, v in enumerate(column)
+            if v in hits and first + i not in forced and is_total_row(rows[i])}
+
+
+_FULLEST = ("initiative", "theme", "criterion", "axis", "organism", "description")
+
+
+def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set,
+                columns: dict | None = None) -> dict[int, tuple[str, str]]:
     """``{position in data: (columns, values)}`` for rows with values only outside the read columns.
 
     Such a row (a numbered template row left empty, a lone source note in an
@@ -155,10 +182,27 @@ def _stray_rows(raw: list[list], data: list[int], header: Header, skip: set) -> 
     field.  Merged cells do not count: ``raw`` is the grid before filling.
     """
     left = [i for i in range(len(data)) if i not in skip] if skip else range(len(data))
-    for c in set(header.fields.values()) | set(header.mark_columns):
+    fields = header.fields
+    # the result does not depend on the order of the columns: the usually fullest first, so ``left`` empties fast
+    read = list(dict.fromkeys([fields[f] for f in _FULLEST if f in fields] + sorted(fields.values())
+                              + sorted(header.mark_columns)))
+    columns = columns or {}
+    rows = list(map(raw.__getitem__, data))
+    short = min(map(len, rows), default=0)
+    for c in read:
+        if not left:
+            break
         # keep the rows still empty in every read column seen so far (usually none after the first)
-        left = [i for i in left if len(row := raw[data[i]]) <= c or (v := row[c]) is None
-                or (isinstance(v, str) and not v.strip())]
+        if c >= short:
+            left = [i for i in left if len(row := rows[i]) <= c or (v := row[c]) is None
+                    or (isinstance(v, str) and not v.strip())]
+            continue
+        values = columns[c] if c in columns else list(map(itemgetter(c), rows))
+        if "" not in values and None not in values and _no_blank_text(values):
+            left = []  # a column with a value on every row (C-speed looks)
+            break
+        blanks = {v for v in set(values) if v is None or (isinstance(v, str) and not v.strip())}
+        left = [i for i in left if values[i] in blanks] if blanks else []
     out = {}
     for i in left:
         cells = [(header.names.get(c, f"column {column_letter(c)}"), cell_text(v))
@@ -216,6 +260,7 @@ def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetC
     are the ``{(row, col): formula}`` cells with no saved value.
     """
     filled = fill_merged(raw, merges)
+    merged = frozenset(c1 for (r1, c1), (r2, _c2) in merges or () if r2 > r1)  # columns fill_merged may change
     uncached = uncached or {}
     forced = frozenset(r for r, _c in uncached)
     parts, heads_all, notes_all = [], [], []
@@ -229,7 +274,7 @@ def parse_sheet(raw: list[list], merges: list, tables: list[Header], ctx: SheetC
     layouts, sources, candidates = [], [], []
     for header, data in parts:
         hd_axis, hd_crit = _heading_state(data, heads_all)
-        block = _parse_block(raw, filled, data, header, ctx, hd_axis, hd_crit, uncached)
+        block = _parse_block(raw, filled, data, header, ctx, hd_axis, hd_crit, uncached, merged)
         layouts.append(block.layout)
         for k, values in block.tidy.items():
             out.tidy.setdefault(k, []).extend(values)
@@ -271,23 +316,32 @@ def _heading_state(data: list[int], heads: list[tuple]) -> tuple[list | None, li
     return state(axis_h), state(crit_h)
 
 
-def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, hd_crit, uncached) -> SheetRows:
+def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, hd_crit, uncached,
+                 merged: frozenset = frozenset()) -> SheetRows:
     n = len(data)
     every = range(n)
     cols = header.fields
-    rows = [filled[r] for r in data]
-    rawcol = {fld: [row[c] for row in rows] for fld, c in cols.items()}
-    text, like = {}, {}
+    rows = list(map(filled.__getitem__, data))
+    if rows and len(set(map(len, rows))) == 1:  # rectangular (the readers' grids are): one transposition
+        columns = list(zip(*rows))
+        rawcol = {fld: columns[c] for fld, c in cols.items()}
+    else:
+        columns = None
+        rawcol = {fld: list(map(itemgetter(c), rows)) for fld, c in cols.items()}
+    text, like = {}, Counter()
     for fld, values in rawcol.items():
-        table = {v: cell_text(v) for v in dict.fromkeys(values)}
-        text[fld] = list(map(table.__getitem__, values))
-        found = field_texts(table, ctx.mapped)
+        try:  # a column of text only (the usual case): stripped at C speed, no table
+            text[fld] = list(map(str.strip, values))
+            # free text (over 300 distinct values already among the first 1000) needs no set for field_texts
+            distinct = values if len(set(values[:1000])) > 300 else set(values)
+        except TypeError:
+            distinct = text_table(values)
+            text[fld] = list(map(distinct.__getitem__, values))
+        found = field_texts(distinct, ctx.mapped)
         if found:  # cells that read like headers: a stacked table's header row?
-            for i, v in enumerate(values):
-                if v in found:
-                    like[i] = like.get(i, 0) + 1
+            like.update(compress(every, map(found.__contains__, values)))
     header_like = sorted(data[i] for i, k in like.items() if k >= 2)
-    out = {"source_row": [r + 1 for r in data]}
+    out = {"source_row": list(map((1).__add__, data))}
     for fld in TEXT_FIELDS:
         out[fld] = text[fld] if fld in text else [""] * n
     problems: list[tuple[list[int], object, object, object]] = []
@@ -298,7 +352,9 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
         for (r, c), formula in sorted(uncached.items()):
             if r in pos:
                 formula_rows.setdefault(pos[r], []).append((c, formula))
-    stray = _stray_rows(raw, data, header, set(formula_rows))
+    # a column no vertical merge fills is the same in raw and filled
+    same = {c: columns[c] for c in range(len(columns)) if c not in merged} if columns is not None else {}
+    stray = _stray_rows(raw, data, header, set(formula_rows), same)
 
     def name_of(fld):
         return header.names.get(cols[fld], fld) if fld in cols else fld
@@ -334,9 +390,10 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
                 "column; expected Tema/Theme or Iniciativa/Initiative")
     else:
         theme, initiative = out["theme"], out["initiative"]
-        problem([i for i in every if theme[i] == "" and initiative[i] == ""],
-                "initiative" if "initiative" in cols else "theme", "",
-                "missing initiative and theme: expected at least one of them")
+        if "" in theme and "" in initiative:  # a C-speed look first: usually neither is ever empty on a row
+            problem([i for i in every if theme[i] == "" and initiative[i] == ""],
+                    "initiative" if "initiative" in cols else "theme", "",
+                    "missing initiative and theme: expected at least one of them")
     # year: each distinct cell read once; rows looked at one by one only when some value is odd
     if "year" in cols:
         table = {v: read_year(v) for v in dict.fromkeys(rawcol["year"])}
@@ -380,21 +437,27 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     if "criterion" in cols:
         layout = "long" if "axis" in cols or not axes().match(ctx.sheet).id else "sheet_per_axis"
         ctext = text["criterion"]
-        parsed = _mapped(ctext, lambda v: criterion_ids(v) if v else ((), ""))
-        crits = [p[0] for p in parsed]
-        problem([i for i in every if ctext[i] and not crits[i]], "criterion", ctext, [p[1] for p in parsed])
+        table = {v: criterion_ids(v) if v else ((), "") for v in dict.fromkeys(ctext)}
+        crits = list(map({v: p[0] for v, p in table.items()}.__getitem__, ctext))
+        if any(v and not p[0] for v, p in table.items()):
+            problem([i for i in every if ctext[i] and not crits[i]], "criterion", ctext,
+                    list(map({v: p[1] for v, p in table.items()}.__getitem__, ctext)))
         if hd_crit is not None:
             crits = [c if c or t else ((h,) if h else ()) for c, t, h in zip(crits, ctext, hd_crit)]
             layout += "+headings"
-        problem([i for i in every if not ctext[i] and not crits[i]], "criterion", ctext,
-                "missing criterion: empty cell; expected a criterion label")
-        if any(len(c) > 1 for c in crits):
+        if "" in table and () in crits:
+            problem([i for i in every if not ctext[i] and not crits[i]], "criterion", ctext,
+                    "missing criterion: empty cell; expected a criterion label")
+        if max(map(len, crits), default=0) > 1:
             split_crit = ctext
         expanded = [(i, c) for i in every for c in crits[i]] if split_crit or problems else None
-        crit_single = [c[0] if c else None for c in crits]
+        if hd_crit is None:
+            crit_single = list(map({v: p[0][0] if p[0] else None for v, p in table.items()}.__getitem__, ctext))
+        else:
+            crit_single = [c[0] if c else None for c in crits]
     elif header.mark_columns:
         layout = "marks"
-        expanded = _expand_marks(rows, header, problem)
+        expanded = _expand_marks(rows, header, problem, columns)
     elif hd_crit is not None and any(hd_crit):
         layout = "headings"
         problem([i for i in every if hd_crit[i] is None], "", "",
@@ -417,7 +480,7 @@ def _parse_block(raw, filled, data, header: Header, ctx: SheetContext, hd_axis, 
     rejects = _records(problems, data, ctx.sheet, "reason")
     bad_rows = {i for where, *_x in problems for i in where}
     warns = _records([([i for i in w if i not in bad_rows], *x) for w, *x in warnings], data, ctx.sheet, "message")
-    unread = _unread(raw, data, header, ctx.sheet)
+    unread = _unread(raw, data, header, ctx.sheet, same)
     if layout in ("long", "sheet_per_axis") and not bad_rows and not split_crit and not split_theme:
         out.update(criterion=crit_single, split=[""] * n)
         return SheetRows(out, rejects, layout, n, [], warns, unread, criterion_source=criterion_source,
@@ -461,8 +524,11 @@ def _records(items, data, sheet, key) -> list[dict]:
     return recs
 
 
-def _unread(raw, data, header: Header, sheet: str) -> list[dict]:
-    """One record per column holding values in ``data`` rows that no field reads."""
+def _unread(raw, data, header: Header, sheet: str, columns: dict | None = None) -> list[dict]:
+    """One record per column holding values in ``data`` rows that no field reads.
+
+    ``columns`` are the ``data`` rows' columns by index, where the caller has them.
+    """
     if not data:
         return []
     read = set(header.fields.values()) | set(header.mark_columns)
@@ -471,6 +537,8 @@ def _unread(raw, data, header: Header, sheet: str) -> list[dict]:
     for c in range(width):
         if c in read:
             continue
+        if columns and c in columns and (v := columns[c]).count("") + v.count(None) == len(v):
+            continue  # an empty column (C-speed look)
         cells = [(r, raw[r][c]) for r in data if len(raw[r]) > c and not _empty(raw[r][c])]
         if not cells:
             continue
