@@ -115,6 +115,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), i) for p, i in [
     (r"^stray cell (?P<cell>[A-Z]+\d+) far outside the block", "u_stray_cell"),
     # files (discover.py, readers.py, isolate.py, csv_reader.py)
     (r"^workbook open in a spreadsheet program: skipped$", "f_locked"),
+    (r"^temporary file of an interrupted mcr run: skipped$", "f_mcr_temp"),
     (r"^not a submission \(notes about the folder\): skipped$", "f_notes"),
     (r"^not a submission \(a file the operating system or a tool keeps\): skipped$", "f_system"),
     (r"^unsupported file type " + _q("suffix") + r"[,;]", "f_unsupported"),

@@ -29,7 +29,7 @@ def project(tmp_path, monkeypatch):
     ("inbox", "data/raw/2024/out"),               # another folder, --out inside the raw folder
 ])
 def test_ingest_out_inside_the_project_raw_folder_is_refused(project, capsys, source, out):
-    assert cli.main(["ingest", str(project / source), "--out", str(project / out)]) == 2
+    assert cli.main(["ingest", str(project / source), "--out", str(project / out), "--lang", "en"]) == 2
     raw = project / "data" / "raw"
     assert capsys.readouterr().err == (
         f"mcr ingest: error: --out {project / out} is inside the raw folder {raw}, whose files are read as "
@@ -48,7 +48,7 @@ def test_a_temporary_file_of_an_interrupted_run_in_the_raw_folder_is_skipped_not
     (raw / "2024" / ".mcr-tmp-123-0a1b2c3d-SICA.xlsx").write_bytes(b"PK\x03\x04 half written")
     assert cli.main(["ingest", str(raw), "--out", str(project / "P"), "--strict", "--lang", "en", "-q"]) == 0
     report = (project / "P" / "mcr_validation_report.md").read_text(encoding="utf-8")
-    assert ("| 2024/.mcr-tmp-123-0a1b2c3d-SICA.xlsx | 2024 |  |  | skipped | 0 | 0 | 0 | temporary file of an "
+    assert ("| 2024/.mcr-tmp-123-0a1b2c3d-SICA.xlsx | 2024 |  |  | skipped | 0 | 0 | 0 | Temporary file of an "
             "interrupted mcr run: skipped |") in report
 
 

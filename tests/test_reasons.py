@@ -103,6 +103,7 @@ SAMPLES = {
                     "it into the table)",
     # files
     "f_locked": "workbook open in a spreadsheet program: skipped",
+    "f_mcr_temp": "temporary file of an interrupted mcr run: skipped",
     "f_notes": "not a submission (notes about the folder): skipped",
     "f_system": "not a submission (a file the operating system or a tool keeps): skipped",
     "f_unsupported": "unsupported file type '.txt', not read; expected .xlsx, .xlsm, .xls, .ods or .csv (open it "
