@@ -248,24 +248,7 @@ def _vector_scores(pairs: list[tuple[int, int]], name_sets: list[frozenset], ful
     pa = np.asarray(pairs, dtype=np.int64)
     out = np.zeros(len(pa))
     for sets in (name_sets, full_sets):
-        lens = np.array([len(x) for x in sets], dtype=np.int64)
-        flat = np.array([vocab[t] for x in sets for t in x], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lens)])
-        total = np.bincount(np.repeat(np.arange(len(sets)), lens), weights=wvec[flat], minlength=len(sets))
-        v = len(vocab)
-
-        def side(col: np.ndarray) -> np.ndarray:
-            n_tok = lens[col]
-            starts = np.repeat(offsets[col], n_tok)
-            within = np.arange(n_tok.sum()) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
-            return np.repeat(np.arange(len(col)), n_tok) * v + flat[starts + within]
-
-        codes = np.concatenate([side(pa[:, 0]), side(pa[:, 1])])
-        codes.sort()
-        dup = codes[1:][codes[1:] == codes[:-1]]
-        shared = np.bincount(dup // v, weights=wvec[dup % v], minlength=len(pa))
-        union = total[pa[:, 0]] + total[pa[:, 1]] - shared
-        out += 0.5 * np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+        out += 0.5 * gl.weighted_jaccard_pairs(sets, vocab, wvec, pa)
     return out
 
 

@@ -46,7 +46,7 @@ from rapidfuzz.distance import Levenshtein
 from mcr_analysis.taxonomy import MCRDataError, normalize_label
 
 __all__ = ["GLOSSARY_COLUMNS", "ACRONYM_COLUMNS", "STOPWORD_COLUMNS", "LANGS", "Analysis", "Glossary",
-           "package_glossary", "load_glossary", "singular_candidates"]
+           "package_glossary", "load_glossary", "singular_candidates", "weighted_jaccard_pairs"]
 
 GLOSSARY_COLUMNS = ["pivot", "es", "en", "pt", "weight", "domain"]
 ACRONYM_COLUMNS = ["acronym", "expansion", "note"]
@@ -393,3 +393,56 @@ def _cached(gl: str, gl_stamp, ac: str, ac_stamp) -> Glossary:
     if ac_stamp is not None:
         a_rows += _rows(ac, Path(ac), ACRONYM_COLUMNS)
     return _build(g_rows, a_rows, _package_rows("stopwords.tsv", STOPWORD_COLUMNS))
+
+
+def weighted_jaccard_pairs(sets: list, vocab: dict, weights, pairs):
+    """Weighted Jaccard of the token sets of each pair, with numpy.
+
+    Parameters
+    ----------
+    sets : list of collections of str
+        The tokens (pivots) of each item; an item's tokens are distinct.
+    vocab : dict
+        Token -> its index in ``weights``; every token of ``sets`` is in it.
+    weights : array-like of float
+        Weight of each token.
+    pairs : numpy.ndarray
+        Integer array of shape (n, 2): the items compared.
+
+    Returns
+    -------
+    numpy.ndarray
+        For each pair, the weight of the shared tokens over the weight of their
+        union (0 when the union weighs nothing).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sets = [["agua", "riego"], ["riego", "suelo"], []]
+    >>> vocab = {"agua": 0, "riego": 1, "suelo": 2}
+    >>> weighted_jaccard_pairs(sets, vocab, [1.0, 2.0, 1.0], np.array([[0, 1], [0, 2]])).tolist()
+    [0.5, 0.0]
+    """
+    import numpy as np
+
+    weights = np.asarray(weights, dtype=float)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    lens = np.array([len(x) for x in sets], dtype=np.int64)
+    flat = np.array([vocab[t] for x in sets for t in x], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lens)])
+    total = np.bincount(np.repeat(np.arange(len(sets)), lens), weights=weights[flat], minlength=len(sets))
+    v = len(vocab)
+
+    def side(col: np.ndarray) -> np.ndarray:
+        n_tok = lens[col]
+        starts = np.repeat(offsets[col], n_tok)
+        within = np.arange(n_tok.sum()) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
+        return np.repeat(np.arange(len(col)), n_tok) * v + flat[starts + within]
+
+    # A token of a pair is shared when its code (pair, token) occurs on both sides.
+    codes = np.concatenate([side(pairs[:, 0]), side(pairs[:, 1])])
+    codes.sort()
+    dup = codes[1:][codes[1:] == codes[:-1]]
+    shared = np.bincount(dup // v, weights=weights[dup % v], minlength=len(pairs))
+    union = total[pairs[:, 0]] + total[pairs[:, 1]] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)

@@ -212,26 +212,8 @@ def _promising(analyses: list[gl.Analysis], g: gl.Glossary, pa: np.ndarray, thre
         return pa
     vocab = {t: k for k, t in enumerate(sorted({t for a in analyses for t in a.pivots}))}
     wvec = np.array([g.weight(t) for t in vocab], dtype=float)
-    lens = np.array([len(a.pivots) for a in analyses], dtype=np.int64)
-    flat = np.array([vocab[t] for a in analyses for t in a.pivots], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(lens)])
-    total = np.bincount(np.repeat(np.arange(len(analyses)), lens), weights=wvec[flat], minlength=len(analyses))
     unknown = np.array([not all(a.known) for a in analyses])
-    v = len(vocab)
-
-    def side(col: np.ndarray) -> np.ndarray:
-        n_tok = lens[col]
-        starts = np.repeat(offsets[col], n_tok)
-        within = np.arange(n_tok.sum()) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
-        return np.repeat(np.arange(len(col)), n_tok) * v + flat[starts + within]
-
-    # A pivot of a pair is shared when its code (pair, pivot) occurs on both sides.
-    codes = np.concatenate([side(pa[:, 0]), side(pa[:, 1])])
-    codes.sort()
-    dup = codes[1:][codes[1:] == codes[:-1]]
-    shared = np.bincount(dup // v, weights=wvec[dup % v], minlength=len(pa))
-    union = total[pa[:, 0]] + total[pa[:, 1]] - shared
-    score = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    score = gl.weighted_jaccard_pairs([a.pivots for a in analyses], vocab, wvec, pa)
     keep = (score >= threshold - 1e-9) | (unknown[pa[:, 0]] & unknown[pa[:, 1]])
     return pa[keep]
 
