@@ -236,7 +236,7 @@ def _count(row: list) -> int:
 def row_counts(rows: list[list]) -> list[int]:
     """Per row, :func:`_count`, or 2 for a row known to hold two or more cells with text.
 
-    Only whether a row holds 0, 1 or 2+ cells matters (:func:`~mcr_analysis.ingest.sheet.split_rows`).  A
+    Only whether a row holds 0, 1 or 2+ cells matters (:func:`~mcr_analysis.ingest.rows.split_rows`).  A
     row with text in both of the two fullest columns holds 2+; those columns
     are checked at C speed, and only the rows with a blank in one of them are
     counted cell by cell.

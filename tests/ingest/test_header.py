@@ -28,7 +28,7 @@ def test_every_header_alias_names_its_field(row):
 
 @pytest.mark.parametrize("row", [r for r in _rows("headers.tsv") if r["field"] == "total"], ids=lambda r: r["alias"])
 def test_every_total_word_opens_a_totals_row(row):
-    from mcr_analysis.ingest.sheet import is_total_row
+    from mcr_analysis.ingest.rows import is_total_row
 
     assert is_total_row([row["alias"], None, 7]) and is_total_row([None, row["alias"].upper() + ":"])
     assert not is_total_row([row["alias"], "Proyectos"])

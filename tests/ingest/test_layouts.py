@@ -9,7 +9,7 @@ from fixtures_xlsx import assert_accounted, build_workbook, with_hidden_columns
 
 from mcr_analysis import ingest
 from mcr_analysis.ingest import loader, readers
-from mcr_analysis.ingest.sheet import heading_of
+from mcr_analysis.ingest.rows import heading_of
 
 
 def load(root):
