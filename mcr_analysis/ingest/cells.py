@@ -118,7 +118,8 @@ def parse_year(value: object) -> int | None | bool:
 
 _YEAR_TEXT = re.compile(r"\s*(\d{4})(?:\.0*)?\s*")
 _YEAR_SPAN = re.compile(r"\s*(\d{4})\s*(?:[-–—/]|a|al|to|até|hasta)\s*(\d{2}|\d{4}|[^\W\d_][\w ]*)\s*\.?\s*", re.I)
-_ONE_YEAR_IN_WORDS = re.compile(r"[^\W\d_][^\d]*?\b(\d{4})\b[^\d]*|(\d{4})\b[^\W\d_][^\d]*|(\d{4})\s+[^\W\d_][^\d]*")
+_ONE_YEAR_IN_WORDS = re.compile(r"[^\W\d_][^\d]*?\b(\d{4})\b[^\d]*|(\d{4})\s+[^\W\d_][^\d]*")
+"""One four-digit year with words before it ("Desde 2020") or after it ("2018 en adelante"), no other digits."""
 _DATE_TEXT = re.compile(r"\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](\d{4})|(\d{4})-\d{1,2}-\d{1,2}(?:[ T][\d:.]+)?)\s*")
 _NO_YEAR = {"s f", "sin fecha", "n d", "nd", "n a", "na", "no aplica", "sin dato", "sin datos", "tbd", "por definir",
             "a definir", "not applicable", "none", "ninguno", "x", "s d"}
@@ -165,7 +166,7 @@ def read_year(value: object) -> tuple[int | None | bool, str]:
         return y, f"date {text!r}: kept its year, {y}"
     if (m := _YEAR_SPAN.fullmatch(value)) and lo <= (y := int(m.group(1))) <= hi:
         return y, f"year range {text!r}: kept the first year, {y}"
-    if (m := _ONE_YEAR_IN_WORDS.fullmatch(text)) and lo <= (y := int(m.group(1) or m.group(2) or m.group(3))) <= hi:
+    if (m := _ONE_YEAR_IN_WORDS.fullmatch(text)) and lo <= (y := int(m.group(1) or m.group(2))) <= hi:
         return y, f"year {text!r}: kept the one year it names, {y}"
     from mcr_analysis.taxonomy import normalize_label, statuses
 
