@@ -135,6 +135,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.S), i) for p, i in [
     (r"^refused: reading it needs more than the memory budget of (?P<budget>\d+) bytes", "f_memory_budget"),
     (r"^refused: the reader stopped \((?P<detail>[^)]*)\) over the memory budget of (?P<budget>\d+) bytes or the "
      r"time limit of (?P<seconds>[\d.]+) seconds", "f_reader_stopped"),
+    (r"^refused: reading it ended the reading process abruptly \((?P<detail>[^)]*)\)", "f_worker_ended"),
     (r"^refused: sheet " + _q("sheet") + r" is not listed in xl/workbook\.xml", "f_unchecked_sheet"),
     (r"^refused: the file has (?P<size>\d+) bytes, more than the limit (?P<limit>\d+) for a \.csv", "f_csv_size"),
     (r"^refused: (?P<rows>\d+) rows x (?P<columns>\d+) columns is over the limits \((?P<max_rows>\d+) rows, "

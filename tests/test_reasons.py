@@ -127,6 +127,8 @@ SAMPLES = {
     "f_reader_stopped": "refused: the reader stopped (signal 9) over the memory budget of 2000000000 bytes or the "
                         "time limit of 60 seconds; the file may hold cells far from its data: open it in Excel, "
                         "delete them and save it again",
+    "f_worker_ended": "refused: reading it ended the reading process abruptly (signal 9), out of memory or by a "
+                      "fault in the reader; the other files were read",
     "f_unchecked_sheet": "refused: sheet 'Hoja2' is not listed in xl/workbook.xml as the scan reads it, so its size "
                          "could not be checked before reading",
     "f_csv_size": "refused: the file has 99999999 bytes, more than the limit 50000000 for a .csv submission",

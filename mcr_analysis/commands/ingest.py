@@ -9,7 +9,7 @@ from pathlib import Path
 from mcr_analysis import config
 from mcr_analysis.messages import LANGS, msg
 from mcr_analysis.commands._progress import Progress
-from mcr_analysis.commands._common import UsageError, check_out, exists, in_path, make_out, out_path
+from mcr_analysis.commands._common import UsageError, check_out, exists, in_path, jobs, make_out, out_path
 
 NAME = "ingest"
 HELP = "load the Excel submissions into the tidy and rejects tables"
@@ -27,6 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help=msg("opt_strict", lang))
     p.add_argument("--force", action="store_true",
                    help=msg("opt_force", lang))
+    p.add_argument("--jobs", type=jobs, default=None, help=msg("opt_jobs_ingest", lang))
     p.add_argument("--lang", choices=LANGS, default=config.DEFAULT_LANG,
                    help=msg("opt_lang_report", lang))
 
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(args.quiet, lang)
     with folder_lock(make_out(args.out)):
         progress.stage("stage_read", path=_shown(raw))
-        result = load_submissions(raw, progress=progress.counter("stage_read_files"))
+        result = load_submissions(raw, progress=progress.counter("stage_read_files"), jobs=args.jobs)
         progress.stage("stage_write_ingest", path=_shown(args.out))
         try:
             write_ingest_outputs(result, args.out, lang=lang, force=args.force)

@@ -28,16 +28,15 @@ from pathlib import Path
 import pandas as pd
 
 from mcr_analysis import config
-from mcr_analysis.ingest import discover as _discover, header as _header, readers, sheet as _sheet
+from mcr_analysis.ingest import discover as _discover, header as _header, readers, sheet as _sheet, workers
+from mcr_analysis.ingest.rows import lists_sheet, non_empty_rows, skipped_rows
+from mcr_analysis.ingest.sender import declare, plan_sheet
 from mcr_analysis.ingest.template_marker import skipped_sheets
-from mcr_analysis.ingest.cells import _empty, cell_text, column_letter
-from mcr_analysis.ingest.organism import Declared, declared_in_title, organism_from_filename, resolve
+from mcr_analysis.ingest.cells import cell_text, column_letter
+from mcr_analysis.ingest.organism import organism_from_filename
 from mcr_analysis.ingest.tables import (
-    FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, UNREAD_COLUMNS, WARNING_COLUMNS, _coerce, _column,
-    _tidy_order,
-)
-from mcr_analysis.taxonomy import (
-    MCRDataError, axes, criteria, mentions, normalize_label, organisms, statuses,
+    FILE_COLUMNS, REJECT_COLUMNS, SHEET_COLUMNS, TIDY_COLUMNS, UNREAD_COLUMNS, WARNING_COLUMNS, _concat_tidy,
+    _finish_rejects, _finish_sheets, _finish_tidy, _finish_unread, _finish_warnings, _frame,
 )
 
 __all__ = ["LoadResult", "load_submissions", "organism_from_filename", "read_column_map_file"]
@@ -46,20 +45,6 @@ _CONTENT = ["organism", "axis", "matrix", "criterion", "theme", "initiative",
             "description", "year", "status", "partners", "body"]
 COLUMN_MAP = Path("data") / "reference" / "column_map.tsv"
 """The project's column map, relative to :data:`mcr_analysis.config.PROJECT_ROOT`."""
-_LISTS_SHARE = (0.5, 0.9)
-"""Share of vocabulary values that makes a sheet of drop-down lists: hidden, visible."""
-
-
-def _frame(columns: list[str], records: list[dict], ints: tuple = ()) -> pd.DataFrame:
-    if not records:
-        return pd.DataFrame({c: pd.Series([], dtype="Int64" if c in ints else "str") for c in columns})
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    for c in columns:
-        if c in ints:
-            frame[c] = frame[c].astype("Int64")
-        else:
-            frame[c] = frame[c].fillna("").astype(str)
-    return frame
 
 
 @dataclass(frozen=True)
@@ -141,95 +126,9 @@ def read_column_map_file(path: str | Path) -> _header.ColumnMap:
     return _header.read_column_map(rows, path.name)
 
 
-def _empty_rejects() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "source_row" else str)
-                         for c in REJECT_COLUMNS})
-
-
 def _file_reject(rel: str, reason: str) -> dict:
     return {"source_file": rel, "source_sheet": "", "source_row": None, "column": "", "value": "",
             "reason": reason}
-
-
-def _non_empty_rows(grid: list[list]) -> int:
-    return sum(1 for row in grid if any(not _empty(v) for v in row))
-
-
-@dataclass
-class _SheetPlan:
-    grid: readers.SheetGrid
-    header: _header.Header | None
-    meta: str
-    title: Declared | None
-    title_why: str
-    named: Declared | None
-
-
-def _plan(g: readers.SheetGrid, mapped: tuple) -> _SheetPlan:
-    h = _header.find_header(g.grid, g.merges, g.hidden_columns, mapped)
-    stop = h.row if h else _header.HEADER_SCAN_ROWS
-    meta = _header.metadata_organism(g.grid, stop)
-    title, why = declared_in_title(_header.title_texts(g.grid, h.row)) if h else (None, "")
-    found = mentions(g.name, organisms())
-    named = Declared(found.pop(), "sheet name", g.name) if len(found) == 1 else None
-    return _SheetPlan(g, h, meta, title, why, named)
-
-
-def _declare(plans: list[_SheetPlan], filename: str) -> tuple[Declared, list[str], dict[int, Declared]]:
-    """The file's declared sender, why there is none, and each sheet's own declaration."""
-    why: list[str] = []
-    per_sheet: dict[int, Declared] = {}
-    default = None
-    for k, p in enumerate(plans):
-        own = None
-        if p.meta:
-            r = resolve(p.meta)
-            if r.organism:
-                own = Declared(r.organism, "metadata", p.meta)
-            else:
-                why.append(f"the metadata cell says {p.meta!r} ({r.reason or 'names several organisms'})")
-        own = own or p.title or p.named
-        if p.title_why:
-            why.append(p.title_why)
-        if own:
-            per_sheet[k] = own
-    by_source = [d for src in ("metadata", "title", "sheet name") for d in per_sheet.values() if d.source == src]
-    if by_source:
-        default = by_source[0]
-    fid, freason = organism_from_filename(filename)
-    if default is not None and default.source != "metadata" and fid and fid != default.id:
-        why.append(f"{default.describe()} names {default.id} but the file name {filename!r} names {fid}")
-        return Declared(None), why, {k: d for k, d in per_sheet.items() if d.source == "metadata"}
-    if default is None:
-        if fid:
-            default = Declared(fid, "filename", filename)
-        else:
-            why.append(freason)
-            default = Declared(None)
-    return default, why, per_sheet
-
-
-def _lists_sheet(g: readers.SheetGrid) -> int:
-    """Number of values when ``g`` is a sheet of drop-down lists (mostly vocabulary labels), else 0."""
-    cells = [v for row in g.grid[:500] for v in row if isinstance(v, str) and v.strip()]
-    if not cells:
-        return 0
-    indexes = [x.index for x in (axes(), criteria(), organisms(), statuses())] + [_header.header_aliases()]
-    hits = sum(1 for v in dict.fromkeys(cells) if any((k := normalize_label(v)) in ix for ix in indexes))
-    cells = list(dict.fromkeys(cells))
-    share = _LISTS_SHARE[0] if not g.visible else _LISTS_SHARE[1]
-    return len(cells) if hits >= share * len(cells) and hits >= 3 else 0
-
-
-def _skipped_rows(g: readers.SheetGrid, start: int, reason: str) -> list[dict]:
-    """A reject per row of a skipped sheet that looks like data (three or more non-empty cells)."""
-    out = []
-    for r in range(start, len(g.grid)):
-        cells = [(c, v) for c, v in enumerate(g.grid[r]) if not _empty(v)]
-        if len(cells) >= 3:
-            out.append({"source_sheet": g.name, "source_row": r + 1, "column": "",
-                        "value": "; ".join(cell_text(v) for _c, v in cells), "reason": reason})
-    return out
 
 
 def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
@@ -246,13 +145,13 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
     if reason:
         return None, [_file_reject(rel, reason)], info, []
     mapped = tuple(run.column_map.for_file(rel, None).items())
-    plans = [_plan(g, mapped) for g in grids]
-    declared, why, per_sheet = _declare(plans, path.name)
+    plans = [plan_sheet(g, mapped) for g in grids]
+    declared, why, per_sheet = declare(plans, path.name)
     if declared.id and run.column_map.rules:
         own = tuple(run.column_map.for_file(rel, declared.id).items())
         if own != mapped:
             mapped = own
-            plans = [_plan(g, mapped) for g in grids]
+            plans = [plan_sheet(g, mapped) for g in grids]
     no_org = ("no organism: no organism column, no 'Organismo: ...' cell above the header, and "
               + "; ".join(why)) if declared.id is None else ""
     sheet_rows, sheet_infos, rejects, warnings, unread, sheet_names = [], [], [], [], [], []
@@ -265,16 +164,16 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
                  "non_empty_rows": 0, "headings": "", "fields": ""}
         sheet_infos.append(sinfo)
         if g.name in template_sheets:  # named by the template's own marker: no heuristics
-            sinfo.update(layout="template", reason=template_sheets[g.name], non_empty_rows=_non_empty_rows(g.grid))
+            sinfo.update(layout="template", reason=template_sheets[g.name], non_empty_rows=non_empty_rows(g.grid))
             continue
         unread += [{"source_sheet": g.name, "header_row": None, "column": f"{column_letter(c)}", "header": "",
                     "non_empty": 1, "sample": cell_text(v), "rows": str(r + 1),
                     "reason": f"stray cell {column_letter(c)}{r + 1} far outside the block that holds the data: "
                               "not read (delete it or move it into the table)"} for r, c, v in g.stray_cells]
         # a hidden sheet, or one without a header, may be drop-down lists; a visible table is always read
-        lists = _lists_sheet(g) if header is None or not g.visible else 0
+        lists = lists_sheet(g) if header is None or not g.visible else 0
         if lists or header is None:
-            sinfo["non_empty_rows"] = _non_empty_rows(g.grid)
+            sinfo["non_empty_rows"] = non_empty_rows(g.grid)
         if lists:
             sinfo.update(layout="lists", reason=f"{'hidden ' if not g.visible else ''}sheet of drop-down lists "
                                                 f"({lists} values of the vocabulary): not data")
@@ -282,7 +181,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         if header is None:
             sinfo["reason"] = (f"no recognisable header in the first {_header.HEADER_SCAN_ROWS} rows "
                                "(expected columns such as Eje/Axis, Criterio/Criterion, Tema/Theme, Iniciativa)")
-            rejects += _skipped_rows(g, 0, "sheet skipped: " + sinfo["reason"] + "; this row looks like data")
+            rejects += skipped_rows(g, 0, "sheet skipped: " + sinfo["reason"] + "; this row looks like data")
             continue
         own = per_sheet.get(k)
         sheet_org = own if own is not None and (own.source == "metadata" or declared.id) else declared
@@ -299,7 +198,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
         warnings.extend(rows.warnings)
         unread.extend(rows.unread)
         if not rows.criterion_source:
-            sinfo["non_empty_rows"] = _non_empty_rows(g.grid)
+            sinfo["non_empty_rows"] = non_empty_rows(g.grid)
             found = sorted(header.fields) + [f"marks:{c}" for c in header.mark_columns.values()]
             sinfo["reason"] = (f"header on row {header.row + 1} has no criterion column, no criterion mark columns "
                                f"and no criterion headings (found: {', '.join(found)})")
@@ -387,7 +286,8 @@ def _files(path: Path) -> tuple[Path, list[_discover.Entry]]:
 
 
 def load_submissions(path: str | Path, root: str | Path | None = None,
-                     column_map: str | Path | _header.ColumnMap | None = None, progress=None) -> LoadResult:
+                     column_map: str | Path | _header.ColumnMap | None = None, progress=None,
+                     jobs: int | None = None) -> LoadResult:
     """Load every submission under ``path`` (a folder, recursively, or one workbook).
 
     Parameters
@@ -403,6 +303,12 @@ def load_submissions(path: str | Path, root: str | Path | None = None,
     progress : callable, optional
         Called as ``progress(done, total)`` after each file (the command line's
         progress bar); nothing is printed here.
+    jobs : int, optional
+        Worker processes that read and validate the files, one file each at a
+        time (:mod:`~mcr_analysis.ingest.workers`); 1 loads them in this
+        process.  Default: up to two, one per CPU, when the files hold a
+        megabyte or more and this process runs no other thread (a Jupyter
+        kernel loads in its own process).  The result is the same.
 
     Returns
     -------
@@ -436,7 +342,7 @@ def load_submissions(path: str | Path, root: str | Path | None = None,
     token = _RUN.set(run)
     try:
         with _gc_paused():
-            result = _load_all(files, base, progress=progress)
+            result = _load_all(files, base, progress=progress, jobs=jobs)
     finally:
         _RUN.reset(token)
     return dataclasses.replace(result, warnings=_finish_warnings(run.warnings), columns=_finish_unread(run.unread))
@@ -459,23 +365,26 @@ def _gc_paused():
             gc.enable()
 
 
-def _load_all(files: list, base: Path, limits=None, progress=None) -> LoadResult:
+def _load_all(files: list, base: Path, limits=None, progress=None, jobs=None) -> LoadResult:
     """The four frames of :class:`LoadResult` for ``files`` (entries or paths), relative to ``base``.
 
     ``limits`` (:class:`~mcr_analysis.ingest.limits.Limits`) bounds each file's read; default
-    :data:`~mcr_analysis.ingest.limits.DEFAULT_LIMITS`.
+    :data:`~mcr_analysis.ingest.limits.DEFAULT_LIMITS`.  ``jobs``: see :func:`load_submissions`.
+    Warnings and unread columns go to the collector of the current call.
     """
-    columns: dict[str, list] = {c: [] for c in TIDY_COLUMNS}
-    rejects, infos, sheets = [], [], []
+    run = _RUN.get(None) or _Run()
+    frames, rejects, infos, sheets = [], [], [], []
     entries = [f if isinstance(f, _discover.Entry) else _discover.Entry(Path(f)) for f in files]
-    to_read = [e.path for e in entries if e.action == "read"]
-    reads = readers.read_ahead(to_read, limits)
+    tasks = [_FileTask(e.path, *_where(e.path, base), limits, run.column_map) for e in entries if e.action == "read"]
+    processes = workers.process_count([t.path for t in tasks if _pooled(t)], jobs)
+    if processes > 1:
+        results = _in_processes(tasks, processes)
+    else:
+        reads = readers.read_ahead([t.path for t in tasks], limits)
+        results = (_load_task(t, next(reads)) for t in tasks)
     for entry in entries:
-        file = entry.path
-        rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
-        parts = rel.split("/")
-        round_ = parts[0] if len(parts) > 1 else ""
         if entry.action != "read":
+            rel, round_ = _where(entry.path, base)
             infos.append({"source_file": rel, "round": round_, "organism": "", "organism_from": "",
                           "status": "skipped" if entry.action == "skipped" else "unreadable",
                           "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "tidy_rows": 0,
@@ -483,52 +392,90 @@ def _load_all(files: list, base: Path, limits=None, progress=None) -> LoadResult
             if entry.action != "skipped":
                 rejects.append(_file_reject(rel, entry.reason))
             continue
-        tidy, rej, info, sinfo = _load_file(file, rel, round_, next(reads))
-        for c, values in (tidy or {}).items():
-            columns[c].extend(values)
-        rejects.extend(rej)
-        infos.append(info)
-        sheets.extend(sinfo)
+        out = next(results)
+        if out.tidy is not None:
+            frames.append(((out.info["round"], out.info["source_file"]), out.tidy))
+        rejects.extend(out.rejects)
+        infos.append(out.info)
+        sheets.extend(out.sheets)
+        run.warnings.extend(out.warnings)
+        run.unread.extend(out.unread)
         if progress is not None:
             progress(len(infos), len(files))
-    return LoadResult(_finish_tidy(columns), _finish_rejects(rejects),
+    frames.sort(key=lambda kf: kf[0])  # the tidy order starts with round and file: one file's rows share both
+    return LoadResult(_concat_tidy([f for _k, f in frames]), _finish_rejects(rejects),
                       pd.DataFrame(infos, columns=FILE_COLUMNS).astype({c: "int64" for c in FILE_COLUMNS[5:9]}),
                       _finish_sheets(sheets))
 
 
-def _finish_tidy(columns: dict[str, list]) -> pd.DataFrame:
-    """The tidy frame, built once from the loaded columns, in file, sheet, row, criterion order."""
-    rows = _tidy_order(columns)
-    tidy = pd.DataFrame({c: _column(c, values, rows) for c, values in columns.items()})
-    return _coerce(tidy)
+def _pooled(task: "_FileTask") -> bool:
+    return task.path.suffix.lower() in readers.WORKBOOK_SUFFIXES
 
 
-def _finish_rejects(records: list[dict]) -> pd.DataFrame:
-    if not records:
-        return _empty_rejects()
-    frame = pd.DataFrame.from_records(records, columns=REJECT_COLUMNS)
-    frame["source_row"] = frame["source_row"].astype("Int64")
-    for c in REJECT_COLUMNS:
-        if c != "source_row":
-            frame[c] = frame[c].fillna("").astype(str)
-    return frame.sort_values(["source_file", "source_sheet", "source_row", "column"],
-                             kind="mergesort", na_position="first").reset_index(drop=True)
+def _in_processes(tasks: list["_FileTask"], processes: int):
+    """:func:`_load_task` of each task, in order: ``.xlsx``/``.xlsm`` files in worker processes.
+
+    The other files (``.csv``, and the legacy formats, which the isolated
+    reader reads in a child process of its own) are loaded here first, before
+    the workers start, so that an isolated read, which may use its whole
+    memory budget, never runs beside two workers.
+    """
+    here = {i: _load_task(t) for i, t in enumerate(tasks) if not _pooled(t)}
+    there = workers.run_ordered(_load_task, [t for t in tasks if _pooled(t)], processes, crashed=_crashed)
+    for i in range(len(tasks)):
+        yield here.pop(i) if i in here else next(there)
 
 
-def _finish_sheets(records: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records, columns=SHEET_COLUMNS)
-    frame["header_row"] = frame["header_row"].astype("Int64")
-    for c in ("rows_read", "non_empty_rows"):
-        frame[c] = frame[c].fillna(0).astype("int64")
-    return frame
+def _where(file: Path, base: Path) -> tuple[str, str]:
+    """``source_file`` (relative to ``base``) and round (its first folder) of ``file``."""
+    rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
+    parts = rel.split("/")
+    return rel, parts[0] if len(parts) > 1 else ""
 
 
-def _finish_warnings(records: list[dict]) -> pd.DataFrame:
-    frame = _frame(WARNING_COLUMNS, records, ("source_row",))
-    return frame.sort_values(["source_file", "source_sheet", "source_row", "column"],
-                             kind="mergesort").reset_index(drop=True)
+@dataclass(frozen=True)
+class _FileTask:
+    """One file to load, with what its load needs (it may run in a worker process)."""
+
+    path: Path
+    rel: str
+    round: str
+    limits: object
+    column_map: _header.ColumnMap
 
 
-def _finish_unread(records: list[dict]) -> pd.DataFrame:
-    return _frame(UNREAD_COLUMNS, records, ("header_row", "non_empty"))
+@dataclass
+class _FileResult:
+    """One file's part of :class:`LoadResult`: its tidy frame (None: no row) and its records."""
 
+    tidy: pd.DataFrame | None
+    rejects: list
+    info: dict
+    sheets: list
+    warnings: list
+    unread: list
+
+
+def _load_task(task: _FileTask, read: tuple | None = None) -> _FileResult:
+    """Read (unless ``read`` is given) and load one file: :func:`_load_file` with its own collector."""
+    if read is None:
+        read = readers.read(task.path, task.limits)
+    run = _Run(task.column_map)
+    token = _RUN.set(run)
+    try:
+        tidy, rejects, info, sheets = _load_file(task.path, task.rel, task.round, read)
+    finally:
+        _RUN.reset(token)
+    frame = _finish_tidy({c: tidy[c] for c in TIDY_COLUMNS}) if tidy else None
+    return _FileResult(frame, rejects, info, sheets, run.warnings, run.unread)
+
+
+def _crashed(task: _FileTask, exitcode: int | None) -> _FileResult:
+    """The result of a file whose worker process ended while loading it: a file reject."""
+    how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+    reason = (f"refused: reading it ended the reading process abruptly ({how}), out of memory or by a fault "
+              "in the reader; the other files were read")
+    info = {"source_file": task.rel, "round": task.round, "organism": "", "organism_from": "",
+            "status": "unreadable", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "tidy_rows": 0,
+            "reason": reason}
+    return _FileResult(None, [_file_reject(task.rel, reason)], info, [], [], [])

@@ -21,12 +21,16 @@ from __future__ import annotations
 import functools
 import re
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mcr_analysis.ingest.cells import _empty, cell_text, row_counts
-from mcr_analysis.ingest.header import _note_words, total_words
-from mcr_analysis.taxonomy import axes, criteria, normalize_label
+from mcr_analysis.ingest.header import _note_words, header_aliases, total_words
+from mcr_analysis.taxonomy import axes, criteria, normalize_label, organisms, statuses
+
+if TYPE_CHECKING:
+    from mcr_analysis.ingest.readers import SheetGrid
 
 __all__ = ["split_rows", "heading_of", "is_total_row"]
 
@@ -163,3 +167,41 @@ def _total_rows(raw: list[list], header_row: int, first: int, stop: int, forced:
         return set()
     return {first + i for i, v in enumerate(column)
             if v in hits and first + i not in forced and is_total_row(rows[i])}
+
+
+# Whole sheets that are not read: drop-down lists, rows of a skipped sheet
+
+_LISTS_SHARE = (0.5, 0.9)
+"""Share of vocabulary values that makes a sheet of drop-down lists: hidden, visible."""
+
+
+def non_empty_rows(grid: list[list]) -> int:
+    """Rows of ``grid`` with a non-empty cell.
+
+    >>> non_empty_rows([["", None], ["x", ""], [" ", 0]])
+    2
+    """
+    return sum(1 for row in grid if any(not _empty(v) for v in row))
+
+
+def lists_sheet(g: SheetGrid) -> int:
+    """Number of values when ``g`` is a sheet of drop-down lists (mostly vocabulary labels), else 0."""
+    cells = [v for row in g.grid[:500] for v in row if isinstance(v, str) and v.strip()]
+    if not cells:
+        return 0
+    indexes = [x.index for x in (axes(), criteria(), organisms(), statuses())] + [header_aliases()]
+    hits = sum(1 for v in dict.fromkeys(cells) if any((k := normalize_label(v)) in ix for ix in indexes))
+    cells = list(dict.fromkeys(cells))
+    share = _LISTS_SHARE[0] if not g.visible else _LISTS_SHARE[1]
+    return len(cells) if hits >= share * len(cells) and hits >= 3 else 0
+
+
+def skipped_rows(g: SheetGrid, start: int, reason: str) -> list[dict]:
+    """A reject per row of a skipped sheet that looks like data (three or more non-empty cells)."""
+    out = []
+    for r in range(start, len(g.grid)):
+        cells = [(c, v) for c, v in enumerate(g.grid[r]) if not _empty(v)]
+        if len(cells) >= 3:
+            out.append({"source_sheet": g.name, "source_row": r + 1, "column": "",
+                        "value": "; ".join(cell_text(v) for _c, v in cells), "reason": reason})
+    return out

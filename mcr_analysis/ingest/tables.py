@@ -174,3 +174,90 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
     except (ValueError, TypeError) as exc:
         raise MCRDataError(f"{path}: year must be whole numbers or empty and source_row whole numbers "
                            f"({exc})") from None
+
+
+# The loader's frames, built once from the records it collected
+
+def _frame(columns: list[str], records: list[dict], ints: tuple = ()) -> pd.DataFrame:
+    if not records:
+        return pd.DataFrame({c: pd.Series([], dtype="Int64" if c in ints else "str") for c in columns})
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for c in columns:
+        if c in ints:
+            frame[c] = frame[c].astype("Int64")
+        else:
+            frame[c] = frame[c].fillna("").astype(str)
+    return frame
+
+
+def _empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "source_row" else str)
+                         for c in REJECT_COLUMNS})
+
+
+def _finish_tidy(columns: dict[str, list]) -> pd.DataFrame:
+    """The tidy frame, built once from the loaded columns, in file, sheet, row, criterion order."""
+    rows = _tidy_order(columns)
+    tidy = pd.DataFrame({c: _column(c, values, rows) for c, values in columns.items()})
+    return _coerce(tidy)
+
+
+def _concat_tidy(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One tidy frame of per-file tidy frames, in the order given, each text column in one piece.
+
+    The files' frames come in ``(round, source_file)`` order, so this is the
+    order :func:`_finish_tidy` gives the rows of all of them at once.
+
+    >>> one = {c: [""] for c in TIDY_COLUMNS} | {"criterion": ["normas"]}
+    >>> a = _finish_tidy(one | {"source_file": ["a.xlsx"], "theme": ["x"], "year": [2020], "source_row": [4]})
+    >>> b = _finish_tidy(one | {"source_file": ["b.xlsx"], "theme": ["y"], "year": [None], "source_row": [2]})
+    >>> both = _concat_tidy([a, b])
+    >>> both["theme"].tolist(), both["year"].tolist(), both["source_row"].tolist(), str(both["theme"].dtype)
+    (['x', 'y'], [2020, <NA>], [4, 2], 'str')
+    >>> _concat_tidy([]).columns.tolist() == TIDY_COLUMNS
+    True
+    """
+    if not frames:
+        return _finish_tidy({c: [] for c in TIDY_COLUMNS})
+    if len(frames) == 1:
+        return frames[0]
+    out = {}
+    for c in TIDY_COLUMNS:
+        parts = [f[c] for f in frames]
+        if c == "year":
+            out[c] = pd.concat(parts, ignore_index=True)
+        elif c == "source_row":
+            out[c] = pd.Series(np.concatenate([p.to_numpy() for p in parts]))
+        else:
+            out[c] = pd.Series(pa.chunked_array([pa.array(p) for p in parts]).combine_chunks(), dtype="str")
+    return pd.DataFrame(out)
+
+
+def _finish_rejects(records: list[dict]) -> pd.DataFrame:
+    if not records:
+        return _empty_rejects()
+    frame = pd.DataFrame.from_records(records, columns=REJECT_COLUMNS)
+    frame["source_row"] = frame["source_row"].astype("Int64")
+    for c in REJECT_COLUMNS:
+        if c != "source_row":
+            frame[c] = frame[c].fillna("").astype(str)
+    return frame.sort_values(["source_file", "source_sheet", "source_row", "column"],
+                             kind="mergesort", na_position="first").reset_index(drop=True)
+
+
+def _finish_sheets(records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records, columns=SHEET_COLUMNS)
+    frame["header_row"] = frame["header_row"].astype("Int64")
+    for c in ("rows_read", "non_empty_rows"):
+        frame[c] = frame[c].fillna(0).astype("int64")
+    return frame
+
+
+def _finish_warnings(records: list[dict]) -> pd.DataFrame:
+    frame = _frame(WARNING_COLUMNS, records, ("source_row",))
+    return frame.sort_values(["source_file", "source_sheet", "source_row", "column"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def _finish_unread(records: list[dict]) -> pd.DataFrame:
+    return _frame(UNREAD_COLUMNS, records, ("header_row", "non_empty"))
