@@ -57,11 +57,11 @@ def _peak_mb() -> float:
     return max(own, kids) / 1024.0  # ru_maxrss is in KiB on Linux
 
 
-def _ingest_ours(data: Path, save: str | None) -> dict:
+def _ingest_ours(data: Path, save: str | None, jobs: int | None = None) -> dict:
     from mcr_analysis.ingest import load_submissions
 
     start = time.perf_counter()
-    result = load_submissions(data)
+    result = load_submissions(data, jobs=jobs)
     seconds = time.perf_counter() - start
     if save:
         result.tidy.to_parquet(save, index=False)
@@ -227,7 +227,7 @@ def _child(spec: dict) -> dict:
         out["peak_mb"] = _peak_mb()
         return out
     if kind == "ingest_ours":
-        out = _ingest_ours(Path(spec["data"]), spec.get("save"))
+        out = _ingest_ours(Path(spec["data"]), spec.get("save"), spec.get("jobs"))
     elif kind == "ingest_openpyxl":
         out = _ingest_openpyxl(Path(spec["data"]))
     elif kind == "ingest_calamine":
@@ -361,9 +361,10 @@ def bench_size(size: int, reps: int, app_reps: int, formats, app_cells: int, roo
 
 
 def _bench_ingest_scores(size: int, n: int, reps: int, data: Path, tidy: Path, res: Results) -> None:
-    runs = {"ours": [], "openpyxl": [], "calamine": [], "prescan": []}
+    runs = {"ours": [], "ours_jobs1": [], "openpyxl": [], "calamine": [], "prescan": []}
     for _ in range(reps):
         runs["ours"].append(run_child({"stage": "ingest_ours", "data": str(data)}))
+        runs["ours_jobs1"].append(run_child({"stage": "ingest_ours", "data": str(data), "jobs": 1}))
         runs["openpyxl"].append(run_child({"stage": "ingest_openpyxl", "data": str(data)}))
         runs["calamine"].append(run_child({"stage": "ingest_calamine", "data": str(data)}))
         runs["prescan"].append(run_child({"stage": "ingest_prescan", "data": str(data)}))
@@ -376,6 +377,8 @@ def _bench_ingest_scores(size: int, n: int, reps: int, data: Path, tidy: Path, r
             [b["seconds"] / o["seconds"] for b, o in zip(runs["openpyxl"], runs["ours"])], "x")
     res.add(size, n, "ingest", "ours/calamine", "", "ratio",
             [o["seconds"] / c["seconds"] for o, c in zip(runs["ours"], runs["calamine"])], "x")
+    res.add(size, n, "ingest", "ours_jobs1/calamine", "", "ratio",
+            [o["seconds"] / c["seconds"] for o, c in zip(runs["ours_jobs1"], runs["calamine"])], "x")
     res.add(size, n, "ingest", "prescan/calamine", "", "ratio",
             [p["seconds"] / c["seconds"] for p, c in zip(runs["prescan"], runs["calamine"])], "x")
     _log(f"{size}: ingest done")

@@ -565,6 +565,10 @@ def test_progress_draws_a_bar_on_a_terminal_and_lines_elsewhere():
     report.stage("stage_scores")
     text = stream.getvalue()
     assert "mcr: dibujando diagramas" in text and "4/4" in text
+    # no monitor thread: mcr ingest forks its reading processes only when no other thread runs
+    import threading
+
+    assert [t.name for t in threading.enumerate() if t.name == "tqdm_monitor"] == []
     assert text.endswith("mcr: calculando los índices de convergencia…\n")
     lines = io.StringIO()
     plain = Progress(lang="pt", stream=lines)

@@ -84,7 +84,10 @@ class Progress:
             return _ignore
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total, desc=f"mcr: {msg(id_, self.lang)}", file=self.stream,
+        class _Bar(tqdm):
+            monitor_interval = 0  # no monitor thread: the ingest forks its workers only beside no thread
+
+        self._bar = _Bar(total=total, desc=f"mcr: {msg(id_, self.lang)}", file=self.stream,
                          leave=False, dynamic_ncols=True, mininterval=0, miniters=1)
         bar = self._bar
 

@@ -304,10 +304,10 @@ def load_submissions(path: str | Path, root: str | Path | None = None,
         Called as ``progress(done, total)`` after each file (the command line's
         progress bar); nothing is printed here.
     jobs : int, optional
-        Worker processes that read and validate the files, one file each at a
-        time (:mod:`~mcr_analysis.ingest.workers`); 1 loads them in this
-        process.  Default: up to two, one per CPU, when the files hold a
-        megabyte or more and this process runs no other thread (a Jupyter
+        Worker processes that read and validate the ``.xlsx`` files, one file
+        each at a time (:mod:`~mcr_analysis.ingest.workers`); 1 loads them in
+        this process.  Default: up to two, one per CPU, when the workbooks
+        hold 256 KB or more and this process runs no other thread (a Jupyter
         kernel loads in its own process).  The result is the same.
 
     Returns

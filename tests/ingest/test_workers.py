@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,7 +18,14 @@ from mcr_analysis.ingest import loader, workers
 from mcr_analysis.ingest import load_submissions
 from fixtures_xlsx import build_workbook
 
-pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="worker processes need Linux and one thread")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux")
+
+
+@pytest.fixture(autouse=True)
+def _forkable():
+    """Fail, rather than run a task that kills its process here, when another thread is running."""
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert workers.can_fork(), f"threads left running by earlier tests: {others}"
 
 
 def _pid_after(task):
