@@ -162,6 +162,7 @@ class _Pool:
                     if crashed is None:
                         raise ChildProcessError(f"a worker process ended abruptly (exit code {w.proc.exitcode})")
                     done[i] = crashed(tasks[i], w.proc.exitcode)
+                    w.conn.close()
                     self.workers[self.workers.index(w)] = w = _Worker(self.ctx, self.job)
                 elif not ok:
                     raise value
