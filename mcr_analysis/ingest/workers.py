@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from mcr_analysis.ingest import readers
+
 __all__ = ["READERS", "PROCESS_BYTES", "process_count", "run_ordered"]
 
 READERS = 2
@@ -58,7 +60,7 @@ def process_count(paths: list[Path], jobs: int | None = None) -> int:
     Parameters
     ----------
     paths : list of Path
-        The files to read.
+        The files to read (their ``.xlsx``/``.xlsm`` bytes decide, when ``jobs`` is None).
     jobs : int, optional
         Asked for: 1 reads in this process; None chooses (at most
         :data:`READERS`, one per usable CPU, when the files hold at least
@@ -76,13 +78,7 @@ def process_count(paths: list[Path], jobs: int | None = None) -> int:
     if len(paths) < 2 or jobs == 1 or not can_fork():
         return 1
     if jobs is None:
-        size = 0
-        for p in paths:
-            try:
-                size += Path(p).stat().st_size
-            except OSError:
-                pass
-        if size < PROCESS_BYTES:
+        if readers.workbook_bytes(paths) < PROCESS_BYTES:
             return 1
         jobs = min(READERS, usable_cpus())
     return max(1, min(jobs, len(paths)))
