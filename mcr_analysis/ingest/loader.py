@@ -126,6 +126,12 @@ def read_column_map_file(path: str | Path) -> _header.ColumnMap:
     return _header.read_column_map(rows, path.name)
 
 
+def _file_info(rel: str, round_: str, status: str, reason: str) -> dict:
+    """The files-table record of a file with no row read (skipped, unreadable), before any count."""
+    return {"source_file": rel, "round": round_, "organism": "", "organism_from": "", "status": status,
+            "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "tidy_rows": 0, "reason": reason}
+
+
 def _file_reject(rel: str, reason: str) -> dict:
     return {"source_file": rel, "source_sheet": "", "source_row": None, "column": "", "value": "",
             "reason": reason}
@@ -139,9 +145,7 @@ def _load_file(path: Path, rel: str, round_: str, read: tuple[list, str]):
     """
     run = _RUN.get(None) or _Run()
     grids, reason = read
-    info = {"source_file": rel, "round": round_, "organism": "", "organism_from": "",
-            "status": "unreadable", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0,
-            "tidy_rows": 0, "reason": reason}
+    info = _file_info(rel, round_, "unreadable", reason)
     if reason:
         return None, [_file_reject(rel, reason)], info, []
     mapped = tuple(run.column_map.for_file(rel, None).items())
@@ -385,10 +389,8 @@ def _load_all(files: list, base: Path, limits=None, progress=None, jobs=None) ->
     for entry in entries:
         if entry.action != "read":
             rel, round_ = _where(entry.path, base)
-            infos.append({"source_file": rel, "round": round_, "organism": "", "organism_from": "",
-                          "status": "skipped" if entry.action == "skipped" else "unreadable",
-                          "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "tidy_rows": 0,
-                          "reason": entry.reason})
+            infos.append(_file_info(rel, round_, "skipped" if entry.action == "skipped" else "unreadable",
+                                    entry.reason))
             if entry.action != "skipped":
                 rejects.append(_file_reject(rel, entry.reason))
             continue
@@ -475,7 +477,5 @@ def _crashed(task: _FileTask, exitcode: int | None) -> _FileResult:
     how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
     reason = (f"refused: reading it ended the reading process abruptly ({how}), out of memory or by a fault "
               "in the reader; the other files were read")
-    info = {"source_file": task.rel, "round": task.round, "organism": "", "organism_from": "",
-            "status": "unreadable", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "tidy_rows": 0,
-            "reason": reason}
-    return _FileResult(None, [_file_reject(task.rel, reason)], info, [], [], [])
+    return _FileResult(None, [_file_reject(task.rel, reason)], _file_info(task.rel, task.round, "unreadable", reason),
+                       [], [], [])
